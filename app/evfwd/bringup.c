@@ -1,0 +1,235 @@
+/* bringup.c: start-up sequence from a validated config (main thread). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+
+#include "bringup.h"
+#include "evf_bd.h"
+#include "evf_ctl.h"
+#include "evf_dp.h"
+#include "evf_fdb_ctl.h"
+#include "evf_port.h"
+#include "evf_port_drv.h"
+#include "evf_rcu.h"
+#include "evf_stats.h"
+#include "evf_vxlan.h"
+
+#define ERR(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
+
+struct evf_runtime evf_rt;
+
+static unsigned int
+pool_size(const struct evf_cfg *cfg, unsigned int nb_workers)
+{
+	unsigned int n = 0;
+
+	if (cfg->node.mbufs)
+		return cfg->node.mbufs;
+	for (uint16_t i = 0; i < cfg->nb_ports; i++)
+		n += evf_port_mbuf_need(&cfg->ports[i], nb_workers);
+	/* TX buffers, bursts in flight, replication, per-lcore caches */
+	n += nb_workers * (cfg->nb_ports * EVF_TXBUF_SIZE + 4 * EVF_BURST_MAX + 512);
+	n += 8192;
+	return n;
+}
+
+unsigned int
+evf_bringup_mem_mb(const struct evf_cfg *cfg)
+{
+	unsigned int workers = cfg->workers.count ? cfg->workers.count : 1;
+	uint64_t bytes = (uint64_t)pool_size(cfg, workers) * (RTE_MBUF_DEFAULT_BUF_SIZE + 192);
+
+	bytes += (uint64_t)cfg->node.fdb_capacity * (96 + 4 * workers);
+	return (unsigned int)(bytes >> 20) + 256;
+}
+
+static int
+pick_lcores(const struct evf_cfg *cfg, char *err, size_t errlen)
+{
+	unsigned int want = cfg->workers.count ? cfg->workers.count : 1;
+	unsigned int lc, n = 0;
+
+	if (cfg->workers.nb_lcores) {
+		for (uint16_t i = 0; i < cfg->workers.nb_lcores; i++) {
+			lc = cfg->workers.lcores[i];
+			if (!rte_lcore_is_enabled(lc) || lc == rte_get_main_lcore())
+				ERR("workers.lcores: lcore %u is not an EAL worker lcore (give it with -l)", lc);
+			evf_rt.lcores[n++] = lc;
+		}
+	} else {
+		RTE_LCORE_FOREACH_WORKER(lc) {
+			if (n == want)
+				break;
+			evf_rt.lcores[n++] = lc;
+		}
+	}
+	if (n < want)
+		ERR("workers.count is %u but EAL has only %u worker lcore(s); add lcores with -l",
+		    want, n);
+	evf_rt.nb_workers = n;
+	return 0;
+}
+
+static int
+setup_ports(const struct evf_cfg *cfg, char *err, size_t errlen)
+{
+	unsigned int next_worker = 0;
+
+	for (uint16_t i = 0; i < cfg->nb_ports; i++) {
+		const struct evf_cfg_port *cp = &cfg->ports[i];
+		uint16_t pid;
+
+		if (evf_port_probe(cp, &pid, err, errlen) < 0)
+			return -1;
+		if (evf_ports[pid].configured)
+			ERR("port %s: device '%s' is already used by port %s", cp->name, cp->device,
+			    evf_ports[pid].name);
+		if (evf_port_setup(pid, cp, evf_rt.nb_workers, evf_rt.pool, err, errlen) < 0)
+			return -1;
+		/* Spread this port's RX queues over the workers, round robin. */
+		for (uint16_t q = 0; q < evf_ports[pid].nb_rxq; q++) {
+			struct evf_worker *w = &evf_workers[next_worker++ % evf_rt.nb_workers];
+			if (w->nb_rxq == EVF_MAX_RXQ_PER_WORKER)
+				ERR("port %s: too many RX queues per worker", cp->name);
+			w->rxq[w->nb_rxq].port = pid;
+			w->rxq[w->nb_rxq].queue = q;
+			w->nb_rxq++;
+		}
+	}
+	return 0;
+}
+
+static int
+setup_bds(const struct evf_cfg *cfg, char *err, size_t errlen)
+{
+	char ipbuf[EVF_IP_STRLEN], macbuf[EVF_MAC_STRLEN];
+	int rc;
+
+	for (uint16_t b = 0; b < cfg->nb_bds; b++) {
+		rc = evf_bd_create(&cfg->bds[b]);
+		if (rc < 0)
+			ERR("mac-vrf %s: cannot create: %s", cfg->bds[b].name, strerror(-rc));
+	}
+	rc = evf_bd_finalize();
+	if (rc < 0)
+		ERR("mac-vrfs: VNI table: %s", strerror(-rc));
+
+	for (uint16_t b = 0; b < cfg->nb_bds; b++) {
+		const struct evf_cfg_bd *cb = &cfg->bds[b];
+
+		for (uint16_t i = 0; i < cb->nb_vteps; i++) {
+			int id = evf_vtep_get(&cb->vteps[i]);
+			if (id < 0)
+				ERR("mac-vrf %s: remote VTEP %s: %s", cb->name,
+				    evf_ip_fmt(&cb->vteps[i], ipbuf, sizeof(ipbuf)), strerror(-id));
+			rc = evf_bd_flood_add(b, (uint16_t)id, EVF_FLOOD_SRC_STATIC);
+			if (rc < 0)
+				ERR("mac-vrf %s: flood list: %s", cb->name, strerror(-rc));
+		}
+		for (uint32_t i = 0; i < cb->nb_macs; i++) {
+			int id = evf_vtep_get(&cb->macs[i].vtep);
+			if (id < 0)
+				ERR("mac-vrf %s: remote MAC %s: VTEP %s: %s", cb->name,
+				    evf_mac_fmt(&cb->macs[i].mac, macbuf, sizeof(macbuf)),
+				    evf_ip_fmt(&cb->macs[i].vtep, ipbuf, sizeof(ipbuf)), strerror(-id));
+			if (evf_fdb_set(b, &cb->macs[i].mac, EVF_DEST_VTEP, (uint16_t)id,
+					EVF_FDB_STATIC, &rc) == NULL)
+				ERR("mac-vrf %s: remote MAC %s: FDB full", cb->name,
+				    evf_mac_fmt(&cb->macs[i].mac, macbuf, sizeof(macbuf)));
+			evf_vtep_put((uint16_t)id); /* the FDB entry holds its own reference */
+		}
+	}
+	return 0;
+}
+
+int
+evf_bringup(const struct evf_cfg *cfg, char *err, size_t errlen)
+{
+	unsigned int nmbufs;
+	int rc;
+
+	memset(&evf_rt, 0, sizeof(evf_rt));
+	if (pick_lcores(cfg, err, errlen) < 0)
+		return -1;
+	if (evf_stats_init(evf_rt.nb_workers) < 0 || evf_rcu_init(evf_rt.nb_workers) < 0)
+		ERR("out of memory for counters");
+	nmbufs = pool_size(cfg, evf_rt.nb_workers);
+	evf_rt.pool = rte_pktmbuf_pool_create("evf_mbufs", nmbufs, 256, 0,
+		RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	if (evf_rt.pool == NULL)
+		ERR("cannot create a pool of %u mbufs: %s (give EAL more memory with -m)", nmbufs,
+		    rte_strerror(rte_errno));
+	rc = evf_dp_init(evf_rt.nb_workers, cfg->workers.burst ? cfg->workers.burst : 32,
+		cfg->workers.idle_sleep_us, evf_rt.pool);
+	if (rc < 0)
+		ERR("workers: %s", strerror(-rc));
+	for (unsigned int i = 0; i < evf_rt.nb_workers; i++)
+		evf_workers[i].lcore = evf_rt.lcores[i];
+
+	evf_node_init(&cfg->node);
+	if (setup_ports(cfg, err, errlen) < 0)
+		return -1;
+	if (!cfg->node.has_mac) {
+		if (evf_nb_uplinks > 0)
+			evf_node.mac = evf_ports[evf_uplinks[0]].hw_mac;
+		else
+			rte_eth_random_addr(evf_node.mac.addr_bytes);
+	}
+	rc = evf_vtep_table_init();
+	if (rc < 0)
+		ERR("VTEP table: %s", strerror(-rc));
+	rc = evf_fdb_init(cfg->node.fdb_capacity ? cfg->node.fdb_capacity : 131072,
+		evf_rt.nb_workers);
+	if (rc < 0)
+		ERR("FDB of %u entries: %s", cfg->node.fdb_capacity, strerror(-rc));
+	if (setup_bds(cfg, err, errlen) < 0)
+		return -1;
+	if (evf_port_start_all(err, errlen) < 0)
+		return -1;
+	evf_rcu_drain();
+	return 0;
+}
+
+int
+evf_bringup_launch(char *err, size_t errlen)
+{
+	int rc;
+
+	evf_rt.start_tsc = rte_rdtsc();
+	for (unsigned int i = 0; i < evf_rt.nb_workers; i++) {
+		rc = rte_eal_remote_launch(evf_dp_worker_main, &evf_workers[i], evf_rt.lcores[i]);
+		if (rc != 0)
+			ERR("cannot launch worker %u on lcore %u: %s", i, evf_rt.lcores[i],
+			    strerror(-rc));
+	}
+	rc = evf_ctl_start();
+	if (rc != 0)
+		ERR("cannot start the control thread: %s", strerror(-rc));
+	return 0;
+}
+
+void
+evf_bringup_stop(void)
+{
+	evf_dp_stop();
+	rte_eal_mp_wait_lcore();
+	evf_ctl_stop();
+	evf_port_stop_all();
+}
+
+void
+evf_bringup_teardown(void)
+{
+	evf_port_close_all();
+	evf_fdb_fini();
+	evf_rcu_fini();
+	evf_dp_fini();
+	if (evf_rt.pool != NULL)
+		rte_mempool_free(evf_rt.pool);
+	evf_rt.pool = NULL;
+}

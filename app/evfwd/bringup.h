@@ -1,0 +1,30 @@
+/* bringup.h: applying a loaded configuration at start-up (main thread):
+ * workers, mbuf pool, ports, MAC-VRFs, static remote state. */
+#ifndef EVF_BRINGUP_H
+#define EVF_BRINGUP_H
+
+#include <rte_mempool.h>
+
+#include "evf_cfg.h"
+
+struct evf_runtime {
+	struct rte_mempool *pool;
+	unsigned int nb_workers;
+	unsigned int lcores[EVF_MAX_WORKERS];
+	uint64_t start_tsc;
+};
+
+extern struct evf_runtime evf_rt;
+
+/** Memory (MB) the config needs with --no-huge, for the EAL "-m" default. */
+unsigned int evf_bringup_mem_mb(const struct evf_cfg *cfg);
+/** Everything up to started ports; workers and control thread not yet running. */
+int evf_bringup(const struct evf_cfg *cfg, char *err, size_t errlen);
+/** Launch workers and the control thread. */
+int evf_bringup_launch(char *err, size_t errlen);
+/** Stop workers and the control thread, then ports. */
+void evf_bringup_stop(void);
+/** Close ports and free everything (after evf_bringup_stop). */
+void evf_bringup_teardown(void);
+
+#endif /* EVF_BRINGUP_H */

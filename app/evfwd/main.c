@@ -1,0 +1,156 @@
+/* main.c: evfwd entry point (main thread): options, config, EAL, bring-up,
+ * then the shell / command file / headless wait, and an orderly shutdown. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_mempool.h>
+
+#include "bringup.h"
+#include "evf_cfg.h"
+#include "evf_ctl.h"
+#include "evf_dp.h"
+#include "evf_version.h"
+#include "options.h"
+#include "shell.h"
+#include "show.h"
+#include "telemetry.h"
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	evf_shell_request_quit();
+}
+
+/* Headless: until quit, a signal, --max-runtime, or --exit-on-idle. */
+static void
+wait_headless(const struct evf_options *o)
+{
+	uint64_t hz = rte_get_tsc_hz();
+
+	while (!evf_shell_quit_requested()) {
+		uint64_t now = rte_rdtsc();
+
+		if (o->max_runtime_s && now - evf_rt.start_tsc > o->max_runtime_s * hz) {
+			printf("evfwd: --max-runtime %u s reached\n", o->max_runtime_s);
+			break;
+		}
+		if (o->exit_on_idle_ms && evf_dp_all_idle(o->exit_on_idle_ms, evf_rt.start_tsc) &&
+		    evf_ctl_queues_empty())
+			break;
+		usleep(10000);
+	}
+}
+
+static void
+final_report(void)
+{
+	unsigned int in_use = rte_mempool_in_use_count(evf_rt.pool);
+
+	printf("\n==== final statistics ====\n");
+	evf_show_port_stats(stdout, NULL);
+	printf("\n");
+	evf_show_drops(stdout, false);
+	printf("\n");
+	evf_show_workers(stdout);
+	evf_show_learning(stdout);
+	printf("mbufs in use after stop: %u of %u\n", in_use, evf_rt.pool->size);
+	fflush(stdout);
+}
+
+int
+main(int argc, char **argv)
+{
+	char err[EVF_CFG_ERR_LEN];
+	struct evf_options opt;
+	struct evf_cfg *cfg;
+	int sep = argc, eal_argc, app_argc, rc;
+	char **eal_argv, **app_argv;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			sep = i;
+			break;
+		}
+	}
+	/* evfwd's own options: argv[sep+1..]; argv[0] stands in as program name. */
+	app_argc = argc - sep;
+	app_argv = calloc(app_argc + 1, sizeof(char *));
+	app_argv[0] = argv[0];
+	for (int i = 1; i < app_argc; i++)
+		app_argv[i] = argv[sep + i];
+	rc = evf_options_parse(app_argc, app_argv, &opt, err, sizeof(err));
+	if (rc == 1)
+		return 0;
+	if (rc < 0) {
+		fprintf(stderr, "evfwd: %s\n", err);
+		return 2;
+	}
+	/* The whole configuration is validated before EAL or any port is touched. */
+	cfg = evf_cfg_load(opt.config, err, sizeof(err));
+	if (cfg == NULL) {
+		fprintf(stderr, "evfwd: %s\n", err);
+		return 1;
+	}
+	if (opt.check_only) {
+		printf("evfwd: %s: configuration is valid\n", opt.config);
+		evf_cfg_free(cfg);
+		return 0;
+	}
+
+	eal_argv = evf_eal_args_fixup(sep, argv, &eal_argc, evf_bringup_mem_mb(cfg));
+	if (rte_eal_init(eal_argc, eal_argv) < 0) {
+		fprintf(stderr, "evfwd: EAL initialisation failed: %s\n", rte_strerror(rte_errno));
+		return 1;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	printf("evfwd %s starting: config %s\n", EVF_VERSION, opt.config);
+
+	if (evf_bringup(cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "evfwd: %s\n", err);
+		rte_eal_cleanup();
+		return 1;
+	}
+	evf_telemetry_init();
+	if (evf_bringup_launch(err, sizeof(err)) < 0) {
+		fprintf(stderr, "evfwd: %s\n", err);
+		evf_bringup_stop();
+		rte_eal_cleanup();
+		return 1;
+	}
+	printf("evfwd: forwarding with %u worker(s)\n", evf_rt.nb_workers);
+	fflush(stdout);
+
+	rc = 0;
+	if (opt.cmdline_file != NULL) {
+		int bad = evf_shell_run_file(opt.cmdline_file);
+		if (bad < 0) {
+			fprintf(stderr, "evfwd: cannot read command file %s\n", opt.cmdline_file);
+			rc = 1;
+		} else if (bad > 0) {
+			fprintf(stderr, "evfwd: %d command(s) in %s failed\n", bad, opt.cmdline_file);
+			rc = 1;
+		}
+	}
+	if (!evf_shell_quit_requested()) {
+		if (opt.interactive)
+			evf_shell_interactive();
+		else if (opt.cmdline_file == NULL || opt.exit_on_idle_ms || opt.max_runtime_s)
+			wait_headless(&opt);
+	}
+
+	evf_bringup_stop();
+	if (!opt.quiet)
+		final_report();
+	evf_bringup_teardown();
+	evf_cfg_free(cfg);
+	rte_eal_cleanup();
+	return rc;
+}

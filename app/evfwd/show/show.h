@@ -1,0 +1,28 @@
+/* show.h: the text behind the shell's "show" commands and the final report.
+ * Functions marked (control) read control-thread state and must run there
+ * (the shell wraps them in evf_ctl_call); the others read counters and
+ * start-up tables and may run on the main thread. */
+#ifndef EVF_SHOW_H
+#define EVF_SHOW_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/** Port counters: all ports (name NULL) or one. Returns -1 for an unknown name. */
+int evf_show_port_stats(FILE *out, const char *name);
+/** Port configuration: driver, role, queues, MTU, offloads, MACs. */
+void evf_show_ports(FILE *out);
+/** MAC-VRFs, or the detail of one (control). */
+int evf_show_bd(FILE *out, const char *name);
+/** FDB of every MAC-VRF or of one (control). */
+int evf_show_fdb(FILE *out, const char *bd_name);
+/** Remote VTEPs (control). */
+int evf_show_vteps(FILE *out);
+/** Non-zero drop counters, or every reason with its meaning. */
+void evf_show_drops(FILE *out, bool all);
+/** Per-worker loop and cycle counters. */
+void evf_show_workers(FILE *out);
+/** Learning and control-thread counters (control). */
+int evf_show_learning(FILE *out);
+
+#endif /* EVF_SHOW_H */

@@ -1,0 +1,114 @@
+/* show_ports.c: port configuration and counters (main thread). */
+#include <inttypes.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+
+#include "evf_addr.h"
+#include "evf_port.h"
+#include "evf_stats.h"
+#include "show.h"
+#include "table.h"
+
+static const char *
+role_name(const struct evf_port *p)
+{
+	return p->role == EVF_ROLE_NETWORK ? "network" : "access";
+}
+
+static const char *
+link_state(uint16_t pid)
+{
+	struct rte_eth_link link;
+
+	if (rte_eth_link_get_nowait(pid, &link) != 0)
+		return "?";
+	return link.link_status ? "up" : "down";
+}
+
+int
+evf_show_port_stats(FILE *out, const char *name)
+{
+	static const char *const hdr[] = { "Port", "Role", "Link", "Admin", "RX-packets",
+		"RX-bytes", "TX-packets", "TX-bytes", "Dropped", "RX-missed", "RX-nombuf", NULL };
+	struct evf_stats_sum s;
+	struct evf_table *t = evf_table_new(hdr);
+	bool found = false;
+
+	evf_stats_read(&s, true);
+	for (uint16_t pid = 0; pid < EVF_MAX_PORTS; pid++) {
+		const struct evf_port *p = &evf_ports[pid];
+		struct rte_eth_stats es;
+
+		if (!p->configured || (name != NULL && strcmp(name, p->name) != 0))
+			continue;
+		found = true;
+		memset(&es, 0, sizeof(es));
+		rte_eth_stats_get(pid, &es);
+		evf_table_rowf(t, "%s\t%s\t%s\t%s\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64
+			"\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64, p->name, role_name(p), link_state(pid),
+			evf_port_is_up(p) ? "up" : "down", s.port[pid].rx_pkts, s.port[pid].rx_bytes,
+			s.port[pid].tx_pkts, s.port[pid].tx_bytes, s.port[pid].drops, es.imissed,
+			es.rx_nombuf);
+	}
+	if (found)
+		evf_table_print(t, out);
+	evf_table_free(t);
+	return found ? 0 : -1;
+}
+
+void
+evf_show_ports(FILE *out)
+{
+	static const char *const hdr[] = { "Port", "Id", "Role", "Driver", "RXQ", "TXQ", "MTU",
+		"VLAN", "MAC", "Next-hop", "Offloads", "Device", NULL };
+	struct evf_table *t = evf_table_new(hdr);
+
+	for (uint16_t pid = 0; pid < EVF_MAX_PORTS; pid++) {
+		const struct evf_port *p = &evf_ports[pid];
+		char mac[EVF_MAC_STRLEN], nh[EVF_MAC_STRLEN], vlan[8], off[64];
+
+		if (!p->configured)
+			continue;
+		evf_mac_fmt(&p->hw_mac, mac, sizeof(mac));
+		if (p->role == EVF_ROLE_NETWORK)
+			evf_mac_fmt(&p->next_hop, nh, sizeof(nh));
+		else
+			snprintf(nh, sizeof(nh), "-");
+		if (p->underlay_vlan)
+			snprintf(vlan, sizeof(vlan), "%u", p->underlay_vlan);
+		else
+			snprintf(vlan, sizeof(vlan), "-");
+		snprintf(off, sizeof(off), "%s%s%s", p->tx_ipv4_cksum ? "ipv4-cksum " : "",
+			p->tx_udp_cksum ? "udp-cksum " : "", p->tx_multiseg ? "multi-seg" : "");
+		if (off[0] == '\0')
+			snprintf(off, sizeof(off), "-");
+		evf_table_rowf(t, "%s\t%u\t%s\t%s\t%u\t%u\t%u\t%s\t%s\t%s\t%s\t%s", p->name, pid,
+			role_name(p), p->driver, p->nb_rxq, p->nb_txq, p->mtu, vlan, mac, nh, off,
+			p->device);
+	}
+	evf_table_print(t, out);
+	evf_table_free(t);
+}
+
+void
+evf_show_drops(FILE *out, bool all)
+{
+	static const char *const hdr[] = { "Reason", "Packets", "Meaning", NULL };
+	struct evf_stats_sum s;
+	struct evf_table *t = evf_table_new(hdr);
+
+	evf_stats_read(&s, true);
+	for (int r = 0; r < EVF_DROP_MAX; r++) {
+		if (!all && s.drops[r] == 0)
+			continue;
+		evf_table_rowf(t, "%s\t%" PRIu64 "\t%s", evf_drop_name(r), s.drops[r],
+			evf_drop_help(r));
+	}
+	if (evf_table_rows(t) == 0)
+		fprintf(out, "No drops.\n");
+	else
+		evf_table_print(t, out);
+	fprintf(out, "Total dropped: %" PRIu64 "\n", evf_stats_total_drops(&s));
+	evf_table_free(t);
+}

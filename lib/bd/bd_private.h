@@ -1,0 +1,22 @@
+/* bd_private.h: control-only per-MAC-VRF state (never read by workers). */
+#ifndef EVF_BD_PRIVATE_H
+#define EVF_BD_PRIVATE_H
+
+#include "evf_bd.h"
+
+struct evf_bd_flood_member {
+	uint16_t vtep;
+	uint8_t sources;     /**< EVF_FLOOD_SRC_* bits */
+};
+
+struct evf_bd_ctl {
+	uint16_t nb_attach;
+	uint16_t *attach;                    /**< attachment ids */
+	uint16_t nb_members, cap_members;
+	struct evf_bd_flood_member *members; /**< remote VTEPs, in insertion order */
+	uint32_t local_macs;
+};
+
+extern struct evf_bd_ctl evf_bd_ctls[EVF_MAX_BDS];
+
+#endif /* EVF_BD_PRIVATE_H */

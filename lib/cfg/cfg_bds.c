@@ -1,0 +1,363 @@
+/* cfg_bds.c: the "mac-vrfs" section: bridge domains with their VNI, access
+ * attachments, static flood list (remote-vteps) and static remote MACs. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfg_sections.h"
+
+static size_t
+bd_index(struct cfg_ctx *ctx, const struct evf_cfg_bd *bd)
+{
+	return (size_t)(bd - ctx->cfg->bds);
+}
+
+static int
+bd_name(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
+{
+	struct evf_cfg_bd *bd = obj;
+
+	if (cfg_get_name(ctx, val, bd->name, sizeof(bd->name)) < 0)
+		return -1;
+	for (size_t i = 0; i < bd_index(ctx, bd); i++)
+		if (strcmp(ctx->cfg->bds[i].name, bd->name) == 0)
+			return cfg_error(ctx, val, "duplicate mac-vrf name '%s' (first at line %u)",
+				bd->name, ctx->cfg->bds[i].line);
+	return 0;
+}
+
+static int
+bd_vni(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
+{
+	struct evf_cfg_bd *bd = obj;
+	uint64_t v;
+
+	if (cfg_get_uint(ctx, val, 1, 16777215, &v) < 0)
+		return -1;
+	bd->vni = (uint32_t)v;
+	for (size_t i = 0; i < bd_index(ctx, bd); i++)
+		if (ctx->cfg->bds[i].vni == bd->vni)
+			return cfg_error(ctx, val, "VNI %u is already used by mac-vrf '%s'",
+				bd->vni, ctx->cfg->bds[i].name);
+	return 0;
+}
+
+static int
+bd_mac_limit(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
+{
+	struct evf_cfg_bd *bd = obj;
+	uint64_t v;
+
+	if (cfg_get_uint(ctx, val, 0, UINT32_MAX, &v) < 0)
+		return -1;
+	if (v > ctx->cfg->node.fdb_capacity)
+		return cfg_error(ctx, val, "%u is larger than node.fdb-capacity (%u)",
+			(unsigned int)v, ctx->cfg->node.fdb_capacity);
+	bd->mac_limit = (uint32_t)v;
+	return 0;
+}
+
+/* ---- attachments ---- */
+
+static int
+attach_port(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
+{
+	struct evf_cfg_attach *a = obj;
+	int idx;
+
+	if (cfg_get_name(ctx, val, a->port, sizeof(a->port)) < 0)
+		return -1;
+	idx = evf_cfg_port_index(ctx->cfg, a->port);
+	if (idx < 0)
+		return cfg_error(ctx, val, "unknown port '%s'", a->port);
+	if (ctx->cfg->ports[idx].role != EVF_ROLE_ACCESS)
+		return cfg_error(ctx, val, "'%s' is a network port, attachments need an access port",
+			a->port);
+	return 0;
+}
+
+static int
+attach_vlan(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
+{
+	struct evf_cfg_attach *a = obj;
+
+	return cfg_get_vlan(ctx, val, true, &a->vlan);
+}
+
+static const struct cfg_key attach_keys[] = {
+	CFG_KEY_FUNC("port", attach_port, true),
+	CFG_KEY_FUNC("vlan", attach_vlan, true),
+};
+
+/* The owner of port+vlan among the attachments parsed so far, or NULL. */
+static const struct evf_cfg_bd *
+attach_owner(struct cfg_ctx *ctx, const struct evf_cfg_bd *bd, size_t nb_done,
+	const struct evf_cfg_attach *a)
+{
+	for (size_t i = 0; i <= bd_index(ctx, bd); i++) {
+		const struct evf_cfg_bd *o = &ctx->cfg->bds[i];
+		size_t n = o == bd ? nb_done : o->nb_attach;
+
+		for (size_t j = 0; j < n; j++)
+			if (o->attach[j].vlan == a->vlan && strcmp(o->attach[j].port, a->port) == 0)
+				return o;
+	}
+	return NULL;
+}
+
+static int
+bd_attachments(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
+{
+	struct evf_cfg_bd *bd = obj;
+	size_t n, total = 0;
+
+	if (cfg_expect_seq(ctx, val) < 0)
+		return -1;
+	n = cfg_seq_len(val);
+	for (size_t i = 0; i < bd_index(ctx, bd); i++)
+		total += ctx->cfg->bds[i].nb_attach;
+	if (total + n > EVF_MAX_ATTACH)
+		return cfg_error(ctx, val, "more than %d attachments in all mac-vrfs", EVF_MAX_ATTACH);
+	if (n == 0)
+		return 0;
+	bd->attach = calloc(n, sizeof(*bd->attach));
+	if (bd->attach == NULL)
+		return cfg_error(ctx, val, "out of memory");
+	for (size_t k = 0; k < n; k++) {
+		yaml_node_t *item = cfg_seq_item(ctx, val, k);
+		struct evf_cfg_attach *a = &bd->attach[k];
+		size_t old = cfg_path_push_index(ctx, k);
+		const struct evf_cfg_bd *owner;
+		struct cfg_map map;
+
+		if (cfg_map_parse(ctx, item, attach_keys, RTE_DIM(attach_keys), a, &map) < 0)
+			return -1;
+		owner = attach_owner(ctx, bd, k, a);
+		if (owner != NULL) {
+			if (a->vlan == EVF_VLAN_UNTAGGED)
+				return cfg_error(ctx, item, "port '%s' untagged is already attached"
+					" to mac-vrf '%s'", a->port, owner->name);
+			return cfg_error(ctx, item, "port '%s' vlan %u is already attached"
+				" to mac-vrf '%s'", a->port, a->vlan, owner->name);
+		}
+		cfg_path_pop(ctx, old);
+		bd->nb_attach = (uint16_t)(k + 1);
+	}
+	return 0;
+}
+
+/* ---- remote VTEPs and MACs ---- */
+
+/* A remote VTEP needs a local VTEP address of its family and is not ours. */
+static int
+check_remote_vtep(struct cfg_ctx *ctx, yaml_node_t *val, const struct evf_ip *ip)
+{
+	const struct evf_cfg_node *node = &ctx->cfg->node;
+	bool v4 = ip->family == AF_INET;
+	const struct evf_ip *own = v4 ? &node->vtep_ipv4 : &node->vtep_ipv6;
+	const char *s = (const char *)val->data.scalar.value;
+
+	if (own->family == 0)
+		return cfg_error(ctx, val, "%s is %s but node.%s is not set", s,
+			v4 ? "IPv4" : "IPv6", v4 ? "vtep-ipv4" : "vtep-ipv6");
+	if (evf_ip_equal(own, ip))
+		return cfg_error(ctx, val, "%s is this node's own %s", s,
+			v4 ? "vtep-ipv4" : "vtep-ipv6");
+	return 0;
+}
+
+static int
+bd_remote_vteps(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
+{
+	struct evf_cfg_bd *bd = obj;
+	size_t n;
+
+	if (cfg_expect_seq(ctx, val) < 0)
+		return -1;
+	n = cfg_seq_len(val);
+	if (n > EVF_MAX_VTEPS)
+		return cfg_error(ctx, val, "more than %d remote VTEPs", EVF_MAX_VTEPS);
+	if (n == 0)
+		return 0;
+	bd->vteps = calloc(n, sizeof(*bd->vteps));
+	if (bd->vteps == NULL)
+		return cfg_error(ctx, val, "out of memory");
+	for (size_t k = 0; k < n; k++) {
+		yaml_node_t *item = cfg_seq_item(ctx, val, k);
+		size_t old = cfg_path_push_index(ctx, k);
+
+		if (cfg_get_ip(ctx, item, 0, &bd->vteps[k]) < 0 ||
+				check_remote_vtep(ctx, item, &bd->vteps[k]) < 0)
+			return -1;
+		for (size_t j = 0; j < k; j++)
+			if (evf_ip_equal(&bd->vteps[j], &bd->vteps[k]))
+				return cfg_error(ctx, item, "%s is listed twice (first at line %u)",
+					(const char *)item->data.scalar.value,
+					cfg_line(cfg_seq_item(ctx, val, j)));
+		cfg_path_pop(ctx, old);
+		bd->nb_vteps = (uint16_t)(k + 1);
+	}
+	return 0;
+}
+
+static int
+rmac_vtep(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
+{
+	struct evf_cfg_remote_mac *m = obj;
+
+	if (cfg_get_ip(ctx, val, 0, &m->vtep) < 0)
+		return -1;
+	return check_remote_vtep(ctx, val, &m->vtep);
+}
+
+#define M struct evf_cfg_remote_mac
+static const struct cfg_key rmac_keys[] = {
+	CFG_KEY_TYPED("mac", CFG_T_UCAST_MAC, M, mac, true),
+	CFG_KEY_FUNC("vtep", rmac_vtep, true),
+};
+#undef M
+
+struct mac_ref {
+	struct rte_ether_addr mac;
+	uint32_t idx;
+};
+
+static int
+mac_ref_cmp(const void *a, const void *b)
+{
+	const struct mac_ref *x = a, *y = b;
+	int c = memcmp(&x->mac, &y->mac, sizeof(x->mac));
+
+	if (c != 0)
+		return c;
+	return x->idx < y->idx ? -1 : (x->idx > y->idx);
+}
+
+/* Reject a MAC listed twice, naming its earliest repetition. Sorting keeps
+ * this O(n log n): remote-macs may be as long as the FDB. */
+static int
+check_dup_macs(struct cfg_ctx *ctx, yaml_node_t *seq, const struct evf_cfg_bd *bd)
+{
+	uint32_t n = bd->nb_macs, dup = UINT32_MAX, first = 0;
+	struct mac_ref *refs;
+	char buf[EVF_MAC_STRLEN];
+	size_t old;
+
+	if (n < 2)
+		return 0;
+	refs = malloc(n * sizeof(*refs));
+	if (refs == NULL)
+		return cfg_error(ctx, seq, "out of memory");
+	for (uint32_t i = 0; i < n; i++) {
+		refs[i].mac = bd->macs[i].mac;
+		refs[i].idx = i;
+	}
+	qsort(refs, n, sizeof(*refs), mac_ref_cmp);
+	for (uint32_t i = 1; i < n; i++) {
+		if (rte_is_same_ether_addr(&refs[i].mac, &refs[i - 1].mac) && refs[i].idx < dup) {
+			dup = refs[i].idx;
+			first = refs[i - 1].idx;
+		}
+	}
+	free(refs);
+	if (dup == UINT32_MAX)
+		return 0;
+	old = cfg_path_push_index(ctx, dup);
+	cfg_error(ctx, cfg_seq_item(ctx, seq, dup), "MAC %s is listed twice (first at line %u)",
+		evf_mac_fmt(&bd->macs[dup].mac, buf, sizeof(buf)),
+		cfg_line(cfg_seq_item(ctx, seq, first)));
+	cfg_path_pop(ctx, old);
+	return -1;
+}
+
+static int
+bd_remote_macs(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
+{
+	struct evf_cfg_bd *bd = obj;
+	size_t n, total = 0;
+
+	if (cfg_expect_seq(ctx, val) < 0)
+		return -1;
+	n = cfg_seq_len(val);
+	for (size_t i = 0; i < bd_index(ctx, bd); i++)
+		total += ctx->cfg->bds[i].nb_macs;
+	if (total + n > ctx->cfg->node.fdb_capacity)
+		return cfg_error(ctx, val, "more static MACs in all mac-vrfs than"
+			" node.fdb-capacity (%u)", ctx->cfg->node.fdb_capacity);
+	if (n == 0)
+		return 0;
+	bd->macs = calloc(n, sizeof(*bd->macs));
+	if (bd->macs == NULL)
+		return cfg_error(ctx, val, "out of memory");
+	for (size_t k = 0; k < n; k++) {
+		size_t old = cfg_path_push_index(ctx, k);
+		struct cfg_map map;
+
+		if (cfg_map_parse(ctx, cfg_seq_item(ctx, val, k), rmac_keys, RTE_DIM(rmac_keys),
+				&bd->macs[k], &map) < 0)
+			return -1;
+		cfg_path_pop(ctx, old);
+		bd->nb_macs = (uint32_t)(k + 1);
+	}
+	return check_dup_macs(ctx, val, bd);
+}
+
+/* ---- one MAC-VRF ---- */
+
+#define B struct evf_cfg_bd
+static const struct cfg_key bd_keys[] = {
+	CFG_KEY_FUNC("name", bd_name, true),
+	CFG_KEY_FUNC("vni", bd_vni, true),
+	CFG_KEY_UINT("evi", B, evi, 1, 16777215, false),
+	CFG_KEY_UINT("mac-aging", B, mac_aging, 0, 86400, false),
+	CFG_KEY_TYPED("learning", CFG_T_BOOL, B, learning, false),
+	CFG_KEY_FUNC("mac-limit", bd_mac_limit, false),
+	CFG_KEY_TYPED("allow-inner-vlan", CFG_T_BOOL, B, allow_inner_vlan, false),
+	CFG_KEY_FUNC("attachments", bd_attachments, false),
+	CFG_KEY_FUNC("remote-vteps", bd_remote_vteps, false),
+	CFG_KEY_FUNC("remote-macs", bd_remote_macs, false),
+};
+#undef B
+
+static int
+parse_bd(struct cfg_ctx *ctx, yaml_node_t *item, struct evf_cfg_bd *bd)
+{
+	struct cfg_map map;
+
+	bd->line = cfg_line(item);
+	bd->mac_aging = 300;
+	bd->learning = true;
+	if (cfg_map_parse(ctx, item, bd_keys, RTE_DIM(bd_keys), bd, &map) < 0)
+		return -1;
+	if (cfg_map_get(&map, "evi") == NULL)
+		bd->evi = bd->vni;
+	return 0;
+}
+
+int
+cfg_section_bds(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
+{
+	struct evf_cfg *cfg = obj;
+	size_t n;
+
+	if (cfg_expect_seq(ctx, val) < 0)
+		return -1;
+	n = cfg_seq_len(val);
+	if (n > EVF_MAX_BDS)
+		return cfg_error(ctx, cfg_seq_item(ctx, val, EVF_MAX_BDS),
+			"more than %d mac-vrfs", EVF_MAX_BDS);
+	if (n == 0)
+		return 0;
+	cfg->bds = calloc(n, sizeof(*cfg->bds));
+	if (cfg->bds == NULL)
+		return cfg_error(ctx, val, "out of memory");
+	cfg->nb_bds = (uint16_t)n;
+	for (size_t i = 0; i < n; i++) {
+		size_t old = cfg_path_push_index(ctx, i);
+		int rc = parse_bd(ctx, cfg_seq_item(ctx, val, i), &cfg->bds[i]);
+
+		cfg_path_pop(ctx, old);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}

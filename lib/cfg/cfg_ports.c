@@ -1,0 +1,163 @@
+/* cfg_ports.c: the "ports" section, one entry per DPDK port (access or
+ * network role). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfg_sections.h"
+
+#define CFG_MAX_CFG_PORTS ((size_t)(EVF_MAX_PORTS < EVF_MAX_IFACES ? EVF_MAX_PORTS : EVF_MAX_IFACES))
+
+static const char *const port_roles[] = {
+	[EVF_ROLE_ACCESS] = "access",
+	[EVF_ROLE_NETWORK] = "network",
+	NULL,
+};
+static const char *const admin_states[] = { "disable", "enable", NULL };
+
+static struct evf_cfg_port *
+port_of(struct cfg_ctx *ctx, void *obj, size_t *index)
+{
+	struct evf_cfg_port *port = obj;
+
+	*index = (size_t)(port - ctx->cfg->ports);
+	return port;
+}
+
+static int
+port_name(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
+{
+	size_t idx;
+	struct evf_cfg_port *port = port_of(ctx, obj, &idx);
+
+	if (cfg_get_name(ctx, val, port->name, sizeof(port->name)) < 0)
+		return -1;
+	for (size_t i = 0; i < idx; i++)
+		if (strcmp(ctx->cfg->ports[i].name, port->name) == 0)
+			return cfg_error(ctx, val, "duplicate port name '%s' (first at line %u)",
+				port->name, ctx->cfg->ports[i].line);
+	return 0;
+}
+
+static int
+port_device(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
+{
+	size_t idx;
+	struct evf_cfg_port *port = port_of(ctx, obj, &idx);
+	const char *s;
+
+	if (cfg_get_str(ctx, val, &s) < 0)
+		return -1;
+	if (*s == '\0')
+		return cfg_error(ctx, val, "must not be empty");
+	if (strlen(s) >= sizeof(port->device))
+		return cfg_error(ctx, val, "longer than %zu characters", sizeof(port->device) - 1);
+	snprintf(port->device, sizeof(port->device), "%s", s);
+	for (size_t i = 0; i < idx; i++)
+		if (strcmp(ctx->cfg->ports[i].device, port->device) == 0)
+			return cfg_error(ctx, val, "device '%s' is already used by port '%s'",
+				port->device, ctx->cfg->ports[i].name);
+	return 0;
+}
+
+static int
+port_role(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
+{
+	size_t idx, nb_net = 0;
+	struct evf_cfg_port *port = port_of(ctx, obj, &idx);
+	uint64_t role;
+
+	if (cfg_get_enum(ctx, val, port_roles, &role) < 0)
+		return -1;
+	port->role = (enum evf_port_role)role;
+	if (port->role != EVF_ROLE_NETWORK)
+		return 0;
+	for (size_t i = 0; i < idx; i++)
+		nb_net += ctx->cfg->ports[i].role == EVF_ROLE_NETWORK;
+	if (nb_net >= EVF_MAX_UPLINKS)
+		return cfg_error(ctx, val, "more than %d network ports", EVF_MAX_UPLINKS);
+	return 0;
+}
+
+/* The next two run after "role" (schema order). */
+static int
+port_next_hop(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
+{
+	struct evf_cfg_port *port = obj;
+
+	if (port->role != EVF_ROLE_NETWORK)
+		return cfg_error(ctx, val, "only allowed on a network port");
+	return cfg_get_ucast_mac(ctx, val, &port->next_hop);
+}
+
+static int
+port_underlay_vlan(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
+{
+	struct evf_cfg_port *port = obj;
+
+	if (port->role != EVF_ROLE_NETWORK)
+		return cfg_error(ctx, val, "only allowed on a network port (underlay VLAN);"
+			" access VLANs go in mac-vrfs attachments");
+	return cfg_get_vlan(ctx, val, false, &port->underlay_vlan);
+}
+
+#define P struct evf_cfg_port
+static const struct cfg_key port_keys[] = {
+	CFG_KEY_FUNC("name", port_name, true),
+	CFG_KEY_FUNC("device", port_device, true),
+	CFG_KEY_FUNC("role", port_role, true),
+	CFG_KEY_FUNC("next-hop-mac", port_next_hop, false),
+	CFG_KEY_FUNC("vlan", port_underlay_vlan, false),
+	CFG_KEY_UINT("mtu", P, mtu, 68, 9600, false),
+	CFG_KEY_UINT("rx-queues", P, rx_queues, 0, RTE_MAX_QUEUES_PER_PORT, false),
+	CFG_KEY_UINT("rx-descriptors", P, rx_desc, 64, 16384, false),
+	CFG_KEY_UINT("tx-descriptors", P, tx_desc, 64, 16384, false),
+	CFG_KEY_ENUM("admin-state", P, admin_up, admin_states, false),
+};
+#undef P
+
+static int
+parse_port(struct cfg_ctx *ctx, yaml_node_t *item, struct evf_cfg_port *port)
+{
+	struct cfg_map map;
+
+	port->line = cfg_line(item);
+	port->mtu = 1500;
+	port->rx_desc = 1024;
+	port->tx_desc = 1024;
+	port->admin_up = true;
+	if (cfg_map_parse(ctx, item, port_keys, RTE_DIM(port_keys), port, &map) < 0)
+		return -1;
+	if (port->role == EVF_ROLE_NETWORK && cfg_map_get(&map, "next-hop-mac") == NULL)
+		return cfg_error(ctx, item, "missing required key 'next-hop-mac' (network port)");
+	return 0;
+}
+
+int
+cfg_section_ports(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
+{
+	struct evf_cfg *cfg = obj;
+	size_t n;
+
+	if (cfg_expect_seq(ctx, val) < 0)
+		return -1;
+	n = cfg_seq_len(val);
+	if (n == 0)
+		return cfg_error(ctx, val, "at least one port is required");
+	if (n > CFG_MAX_CFG_PORTS)
+		return cfg_error(ctx, cfg_seq_item(ctx, val, CFG_MAX_CFG_PORTS),
+			"more than %zu ports", CFG_MAX_CFG_PORTS);
+	cfg->ports = calloc(n, sizeof(*cfg->ports));
+	if (cfg->ports == NULL)
+		return cfg_error(ctx, val, "out of memory");
+	cfg->nb_ports = (uint16_t)n;
+	for (size_t i = 0; i < n; i++) {
+		size_t old = cfg_path_push_index(ctx, i);
+		int rc = parse_port(ctx, cfg_seq_item(ctx, val, i), &cfg->ports[i]);
+
+		cfg_path_pop(ctx, old);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,22 @@
+/* cfg_sections.h: the top-level sections of the config file (private).
+ *
+ * Each section is one file with one schema table and one handler of this
+ * type, listed in the top-level table of cfg_load.c. Sections are parsed in
+ * that table's order whatever the order in the file, so a section may look
+ * at anything parsed before it (e.g. mac-vrfs look up ports). */
+#ifndef EVF_CFG_SECTIONS_H
+#define EVF_CFG_SECTIONS_H
+
+#include "cfg_yaml.h"
+
+/* obj is the struct evf_cfg being filled. */
+int cfg_section_node(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
+int cfg_section_ports(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
+int cfg_section_bds(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
+int cfg_section_workers(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
+
+/** Defaults of sections that may be absent from the file. */
+void cfg_node_defaults(struct evf_cfg_node *node);
+void cfg_workers_defaults(struct evf_cfg_workers *workers);
+
+#endif /* EVF_CFG_SECTIONS_H */

@@ -1,0 +1,110 @@
+/* evf_cfg.h: the typed configuration evfwd runs from, loaded from YAML.
+ *
+ * Loading validates everything (ranges, formats, references, duplicates) and
+ * either returns a complete struct evf_cfg or an error naming file, line,
+ * column and key. Nothing is applied to ports or tables by the loader; the
+ * main thread applies a loaded config all-or-nothing at start-up.
+ * doc/config.md is the user reference for every key below. */
+#ifndef EVF_CFG_H
+#define EVF_CFG_H
+
+#include <stdint.h>
+#include <stdbool.h>
+
+#include <rte_ether.h>
+
+#include "evf_common.h"
+#include "evf_addr.h"
+
+#define EVF_CFG_DEVICE_LEN 512
+#define EVF_CFG_ERR_LEN    512
+
+enum evf_port_role {
+	EVF_ROLE_ACCESS = 0,
+	EVF_ROLE_NETWORK,
+};
+
+struct evf_cfg_node {
+	char name[EVF_NAME_LEN];          /**< "name", default "evfwd" */
+	struct evf_ip vtep_ipv4;          /**< "vtep-ipv4" (family 0 when absent) */
+	struct evf_ip vtep_ipv6;          /**< "vtep-ipv6" */
+	struct rte_ether_addr mac;        /**< "mac": outer source MAC */
+	bool has_mac;                     /**< false: use the first network port's MAC */
+	uint16_t udp_port;                /**< "udp-port", default 4789 */
+	uint8_t ttl;                      /**< "ttl" 1..255, default 64 */
+	bool udp6_zero_checksum;          /**< "udp6-zero-checksum", default false */
+	uint32_t fdb_capacity;            /**< "fdb-capacity" 1024..16777216, default 131072 */
+	uint32_t mbufs;                   /**< "mbufs" 0 = sized automatically, else 1024..4294967295 */
+};
+
+struct evf_cfg_port {
+	char name[EVF_NAME_LEN];          /**< "name" (required, unique among ports and LAGs) */
+	char device[EVF_CFG_DEVICE_LEN];  /**< "device": PCI address or vdev devargs (required) */
+	enum evf_port_role role;          /**< "role": access | network (required) */
+	struct rte_ether_addr next_hop;   /**< "next-hop-mac" (network: required) */
+	uint16_t underlay_vlan;           /**< "vlan" (network only) 1..4094, 0 = untagged */
+	uint16_t mtu;                     /**< "mtu" 68..9600, default 1500 */
+	uint16_t rx_queues;               /**< "rx-queues" 0..1024, 0 = one per worker when the device allows */
+	uint16_t rx_desc;                 /**< "rx-descriptors" 64..16384, default 1024 */
+	uint16_t tx_desc;                 /**< "tx-descriptors" 64..16384, default 1024 */
+	bool admin_up;                    /**< "admin-state": enable | disable, default enable */
+	unsigned int line;                /**< line of the entry, for later error messages */
+};
+
+struct evf_cfg_attach {
+	char port[EVF_NAME_LEN];          /**< "port": a port (role access) or a LAG name */
+	uint16_t vlan;                    /**< "vlan": 1..4094 or "untagged" (EVF_VLAN_UNTAGGED) */
+};
+
+struct evf_cfg_remote_mac {
+	struct rte_ether_addr mac;        /**< "mac" (unicast) */
+	struct evf_ip vtep;               /**< "vtep" */
+};
+
+struct evf_cfg_bd {
+	char name[EVF_NAME_LEN];          /**< "name" (required, unique) */
+	uint32_t vni;                     /**< "vni" 1..16777215 (required, unique) */
+	uint32_t evi;                     /**< "evi" 1..16777215, default = vni (DF election value) */
+	uint32_t mac_aging;               /**< "mac-aging" seconds 0 (never) or 1..86400, default 300 */
+	bool learning;                    /**< "learning", default true */
+	uint32_t mac_limit;               /**< "mac-limit" 0 = no limit, else 1..fdb-capacity */
+	bool allow_inner_vlan;            /**< "allow-inner-vlan", default false */
+	uint16_t nb_attach;
+	struct evf_cfg_attach *attach;    /**< "attachments" */
+	uint16_t nb_vteps;
+	struct evf_ip *vteps;             /**< "remote-vteps": static flood list */
+	uint32_t nb_macs;
+	struct evf_cfg_remote_mac *macs;  /**< "remote-macs": static remote MACs */
+	unsigned int line;                /**< line of the entry, for later error messages */
+};
+
+struct evf_cfg_workers {
+	uint16_t count;                   /**< "count" 1..EVF_MAX_WORKERS, default 1 */
+	uint16_t nb_lcores;
+	uint16_t lcores[EVF_MAX_WORKERS]; /**< "lcores": explicit worker lcores (optional) */
+	uint16_t burst;                   /**< "burst" 1..64, default 32 */
+	uint32_t idle_sleep_us;           /**< "idle-sleep-us" 0..100000, default 0 (busy poll) */
+};
+
+struct evf_cfg {
+	char path[256];
+	struct evf_cfg_node node;
+	uint16_t nb_ports;
+	struct evf_cfg_port *ports;
+	uint16_t nb_bds;
+	struct evf_cfg_bd *bds;
+	struct evf_cfg_workers workers;
+};
+
+/** Load and validate a YAML file. On error returns NULL and writes one line
+ *  "FILE:LINE:COL: KEY: reason" into err. */
+struct evf_cfg *evf_cfg_load(const char *path, char *err, size_t errlen);
+/** Same from a memory buffer; name is used as FILE in messages. */
+struct evf_cfg *evf_cfg_load_buffer(const char *name, const char *buf, size_t len,
+	char *err, size_t errlen);
+void evf_cfg_free(struct evf_cfg *cfg);
+
+/** Index of a port by name, or -1. */
+int evf_cfg_port_index(const struct evf_cfg *cfg, const char *name);
+
+#endif /* EVF_CFG_H */

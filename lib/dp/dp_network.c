@@ -1,0 +1,97 @@
+/* dp_network.c: VXLAN packets received on network ports (worker).
+ *
+ * Per chunk: validate outer headers, VNI -> MAC-VRF (last-VNI cache), strip
+ * the outer headers, then one bulk FDB lookup on the inner destinations and
+ * forward to the local attachment or flood to the local attachments. Nothing
+ * received from the network is ever sent back to it. */
+#include <rte_prefetch.h>
+
+#include "dp_private.h"
+
+static void
+network_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct evf_fdb_key keys[EVF_CHUNK];
+	const struct evf_fdb_key *kp[EVF_CHUNK];
+	uint64_t dest[EVF_CHUNK];
+	struct rte_mbuf *ok[EVF_CHUNK];
+	uint16_t bdid[EVF_CHUNK];
+	uint32_t last_vni = 0;
+	uint16_t last_bd = EVF_INVALID_ID;
+	uint64_t hits = 0;
+	uint16_t k = 0;
+	const uint16_t in = port->port_id;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		const struct rte_ether_hdr *eth;
+		struct evf_outer o;
+		uint16_t b;
+		int r;
+
+		if (i + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		o.vni = 0;
+		o.strip = 0;
+		r = evf_vxlan_parse_outer(port, m, &o);
+		if (unlikely(r != 0)) {
+			dp_drop(w, m, (enum evf_drop_reason)r, in);
+			continue;
+		}
+		if (likely(o.vni == last_vni)) {
+			b = last_bd;
+		} else {
+			b = evf_bd_lookup_vni(o.vni);
+			last_vni = o.vni;
+			last_bd = b;
+		}
+		if (unlikely(b == EVF_INVALID_ID)) {
+			dp_drop(w, m, EVF_DROP_UNKNOWN_VNI, in);
+			continue;
+		}
+		rte_pktmbuf_adj(m, o.strip);
+		eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+		if (unlikely(eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN)) &&
+		    !evf_bds[b].allow_inner_vlan) {
+			dp_drop(w, m, EVF_DROP_INNER_VLAN, in);
+			continue;
+		}
+		if (unlikely(!rte_is_valid_assigned_ether_addr(&eth->src_addr))) {
+			dp_drop(w, m, EVF_DROP_BAD_SRC_MAC, in);
+			continue;
+		}
+		m->vlan_tci = 0;
+		m->ol_flags = 0;
+		keys[k].mac = eth->dst_addr;
+		keys[k].bd = b;
+		kp[k] = &keys[k];
+		ok[k] = m;
+		bdid[k] = b;
+		k++;
+	}
+	if (k == 0)
+		return;
+	evf_fdb_lookup_bulk(kp, k, &hits, dest);
+
+	for (uint16_t j = 0; j < k; j++) {
+		struct rte_mbuf *m = ok[j];
+		const struct evf_bd *bd = &evf_bds[bdid[j]];
+		const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+
+		if (unlikely(rte_is_multicast_ether_addr(&eth->dst_addr)) || !((hits >> j) & 1)) {
+			dp_flood(w, m, bd, EVF_INVALID_ID, false, in);
+			continue;
+		}
+		if (likely(evf_dest_kind(dest[j]) == EVF_DEST_ATTACH))
+			dp_tx_attach(w, m, evf_dest_target(dest[j]), in);
+		else
+			dp_drop(w, m, EVF_DROP_REMOTE_TO_REMOTE, in);
+	}
+}
+
+void
+dp_network_rx(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf **pkts, uint16_t n)
+{
+	for (uint16_t off = 0; off < n; off += EVF_CHUNK)
+		network_chunk(w, port, pkts + off, RTE_MIN((uint16_t)EVF_CHUNK, (uint16_t)(n - off)));
+}

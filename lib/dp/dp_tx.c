@@ -1,0 +1,99 @@
+/* dp_tx.c: TX buffer flushing and BUM flooding with replication (worker). */
+#include <rte_ethdev.h>
+
+#include "dp_private.h"
+
+void
+dp_tx_flush_port(struct evf_worker *w, uint16_t port)
+{
+	struct evf_txbuf *b = &w->tx[port];
+	uint16_t sent, n = b->n;
+	uint64_t bytes = 0;
+
+	if (n == 0)
+		return;
+	/* Count bytes first: some PMDs free mbufs inside tx_burst. */
+	for (uint16_t i = 0; i < n; i++)
+		bytes += b->pkts[i]->pkt_len;
+	sent = rte_eth_tx_burst(port, w->txq, b->pkts, n);
+	if (unlikely(sent < n)) {
+		for (uint16_t i = sent; i < n; i++)
+			bytes -= b->pkts[i]->pkt_len;
+		w->stats->drops[EVF_DROP_TX_FULL] += n - sent;
+		rte_pktmbuf_free_bulk(&b->pkts[sent], n - sent);
+	}
+	w->stats->port[port].tx_pkts += sent;
+	w->stats->port[port].tx_bytes += bytes;
+	b->n = 0;
+}
+
+void
+evf_dp_flush(struct evf_worker *w)
+{
+	for (uint16_t p = 0; p < EVF_MAX_PORTS; p++)
+		if (w->tx[p].n)
+			dp_tx_flush_port(w, p);
+}
+
+enum target_kind { T_NONE, T_ATTACH, T_VTEP };
+
+static inline void
+send_to(struct evf_worker *w, struct rte_mbuf *m, enum target_kind k, uint16_t id,
+	const struct evf_bd *bd, uint32_t hash, uint16_t in_port)
+{
+	if (k == T_ATTACH)
+		dp_tx_attach(w, m, id, in_port);
+	else
+		dp_tx_vtep(w, m, id, bd, hash, in_port);
+}
+
+/* The original goes to the last recipient; every earlier one gets a copy. */
+static inline void
+send_pending(struct evf_worker *w, struct rte_mbuf *m, enum target_kind k, uint16_t id,
+	     const struct evf_bd *bd, uint32_t hash, uint16_t in_port)
+{
+	struct rte_mbuf *c = rte_pktmbuf_copy(m, w->pool, 0, UINT32_MAX);
+
+	if (unlikely(c == NULL)) {
+		w->stats->drops[EVF_DROP_NO_MBUF]++;
+		w->stats->port[in_port].drops++;
+		return;
+	}
+	w->stats->flood_copies++;
+	send_to(w, c, k, id, bd, hash, in_port);
+}
+
+void
+dp_flood(struct evf_worker *w, struct rte_mbuf *m, const struct evf_bd *bd,
+	 uint16_t in_attach, bool to_remote, uint16_t in_port)
+{
+	const struct evf_flood *f = evf_bd_flood(bd);
+	enum target_kind pk = T_NONE;
+	uint16_t pid = 0;
+	uint32_t hash = 0;
+
+	for (uint16_t i = 0; i < f->nb_local; i++) {
+		uint16_t a = f->ids[i];
+
+		if (a == in_attach)
+			continue;
+		if (pk != T_NONE)
+			send_pending(w, m, pk, pid, bd, hash, in_port);
+		pk = T_ATTACH;
+		pid = a;
+	}
+	if (to_remote && f->nb_remote) {
+		hash = dp_frame_hash(m);
+		for (uint16_t i = 0; i < f->nb_remote; i++) {
+			if (pk != T_NONE)
+				send_pending(w, m, pk, pid, bd, hash, in_port);
+			pk = T_VTEP;
+			pid = f->ids[f->nb_local + i];
+		}
+	}
+	if (pk == T_NONE) {
+		dp_drop(w, m, EVF_DROP_NO_DESTINATION, in_port);
+		return;
+	}
+	send_to(w, m, pk, pid, bd, hash, in_port);
+}

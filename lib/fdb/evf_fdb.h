@@ -1,0 +1,87 @@
+/* evf_fdb.h: the forwarding database of every MAC-VRF, one lock-free hash.
+ *
+ * Key: (MAC, MAC-VRF id), 8 bytes. Value: a packed 64-bit destination that
+ * workers obtain from one bulk lookup and decode without touching anything
+ * else: kind (attachment, remote VTEP, remote ES), target id, flags and the
+ * entry index of the control thread's metadata.
+ *
+ * Concurrency: the hash is created with RW_CONCURRENCY_LF; the control thread
+ * is the single writer (add, update-in-place, delete); workers read. A deleted
+ * key's hash slot and entry index are reused only after an RCU grace period
+ * (evf_rcu.h). Workers never write the table: they record "seen" in their own
+ * per-worker arrays (evf_fdb.seen[worker][index]) which the control thread
+ * reads when aging, and they report new or moved MACs through their learn
+ * ring (lib/dp). */
+#ifndef EVF_FDB_H
+#define EVF_FDB_H
+
+#include <stdint.h>
+#include <stdbool.h>
+
+#include <rte_ether.h>
+#include <rte_hash.h>
+
+#include "evf_common.h"
+
+struct evf_fdb_key {
+	struct rte_ether_addr mac;
+	uint16_t bd;
+};
+
+enum evf_dest_kind {
+	EVF_DEST_NONE = 0,
+	EVF_DEST_ATTACH,   /**< target = local attachment id */
+	EVF_DEST_VTEP,     /**< target = remote VTEP id */
+	EVF_DEST_ES,       /**< target = remote Ethernet Segment id (aliasing) */
+};
+
+#define EVF_DEST_F_PINNED 0x1 /**< static, EVPN-owned or frozen: workers report no moves */
+
+/* bits 0..31 entry index | 32..47 target | 48..55 kind | 56..63 flags */
+static inline uint64_t
+evf_dest_make(enum evf_dest_kind kind, uint16_t target, uint32_t idx, uint8_t flags)
+{
+	return (uint64_t)idx | ((uint64_t)target << 32) | ((uint64_t)kind << 48) |
+		((uint64_t)flags << 56);
+}
+static inline enum evf_dest_kind evf_dest_kind(uint64_t d) { return (enum evf_dest_kind)((d >> 48) & 0xff); }
+static inline uint16_t evf_dest_target(uint64_t d) { return (uint16_t)(d >> 32); }
+static inline uint32_t evf_dest_index(uint64_t d) { return (uint32_t)d; }
+static inline uint8_t evf_dest_flags(uint64_t d) { return (uint8_t)(d >> 56); }
+
+struct evf_fdb {
+	struct rte_hash *h;
+	uint32_t capacity;
+	uint32_t *seen[EVF_MAX_WORKERS];  /**< per worker: last second each entry was hit */
+	unsigned int nb_workers;
+};
+extern struct evf_fdb evf_fdb;
+
+/** Seconds since start, advanced by the control thread; workers stamp "seen" with it. */
+extern uint32_t evf_now_sec;
+
+static inline uint32_t
+evf_clock_sec(void)
+{
+	return __atomic_load_n(&evf_now_sec, __ATOMIC_RELAXED);
+}
+
+/* ---- worker ---- */
+/** Bulk lookup (n <= 64). hits bit i set when keys[i] was found; dest[i] then valid. */
+static inline void
+evf_fdb_lookup_bulk(const struct evf_fdb_key **keys, uint32_t n, uint64_t *hits, uint64_t *dest)
+{
+	rte_hash_lookup_bulk_data(evf_fdb.h, (const void **)keys, n, hits, (void **)dest);
+}
+
+/** Record that worker w saw the entry of dest now (one store per entry per second). */
+static inline void
+evf_fdb_touch(unsigned int w, uint64_t dest, uint32_t now)
+{
+	uint32_t *s = &evf_fdb.seen[w][evf_dest_index(dest)];
+
+	if (*s != now)
+		*s = now;
+}
+
+#endif /* EVF_FDB_H */

@@ -1,0 +1,62 @@
+/* evf_fdb_ctl.h: FDB writer API and per-entry metadata (control thread only;
+ * the main thread may call it before workers start). */
+#ifndef EVF_FDB_CTL_H
+#define EVF_FDB_CTL_H
+
+#include <stdio.h>
+
+#include "evf_fdb.h"
+#include "evf_addr.h"
+
+enum evf_fdb_origin {
+	EVF_FDB_LEARNED = 0,  /**< learned from a local attachment, ages */
+	EVF_FDB_STATIC,       /**< from the config file */
+	EVF_FDB_EVPN,         /**< from an EVPN RT2 route */
+};
+
+/** Control-side view of one FDB entry. */
+struct evf_fdb_entry {
+	struct evf_fdb_key key;
+	uint64_t dest;           /**< what workers see (packed) */
+	uint8_t origin;          /**< enum evf_fdb_origin */
+	uint8_t in_use;
+	uint8_t frozen;          /**< duplicate detection froze it */
+	uint8_t sticky;
+	uint32_t created;        /**< evf_now_sec at creation */
+	uint32_t last_seen;      /**< last second a worker (or the control) saw it */
+	uint32_t seq;            /**< MAC mobility sequence number */
+	uint32_t moves;          /**< moves in the current detection window */
+	uint32_t move_window;    /**< start of that window */
+	uint16_t es;             /**< ES of the route or of the learning attachment */
+	uint16_t pad;
+};
+
+int evf_fdb_init(uint32_t capacity, unsigned int nb_workers);
+void evf_fdb_fini(void);
+
+/** Entry of (bd, mac), or NULL. */
+struct evf_fdb_entry *evf_fdb_find(uint16_t bd, const struct rte_ether_addr *mac);
+struct evf_fdb_entry *evf_fdb_entry_at(uint32_t idx);
+
+/** Insert or replace (bd, mac). Returns the entry or NULL with errno-like *err
+ *  (-ENOSPC when the table is full). */
+struct evf_fdb_entry *evf_fdb_set(uint16_t bd, const struct rte_ether_addr *mac,
+	enum evf_dest_kind kind, uint16_t target, enum evf_fdb_origin origin, int *err);
+/** Change the destination of an existing entry in place (atomic for readers). */
+void evf_fdb_redirect(struct evf_fdb_entry *e, enum evf_dest_kind kind, uint16_t target,
+	enum evf_fdb_origin origin);
+/** Remove an entry; its slot is reused after a grace period. */
+void evf_fdb_remove(struct evf_fdb_entry *e);
+
+/** Latest "seen" second over workers and the control's own record. */
+uint32_t evf_fdb_last_seen(const struct evf_fdb_entry *e);
+
+/** Visit entries (of one bd, or all with bd = EVF_INVALID_ID) in index order. */
+typedef void (*evf_fdb_visit_fn)(struct evf_fdb_entry *e, void *arg);
+void evf_fdb_foreach(uint16_t bd, evf_fdb_visit_fn fn, void *arg);
+
+uint32_t evf_fdb_count(void);
+/** Remove every entry pointing at (kind, target), e.g. when a VTEP or attachment goes. */
+uint32_t evf_fdb_flush_dest(enum evf_dest_kind kind, uint16_t target);
+
+#endif /* EVF_FDB_CTL_H */

@@ -1,0 +1,283 @@
+/* fdb_ctl.c: the FDB writer (control thread; main thread before workers
+ * start). See evf_fdb.h for the reader/writer contract. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_hash_crc.h>
+#include <rte_malloc.h>
+
+#include "evf_bd.h"
+#include "evf_fdb_ctl.h"
+#include "evf_rcu.h"
+#include "evf_vxlan.h"
+
+struct evf_fdb evf_fdb;
+uint32_t evf_now_sec = 1;
+
+static struct evf_fdb_entry *entries;
+static uint32_t *free_idx;
+static uint32_t nb_free;
+
+static uint32_t
+key_hash(const void *key, uint32_t len, uint32_t init)
+{
+	(void)len;
+	return rte_hash_crc_8byte(*(const uint64_t *)key, init);
+}
+
+int
+evf_fdb_init(uint32_t capacity, unsigned int nb_workers)
+{
+	static unsigned int gen;
+	char name[RTE_HASH_NAMESIZE];
+	struct rte_hash_parameters hp = {
+		.entries = capacity,
+		.key_len = sizeof(struct evf_fdb_key),
+		.hash_func = key_hash,
+		.socket_id = SOCKET_ID_ANY,
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
+			RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
+	};
+
+	RTE_BUILD_BUG_ON(sizeof(struct evf_fdb_key) != 8);
+	if (capacity < 64 || nb_workers > EVF_MAX_WORKERS)
+		return -EINVAL;
+	snprintf(name, sizeof(name), "evf_fdb%u", gen++);
+	hp.name = name;
+	memset(&evf_fdb, 0, sizeof(evf_fdb));
+	evf_fdb.h = rte_hash_create(&hp);
+	if (evf_fdb.h == NULL)
+		return -ENOMEM;
+	evf_fdb.capacity = capacity;
+	evf_fdb.nb_workers = nb_workers;
+	for (unsigned int w = 0; w < nb_workers; w++) {
+		evf_fdb.seen[w] = rte_zmalloc("evf_fdb_seen", sizeof(uint32_t) * capacity,
+			RTE_CACHE_LINE_SIZE);
+		if (evf_fdb.seen[w] == NULL)
+			return -ENOMEM;
+	}
+	entries = calloc(capacity, sizeof(*entries));
+	free_idx = malloc(sizeof(uint32_t) * capacity);
+	if (entries == NULL || free_idx == NULL)
+		return -ENOMEM;
+	nb_free = 0;
+	for (uint32_t i = capacity; i > 0; i--)
+		free_idx[nb_free++] = i - 1;
+	return 0;
+}
+
+void
+evf_fdb_fini(void)
+{
+	evf_rcu_drain();
+	for (unsigned int w = 0; w < evf_fdb.nb_workers; w++)
+		rte_free(evf_fdb.seen[w]);
+	rte_hash_free(evf_fdb.h);
+	free(entries);
+	free(free_idx);
+	entries = NULL;
+	free_idx = NULL;
+	memset(&evf_fdb, 0, sizeof(evf_fdb));
+}
+
+static inline void
+make_key(struct evf_fdb_key *k, uint16_t bd, const struct rte_ether_addr *mac)
+{
+	k->mac = *mac;
+	k->bd = bd;
+}
+
+struct evf_fdb_entry *
+evf_fdb_find(uint16_t bd, const struct rte_ether_addr *mac)
+{
+	struct evf_fdb_key k;
+	void *data;
+
+	make_key(&k, bd, mac);
+	if (rte_hash_lookup_data(evf_fdb.h, &k, &data) < 0)
+		return NULL;
+	return &entries[evf_dest_index((uint64_t)(uintptr_t)data)];
+}
+
+struct evf_fdb_entry *
+evf_fdb_entry_at(uint32_t idx)
+{
+	if (idx >= evf_fdb.capacity || entries[idx].in_use != 1)
+		return NULL;
+	return &entries[idx];
+}
+
+static uint8_t
+flags_for(enum evf_fdb_origin origin, const struct evf_fdb_entry *e)
+{
+	return (origin != EVF_FDB_LEARNED || e->frozen) ? EVF_DEST_F_PINNED : 0;
+}
+
+/* VTEP references follow the destination so a VTEP outlives every entry using it. */
+static void
+dest_ref(uint64_t d)
+{
+	if (evf_dest_kind(d) == EVF_DEST_VTEP)
+		evf_vtep_ref(evf_dest_target(d));
+}
+
+static void
+dest_unref(uint64_t d)
+{
+	if (evf_dest_kind(d) == EVF_DEST_VTEP)
+		evf_vtep_put(evf_dest_target(d));
+}
+
+/* Local MACs count against their MAC-VRF's limit while they are "learned". */
+static void
+origin_change(uint16_t bd, uint8_t from, uint8_t to)
+{
+	if (from == to)
+		return;
+	if (to == EVF_FDB_LEARNED)
+		evf_bd_local_mac_added(bd);
+	else if (from == EVF_FDB_LEARNED)
+		evf_bd_local_mac_removed(bd);
+}
+
+static int
+publish(struct evf_fdb_entry *e)
+{
+	return rte_hash_add_key_data(evf_fdb.h, &e->key, (void *)(uintptr_t)e->dest);
+}
+
+struct evf_fdb_entry *
+evf_fdb_set(uint16_t bd, const struct rte_ether_addr *mac, enum evf_dest_kind kind,
+	    uint16_t target, enum evf_fdb_origin origin, int *err)
+{
+	struct evf_fdb_entry *e = evf_fdb_find(bd, mac);
+	uint32_t idx;
+
+	if (e != NULL) {
+		evf_fdb_redirect(e, kind, target, origin);
+		return e;
+	}
+	if (nb_free == 0) {
+		if (err)
+			*err = -ENOSPC;
+		return NULL;
+	}
+	idx = free_idx[--nb_free];
+	e = &entries[idx];
+	memset(e, 0, sizeof(*e));
+	make_key(&e->key, bd, mac);
+	e->origin = (uint8_t)origin;
+	e->created = e->last_seen = evf_clock_sec();
+	e->es = EVF_INVALID_ID;
+	e->dest = evf_dest_make(kind, target, idx, flags_for(origin, e));
+	if (publish(e) < 0) {
+		free_idx[nb_free++] = idx;
+		if (err)
+			*err = -ENOSPC;
+		return NULL;
+	}
+	e->in_use = 1;
+	dest_ref(e->dest);
+	if (origin == EVF_FDB_LEARNED)
+		evf_bd_local_mac_added(bd);
+	return e;
+}
+
+void
+evf_fdb_redirect(struct evf_fdb_entry *e, enum evf_dest_kind kind, uint16_t target,
+		 enum evf_fdb_origin origin)
+{
+	uint64_t old = e->dest;
+
+	origin_change(e->key.bd, e->origin, (uint8_t)origin);
+	e->origin = (uint8_t)origin;
+	e->dest = evf_dest_make(kind, target, evf_dest_index(old), flags_for(origin, e));
+	if (e->dest == old)
+		return;
+	dest_ref(e->dest);
+	/* Updating the data of an existing key is a single atomic store for readers. */
+	publish(e);
+	dest_unref(old);
+}
+
+static void
+slot_free(void *unused, uint64_t arg)
+{
+	uint32_t idx = (uint32_t)arg;
+	int32_t pos = (int32_t)(arg >> 32);
+
+	(void)unused;
+	rte_hash_free_key_with_position(evf_fdb.h, pos);
+	entries[idx].in_use = 0;
+	free_idx[nb_free++] = idx;
+}
+
+void
+evf_fdb_remove(struct evf_fdb_entry *e)
+{
+	int32_t pos;
+	uint32_t idx = evf_dest_index(e->dest);
+
+	if (!e->in_use)
+		return;
+	pos = rte_hash_del_key(evf_fdb.h, &e->key);
+	if (pos < 0)
+		return;
+	if (e->origin == EVF_FDB_LEARNED)
+		evf_bd_local_mac_removed(e->key.bd);
+	dest_unref(e->dest);
+	e->in_use = 2; /* removed, waiting for the grace period */
+	evf_rcu_defer(slot_free, NULL, ((uint64_t)(uint32_t)pos << 32) | idx);
+}
+
+uint32_t
+evf_fdb_last_seen(const struct evf_fdb_entry *e)
+{
+	uint32_t idx = evf_dest_index(e->dest);
+	uint32_t last = e->last_seen;
+
+	for (unsigned int w = 0; w < evf_fdb.nb_workers; w++) {
+		uint32_t s = __atomic_load_n(&evf_fdb.seen[w][idx], __ATOMIC_RELAXED);
+		if (s > last)
+			last = s;
+	}
+	return last;
+}
+
+void
+evf_fdb_foreach(uint16_t bd, evf_fdb_visit_fn fn, void *arg)
+{
+	for (uint32_t i = 0; i < evf_fdb.capacity; i++) {
+		struct evf_fdb_entry *e = &entries[i];
+
+		if (e->in_use != 1)
+			continue;
+		if (bd != EVF_INVALID_ID && e->key.bd != bd)
+			continue;
+		fn(e, arg);
+	}
+}
+
+uint32_t
+evf_fdb_count(void)
+{
+	return (uint32_t)rte_hash_count(evf_fdb.h);
+}
+
+uint32_t
+evf_fdb_flush_dest(enum evf_dest_kind kind, uint16_t target)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < evf_fdb.capacity; i++) {
+		struct evf_fdb_entry *e = &entries[i];
+
+		if (e->in_use == 1 && evf_dest_kind(e->dest) == kind &&
+		    evf_dest_target(e->dest) == target) {
+			evf_fdb_remove(e);
+			n++;
+		}
+	}
+	return n;
+}

@@ -1,0 +1,74 @@
+/* evf_vxlan.h: this node's VTEP identity and the remote VTEP table.
+ *
+ * A remote VTEP carries one precomputed outer-header template per uplink
+ * (Ethernet [+802.1Q] / IPv4 or IPv6 / UDP / VXLAN with the VNI zeroed).
+ * Workers read evf_vteps[id] for ids they obtained from an FDB entry, a flood
+ * list or an ES PE set. The control thread creates VTEPs on first reference
+ * and frees a slot only after its last reference is gone AND a grace period
+ * has passed, so a worker never reads a template that is being rewritten. */
+#ifndef EVF_VXLAN_H
+#define EVF_VXLAN_H
+
+#include <stdint.h>
+#include <stdbool.h>
+
+#include <rte_ether.h>
+
+#include "evf_common.h"
+#include "evf_addr.h"
+#include "evf_cfg.h"
+
+#define EVF_VXLAN_HDR_MAX 80   /* 18 + 40 + 8 + 8 = 74, rounded up */
+
+/** Our VTEP identity (start-up; read-only afterwards). */
+struct evf_node {
+	char name[EVF_NAME_LEN];
+	struct evf_ip ipv4;
+	struct evf_ip ipv6;
+	struct rte_ether_addr mac;
+	uint16_t udp_port;          /**< host order */
+	rte_be16_t udp_port_be;
+	uint8_t ttl;
+	bool udp6_zero_checksum;
+};
+extern struct evf_node evf_node;
+
+struct evf_encap_tmpl {
+	uint8_t hdr[EVF_VXLAN_HDR_MAX];
+	uint16_t port_id;           /**< egress uplink */
+	uint8_t len;                /**< bytes of hdr used */
+	uint8_t l2_len;             /**< 14 or 18 */
+	uint32_t ip_sum;            /**< IPv4: raw sum of the header with length and checksum 0 */
+};
+
+struct evf_vtep {
+	struct evf_ip ip;
+	uint16_t id;
+	uint8_t family;             /**< AF_INET or AF_INET6 */
+	uint8_t usable;             /**< we have a source address of this family */
+	struct evf_encap_tmpl tmpl[EVF_MAX_UPLINKS];
+	/* control-only */
+	uint32_t refcnt;
+	uint8_t in_use;
+} __rte_cache_aligned;
+
+extern struct evf_vtep evf_vteps[EVF_MAX_VTEPS];
+
+/* ---- start-up (main thread) ---- */
+int evf_node_init(const struct evf_cfg_node *cfg);
+
+/* ---- control thread ---- */
+int evf_vtep_table_init(void);
+/** Find or create the VTEP of ip and take a reference. Returns its id or -errno. */
+int evf_vtep_get(const struct evf_ip *ip);
+/** Take one more reference on an existing VTEP. */
+void evf_vtep_ref(uint16_t id);
+/** Drop a reference; the slot is reused only after a grace period. */
+void evf_vtep_put(uint16_t id);
+/** VTEP id of ip, or -ENOENT (no reference taken). */
+int evf_vtep_find(const struct evf_ip *ip);
+/** Rebuild every template (after an uplink change). */
+void evf_vtep_rebuild_all(void);
+uint32_t evf_vtep_count(void);
+
+#endif /* EVF_VXLAN_H */

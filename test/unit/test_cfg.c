@@ -1,0 +1,720 @@
+/* test_cfg.c: CUnit tests of the YAML config loader (lib/cfg): a full valid
+ * config checked field by field, the defaults, a table of bad configs each
+ * with its exact error position, key path and reason, loading from files, and
+ * every example in conf/examples (directory from argv[1], $EVF_CONF_EXAMPLES
+ * or ./conf/examples). */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+
+#include "evf_cfg.h"
+
+static const char *examples_dir = "conf/examples";
+
+static struct evf_cfg *
+load(const char *yaml, char *err, size_t errlen)
+{
+	return evf_cfg_load_buffer("t.yaml", yaml, strlen(yaml), err, errlen);
+}
+
+static bool
+mac_is(const struct rte_ether_addr *mac, const char *s)
+{
+	char buf[EVF_MAC_STRLEN];
+
+	return strcmp(evf_mac_fmt(mac, buf, sizeof(buf)), s) == 0;
+}
+
+static bool
+ip_is(const struct evf_ip *ip, const char *s)
+{
+	char buf[EVF_IP_STRLEN];
+
+	return strcmp(evf_ip_fmt(ip, buf, sizeof(buf)), s) == 0;
+}
+
+/* ---- a full valid config ---- */
+
+static const char full_yaml[] =
+	"# every key set\n"
+	"node:\n"
+	"  name: leaf3\n"
+	"  vtep-ipv4: 198.18.0.3\n"
+	"  vtep-ipv6: 2001:2::3\n"
+	"  mac: 02:00:00:00:00:03\n"
+	"  udp-port: 4790\n"
+	"  ttl: 32\n"
+	"  udp6-zero-checksum: true\n"
+	"  fdb-capacity: 262144\n"
+	"  mbufs: 65536\n"
+	"ports:\n"
+	"  - name: uplink0\n"                                             /* line 13 */
+	"    device: \"net_pcap0,rx_pcap=/tmp/in.pcap,tx_pcap=/tmp/out.pcap\"\n"
+	"    role: network\n"
+	"    next-hop-mac: 02:00:00:00:00:FE\n"
+	"    vlan: 100\n"
+	"    mtu: 9000\n"
+	"    rx-queues: 2\n"
+	"    rx-descriptors: 512\n"
+	"    tx-descriptors: 2048\n"
+	"    admin-state: enable\n"
+	"  - name: host1\n"                                               /* line 23 */
+	"    device: \"0000:03:00.0\"\n"
+	"    role: access\n"
+	"    admin-state: disable\n"
+	"mac-vrfs:\n"
+	"  - name: mac-vrf-1\n"                                           /* line 28 */
+	"    vni: 1\n"
+	"    evi: 111\n"
+	"    mac-aging: 0\n"
+	"    learning: false\n"
+	"    mac-limit: 5000\n"
+	"    allow-inner-vlan: true\n"
+	"    attachments:\n"
+	"      - port: host1\n"
+	"        vlan: untagged\n"
+	"      - port: host1\n"
+	"        vlan: 4094\n"
+	"    remote-vteps: [198.18.0.1, 2001:2::2]\n"
+	"    remote-macs:\n"
+	"      - mac: 00:c1:ab:00:00:21\n"
+	"        vtep: 198.18.0.1\n"
+	"      - {mac: 00:c1:ab:00:00:22, vtep: \"2001:2::2\"}\n"
+	"  - name: mac-vrf-2\n"                                           /* line 45 */
+	"    vni: 16777215\n"
+	"    attachments: [{port: host1, vlan: 1}]\n"
+	"workers:\n"
+	"  count: 2\n"
+	"  lcores: [1, 3]\n"
+	"  burst: 64\n"
+	"  idle-sleep-us: 100000\n";
+
+static void
+test_full(void)
+{
+	char err[EVF_CFG_ERR_LEN] = "";
+	struct evf_cfg *cfg = load(full_yaml, err, sizeof(err));
+	const struct evf_cfg_port *p;
+	const struct evf_cfg_bd *bd;
+
+	if (cfg == NULL)
+		fprintf(stderr, "\nfull config: %s\n", err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
+	CU_ASSERT_STRING_EQUAL(err, "");
+	CU_ASSERT_STRING_EQUAL(cfg->path, "t.yaml");
+
+	CU_ASSERT_STRING_EQUAL(cfg->node.name, "leaf3");
+	CU_ASSERT_EQUAL(cfg->node.vtep_ipv4.family, AF_INET);
+	CU_ASSERT_EQUAL(cfg->node.vtep_ipv4.v4, htonl(0xc6120003));
+	CU_ASSERT_EQUAL(cfg->node.vtep_ipv6.family, AF_INET6);
+	CU_ASSERT_TRUE(ip_is(&cfg->node.vtep_ipv6, "2001:2::3"));
+	CU_ASSERT_TRUE(cfg->node.has_mac);
+	CU_ASSERT_TRUE(mac_is(&cfg->node.mac, "02:00:00:00:00:03"));
+	CU_ASSERT_EQUAL(cfg->node.udp_port, 4790);
+	CU_ASSERT_EQUAL(cfg->node.ttl, 32);
+	CU_ASSERT_TRUE(cfg->node.udp6_zero_checksum);
+	CU_ASSERT_EQUAL(cfg->node.fdb_capacity, 262144);
+	CU_ASSERT_EQUAL(cfg->node.mbufs, 65536);
+
+	CU_ASSERT_EQUAL_FATAL(cfg->nb_ports, 2);
+	p = &cfg->ports[0];
+	CU_ASSERT_STRING_EQUAL(p->name, "uplink0");
+	CU_ASSERT_STRING_EQUAL(p->device, "net_pcap0,rx_pcap=/tmp/in.pcap,tx_pcap=/tmp/out.pcap");
+	CU_ASSERT_EQUAL(p->role, EVF_ROLE_NETWORK);
+	CU_ASSERT_TRUE(mac_is(&p->next_hop, "02:00:00:00:00:fe"));
+	CU_ASSERT_EQUAL(p->underlay_vlan, 100);
+	CU_ASSERT_EQUAL(p->mtu, 9000);
+	CU_ASSERT_EQUAL(p->rx_queues, 2);
+	CU_ASSERT_EQUAL(p->rx_desc, 512);
+	CU_ASSERT_EQUAL(p->tx_desc, 2048);
+	CU_ASSERT_TRUE(p->admin_up);
+	CU_ASSERT_EQUAL(p->line, 13);
+	p = &cfg->ports[1];
+	CU_ASSERT_STRING_EQUAL(p->name, "host1");
+	CU_ASSERT_STRING_EQUAL(p->device, "0000:03:00.0");
+	CU_ASSERT_EQUAL(p->role, EVF_ROLE_ACCESS);
+	CU_ASSERT_EQUAL(p->underlay_vlan, 0);
+	CU_ASSERT_EQUAL(p->mtu, 1500);
+	CU_ASSERT_EQUAL(p->rx_queues, 0);
+	CU_ASSERT_EQUAL(p->rx_desc, 1024);
+	CU_ASSERT_EQUAL(p->tx_desc, 1024);
+	CU_ASSERT_FALSE(p->admin_up);
+	CU_ASSERT_EQUAL(p->line, 23);
+	CU_ASSERT_EQUAL(evf_cfg_port_index(cfg, "uplink0"), 0);
+	CU_ASSERT_EQUAL(evf_cfg_port_index(cfg, "host1"), 1);
+	CU_ASSERT_EQUAL(evf_cfg_port_index(cfg, "host2"), -1);
+
+	CU_ASSERT_EQUAL_FATAL(cfg->nb_bds, 2);
+	bd = &cfg->bds[0];
+	CU_ASSERT_STRING_EQUAL(bd->name, "mac-vrf-1");
+	CU_ASSERT_EQUAL(bd->vni, 1);
+	CU_ASSERT_EQUAL(bd->evi, 111);
+	CU_ASSERT_EQUAL(bd->mac_aging, 0);
+	CU_ASSERT_FALSE(bd->learning);
+	CU_ASSERT_EQUAL(bd->mac_limit, 5000);
+	CU_ASSERT_TRUE(bd->allow_inner_vlan);
+	CU_ASSERT_EQUAL(bd->line, 28);
+	CU_ASSERT_EQUAL_FATAL(bd->nb_attach, 2);
+	CU_ASSERT_STRING_EQUAL(bd->attach[0].port, "host1");
+	CU_ASSERT_EQUAL(bd->attach[0].vlan, EVF_VLAN_UNTAGGED);
+	CU_ASSERT_STRING_EQUAL(bd->attach[1].port, "host1");
+	CU_ASSERT_EQUAL(bd->attach[1].vlan, 4094);
+	CU_ASSERT_EQUAL_FATAL(bd->nb_vteps, 2);
+	CU_ASSERT_TRUE(ip_is(&bd->vteps[0], "198.18.0.1"));
+	CU_ASSERT_TRUE(ip_is(&bd->vteps[1], "2001:2::2"));
+	CU_ASSERT_EQUAL_FATAL(bd->nb_macs, 2);
+	CU_ASSERT_TRUE(mac_is(&bd->macs[0].mac, "00:c1:ab:00:00:21"));
+	CU_ASSERT_TRUE(ip_is(&bd->macs[0].vtep, "198.18.0.1"));
+	CU_ASSERT_TRUE(mac_is(&bd->macs[1].mac, "00:c1:ab:00:00:22"));
+	CU_ASSERT_TRUE(ip_is(&bd->macs[1].vtep, "2001:2::2"));
+	bd = &cfg->bds[1];
+	CU_ASSERT_STRING_EQUAL(bd->name, "mac-vrf-2");
+	CU_ASSERT_EQUAL(bd->vni, 16777215);
+	CU_ASSERT_EQUAL(bd->evi, 16777215);
+	CU_ASSERT_EQUAL(bd->mac_aging, 300);
+	CU_ASSERT_TRUE(bd->learning);
+	CU_ASSERT_EQUAL(bd->mac_limit, 0);
+	CU_ASSERT_FALSE(bd->allow_inner_vlan);
+	CU_ASSERT_EQUAL(bd->line, 45);
+	CU_ASSERT_EQUAL_FATAL(bd->nb_attach, 1);
+	CU_ASSERT_STRING_EQUAL(bd->attach[0].port, "host1");
+	CU_ASSERT_EQUAL(bd->attach[0].vlan, 1);
+	CU_ASSERT_EQUAL(bd->nb_vteps, 0);
+	CU_ASSERT_PTR_NULL(bd->vteps);
+	CU_ASSERT_EQUAL(bd->nb_macs, 0);
+	CU_ASSERT_PTR_NULL(bd->macs);
+
+	CU_ASSERT_EQUAL(cfg->workers.count, 2);
+	CU_ASSERT_EQUAL_FATAL(cfg->workers.nb_lcores, 2);
+	CU_ASSERT_EQUAL(cfg->workers.lcores[0], 1);
+	CU_ASSERT_EQUAL(cfg->workers.lcores[1], 3);
+	CU_ASSERT_EQUAL(cfg->workers.burst, 64);
+	CU_ASSERT_EQUAL(cfg->workers.idle_sleep_us, 100000);
+	evf_cfg_free(cfg);
+}
+
+/* ---- defaults ---- */
+
+static void
+test_defaults(void)
+{
+	static const char yaml[] =
+		"ports:\n"
+		"  - {name: h, device: d, role: access}\n"
+		"mac-vrfs:\n"
+		"  - name: m\n"
+		"    vni: 77\n"
+		"node: {}\n";
+	char err[EVF_CFG_ERR_LEN] = "";
+	struct evf_cfg *cfg = load(yaml, err, sizeof(err));
+	const struct evf_cfg_port *p;
+	const struct evf_cfg_bd *bd;
+
+	if (cfg == NULL)
+		fprintf(stderr, "\ndefaults: %s\n", err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
+	CU_ASSERT_STRING_EQUAL(cfg->node.name, "evfwd");
+	CU_ASSERT_EQUAL(cfg->node.vtep_ipv4.family, 0);
+	CU_ASSERT_EQUAL(cfg->node.vtep_ipv6.family, 0);
+	CU_ASSERT_FALSE(cfg->node.has_mac);
+	CU_ASSERT_EQUAL(cfg->node.udp_port, 4789);
+	CU_ASSERT_EQUAL(cfg->node.ttl, 64);
+	CU_ASSERT_FALSE(cfg->node.udp6_zero_checksum);
+	CU_ASSERT_EQUAL(cfg->node.fdb_capacity, 131072);
+	CU_ASSERT_EQUAL(cfg->node.mbufs, 0);
+
+	CU_ASSERT_EQUAL_FATAL(cfg->nb_ports, 1);
+	p = &cfg->ports[0];
+	CU_ASSERT_STRING_EQUAL(p->name, "h");
+	CU_ASSERT_STRING_EQUAL(p->device, "d");
+	CU_ASSERT_EQUAL(p->role, EVF_ROLE_ACCESS);
+	CU_ASSERT_EQUAL(p->underlay_vlan, 0);
+	CU_ASSERT_EQUAL(p->mtu, 1500);
+	CU_ASSERT_EQUAL(p->rx_queues, 0);
+	CU_ASSERT_EQUAL(p->rx_desc, 1024);
+	CU_ASSERT_EQUAL(p->tx_desc, 1024);
+	CU_ASSERT_TRUE(p->admin_up);
+	CU_ASSERT_EQUAL(p->line, 2);
+
+	CU_ASSERT_EQUAL_FATAL(cfg->nb_bds, 1);
+	bd = &cfg->bds[0];
+	CU_ASSERT_EQUAL(bd->vni, 77);
+	CU_ASSERT_EQUAL(bd->evi, 77);
+	CU_ASSERT_EQUAL(bd->mac_aging, 300);
+	CU_ASSERT_TRUE(bd->learning);
+	CU_ASSERT_EQUAL(bd->mac_limit, 0);
+	CU_ASSERT_FALSE(bd->allow_inner_vlan);
+	CU_ASSERT_EQUAL(bd->nb_attach, 0);
+	CU_ASSERT_EQUAL(bd->nb_vteps, 0);
+	CU_ASSERT_EQUAL(bd->nb_macs, 0);
+
+	CU_ASSERT_EQUAL(cfg->workers.count, 1);
+	CU_ASSERT_EQUAL(cfg->workers.nb_lcores, 0);
+	CU_ASSERT_EQUAL(cfg->workers.burst, 32);
+	CU_ASSERT_EQUAL(cfg->workers.idle_sleep_us, 0);
+	evf_cfg_free(cfg);
+}
+
+/* Small valid variants: optional sections absent or empty, lcores alone. */
+static void
+test_variants(void)
+{
+	static const char *const ok[] = {
+		"node: {vtep-ipv6: '2001:2::9'}\n"
+		"ports: [{name: u, device: d, role: network, next-hop-mac: '02:00:00:00:00:01'}]\n",
+		"node: {}\nports: [{name: h, device: d, role: access}]\nmac-vrfs: []\n",
+		"---\nnode: {}\nports: [{name: h, device: d, role: access}]\n...\n",
+		"node: {}\nports: [{name: h, device: d, role: access}]\nworkers: {lcores: [4, 2, 9]}\n",
+	};
+	char err[EVF_CFG_ERR_LEN];
+
+	for (size_t i = 0; i < RTE_DIM(ok); i++) {
+		struct evf_cfg *cfg = load(ok[i], err, sizeof(err));
+
+		if (cfg == NULL)
+			fprintf(stderr, "\nvariant %zu: %s\n", i, err);
+		CU_ASSERT_PTR_NOT_NULL(cfg);
+		if (cfg != NULL && i == 3) {
+			CU_ASSERT_EQUAL(cfg->workers.count, 3);
+			CU_ASSERT_EQUAL(cfg->workers.nb_lcores, 3);
+			CU_ASSERT_EQUAL(cfg->workers.lcores[2], 9);
+		}
+		evf_cfg_free(cfg);
+	}
+}
+
+/* ---- bad configs ---- */
+
+/* Lines 1-10 of most cases: an IPv4 VTEP, a network and an access port. */
+#define NODE4 \
+	"node:\n" \
+	"  vtep-ipv4: 198.18.0.1\n"
+#define PORTS \
+	"ports:\n" \
+	"  - name: up\n" \
+	"    device: d0\n" \
+	"    role: network\n" \
+	"    next-hop-mac: 02:00:00:00:00:fe\n" \
+	"  - name: h1\n" \
+	"    device: d1\n" \
+	"    role: access\n"
+#define BASE NODE4 PORTS
+/* Lines 11-13: a MAC-VRF "a", VNI 10, continuing with its keys at column 5. */
+#define BD_A \
+	"mac-vrfs:\n" \
+	"  - name: a\n" \
+	"    vni: 10\n"
+/* A valid network + access port list, for cases that change node. */
+#define PORTS1 "ports: [{name: up, device: d0, role: network, next-hop-mac: 02:00:00:00:00:fe}]\n"
+
+struct bad_case {
+	const char *what;
+	const char *yaml;
+	unsigned int line, col;
+	const char *msg;  /**< expected text after "t.yaml:LINE:COL: " (prefix) */
+};
+
+static const struct bad_case bad_cases[] = {
+	/* structure */
+	{ "empty file", "", 1, 1, "configuration is empty" },
+	{ "comments only", "# nothing\n\n", 1, 1, "configuration is empty" },
+	{ "syntax error", NODE4 "ports: [\n", 4, 1, "syntax error: " },
+	{ "syntax error: bad indentation", "node:\n  ttl: 4\n name: x\n", 3, 2, "syntax error: " },
+	{ "syntax error: tab", "node:\n\tttl: 4\n", 2, 1, "syntax error: " },
+	{ "two documents", BASE "---\nnode: {}\n", 11, 1, "only one YAML document is allowed" },
+	{ "top level is a sequence", "- node\n", 1, 1, "expected a mapping, got a sequence" },
+	{ "unknown top-level key", BASE "route-targets: 1\n", 11, 1,
+	  "unknown key 'route-targets'" },
+	{ "unknown key in node", "node:\n  vtep-ip4: 198.18.0.1\n" PORTS, 2, 3,
+	  "node: unknown key 'vtep-ip4'" },
+	{ "unknown key in a port", NODE4 "ports:\n  - name: h\n    device: d\n    role: access\n"
+	  "    speed: 10G\n", 7, 5, "ports[0]: unknown key 'speed'" },
+	{ "unknown key in an attachment", BASE BD_A "    attachments:\n      - port: h1\n"
+	  "        vlan: 5\n        tagged: true\n", 17, 9,
+	  "mac-vrfs[0].attachments[0]: unknown key 'tagged'" },
+	{ "duplicate key", "node:\n  vtep-ipv4: 198.18.0.1\n  ttl: 5\n  ttl: 6\n" PORTS, 4, 3,
+	  "node: duplicate key 'ttl' (first at line 3)" },
+	{ "duplicate section", BASE "node: {}\n", 11, 1, "duplicate key 'node' (first at line 1)" },
+	{ "missing node", PORTS, 1, 1, "missing required key 'node'" },
+	{ "missing port device", NODE4 "ports:\n  - name: h\n    role: access\n", 4, 5,
+	  "ports[0]: missing required key 'device'" },
+	{ "missing vni", BASE "mac-vrfs:\n  - name: a\n", 12, 5,
+	  "mac-vrfs[0]: missing required key 'vni'" },
+	{ "no ports", NODE4 "ports: []\n", 3, 8, "ports: at least one port is required" },
+	/* node kinds */
+	{ "node is a sequence", "node:\n  - a\n" PORTS, 2, 3,
+	  "node: expected a mapping, got a sequence" },
+	{ "node is null", "node:\n" PORTS, 1, 6, "node: expected a mapping, got null" },
+	{ "ports is a mapping", NODE4 "ports:\n  name: x\n", 4, 3,
+	  "ports: expected a sequence, got a mapping" },
+	{ "remote-vteps is a scalar", BASE BD_A "    remote-vteps: 198.18.0.2\n", 14, 19,
+	  "mac-vrfs[0].remote-vteps: expected a sequence, got a scalar" },
+	{ "ttl is a mapping", "node: {ttl: {a: 1}}\n" PORTS1, 1, 13,
+	  "node.ttl: expected an integer, got a mapping" },
+	{ "ttl is null", "node:\n  ttl:\n" PORTS1, 2, 7,
+	  "node.ttl: missing value (expected an integer)" },
+	{ "key is a sequence", "node:\n  ? [a]\n  : 1\n" PORTS1, 2, 5,
+	  "node: expected a key, got a sequence" },
+	/* integers */
+	{ "vni out of range", BASE "mac-vrfs:\n  - name: a\n    vni: 16777216\n", 13, 10,
+	  "mac-vrfs[0].vni: 16777216 is out of range 1..16777215" },
+	{ "vni 0", BASE "mac-vrfs:\n  - name: a\n    vni: 0\n", 13, 10,
+	  "mac-vrfs[0].vni: 0 is out of range 1..16777215" },
+	{ "ttl 0", "node:\n  vtep-ipv4: 198.18.0.1\n  ttl: 0\n" PORTS, 3, 8,
+	  "node.ttl: 0 is out of range 1..255" },
+	{ "ttl 256", "node: {vtep-ipv4: 198.18.0.1, ttl: 256}\n" PORTS, 1, 36,
+	  "node.ttl: 256 is out of range 1..255" },
+	{ "udp-port 0", "node: {vtep-ipv4: 198.18.0.1, udp-port: 0}\n" PORTS, 1, 41,
+	  "node.udp-port: 0 is out of range 1..65535" },
+	{ "fdb-capacity too small", "node: {vtep-ipv4: 198.18.0.1, fdb-capacity: 1023}\n" PORTS,
+	  1, 45, "node.fdb-capacity: 1023 is out of range 1024..16777216" },
+	{ "mbufs too small", "node: {vtep-ipv4: 198.18.0.1, mbufs: 5}\n" PORTS, 1, 38,
+	  "node.mbufs: 5 is out of range: 0 or 1024..4294967295" },
+	{ "mtu 9601", NODE4 "ports:\n  - {name: h, device: d, role: access, mtu: 9601}\n", 4, 45,
+	  "ports[0].mtu: 9601 is out of range 68..9600" },
+	{ "rx-descriptors 63", NODE4 "ports:\n  - {name: h, device: d, role: access,"
+	  " rx-descriptors: 63}\n", 4, 56, "ports[0].rx-descriptors: 63 is out of range 64..16384" },
+	{ "mac-aging 86401", BASE BD_A "    mac-aging: 86401\n", 14, 16,
+	  "mac-vrfs[0].mac-aging: 86401 is out of range 0..86400" },
+	{ "sign", "node:\n  vtep-ipv4: 198.18.0.1\n  ttl: +64\n" PORTS, 3, 8,
+	  "node.ttl: '+64' is not a decimal integer" },
+	{ "negative", "node:\n  vtep-ipv4: 198.18.0.1\n  ttl: -1\n" PORTS, 3, 8,
+	  "node.ttl: '-1' is not a decimal integer" },
+	{ "trailing text", "node:\n  vtep-ipv4: 198.18.0.1\n  udp-port: 4789x\n" PORTS, 3, 13,
+	  "node.udp-port: '4789x' is not a decimal integer" },
+	{ "hex", "node:\n  vtep-ipv4: 198.18.0.1\n  udp-port: 0x12b5\n" PORTS, 3, 13,
+	  "node.udp-port: '0x12b5' is not a decimal integer" },
+	{ "leading zero", "node:\n  vtep-ipv4: 198.18.0.1\n  ttl: 010\n" PORTS, 3, 8,
+	  "node.ttl: '010' is not a decimal integer (leading zero)" },
+	{ "overflow", "node:\n  vtep-ipv4: 198.18.0.1\n  fdb-capacity: 18446744073709551616\n"
+	  PORTS, 3, 17, "node.fdb-capacity: 18446744073709551616 is out of range 1024..16777216" },
+	{ "very long integer", "node:\n  vtep-ipv4: 198.18.0.1\n"
+	  "  fdb-capacity: 1234567890123456789012345\n" PORTS, 3, 17,
+	  "node.fdb-capacity: 1234567890123456789012345 is out of range 1024..16777216" },
+	{ "quoted integer", "node:\n  vtep-ipv4: 198.18.0.1\n  ttl: \"64\"\n" PORTS, 3, 8,
+	  "node.ttl: expected an integer, got a quoted string" },
+	/* booleans and enums */
+	{ "boolean yes", BASE BD_A "    learning: yes\n", 14, 15,
+	  "mac-vrfs[0].learning: 'yes' is not a boolean (true or false)" },
+	{ "boolean True", "node:\n  vtep-ipv4: 198.18.0.1\n  udp6-zero-checksum: True\n" PORTS,
+	  3, 23, "node.udp6-zero-checksum: 'True' is not a boolean (true or false)" },
+	{ "role", NODE4 "ports:\n  - name: h\n    device: d\n    role: uplink\n", 6, 11,
+	  "ports[0].role: 'uplink' is not one of: access, network" },
+	{ "admin-state", NODE4 "ports:\n  - {name: h, device: d, role: access, admin-state: up}\n",
+	  4, 53, "ports[0].admin-state: 'up' is not one of: disable, enable" },
+	/* addresses */
+	{ "short MAC", NODE4 "ports:\n  - name: up\n    device: d0\n    role: network\n"
+	  "    next-hop-mac: 02:00:00:00:00\n", 7, 19,
+	  "ports[0].next-hop-mac: '02:00:00:00:00' is not a MAC address (xx:xx:xx:xx:xx:xx)" },
+	{ "MAC with dashes", "node:\n  vtep-ipv4: 198.18.0.1\n  mac: 02-00-00-00-00-01\n" PORTS,
+	  3, 8, "node.mac: '02-00-00-00-00-01' is not a MAC address (xx:xx:xx:xx:xx:xx)" },
+	{ "multicast node MAC", "node:\n  vtep-ipv4: 198.18.0.1\n  mac: 01:00:5e:00:00:01\n" PORTS,
+	  3, 8, "node.mac: 01:00:5e:00:00:01 is a multicast MAC, a unicast MAC is required" },
+	{ "bad IPv4", "node:\n  vtep-ipv4: 198.18.0.300\n" PORTS, 2, 14,
+	  "node.vtep-ipv4: '198.18.0.300' is not an IPv4 address" },
+	{ "IPv6 as vtep-ipv4", "node:\n  vtep-ipv4: 2001:2::1\n" PORTS, 2, 14,
+	  "node.vtep-ipv4: '2001:2::1' is not an IPv4 address" },
+	{ "IPv4 as vtep-ipv6", "node:\n  vtep-ipv6: 198.18.0.1\n" PORTS, 2, 14,
+	  "node.vtep-ipv6: '198.18.0.1' is not an IPv6 address" },
+	{ "multicast VTEP", "node:\n  vtep-ipv4: 239.1.1.1\n" PORTS, 2, 14,
+	  "node.vtep-ipv4: 239.1.1.1 is a multicast address, a unicast address is required" },
+	{ "bad remote VTEP", BASE BD_A "    remote-vteps: [198.18.0.2, 198.18.1]\n", 14, 32,
+	  "mac-vrfs[0].remote-vteps[1]: '198.18.1' is not an IP address" },
+	/* names */
+	{ "name too long", "node:\n  name: abcdefghijabcdefghijabcdefghij012\n" PORTS1, 2, 9,
+	  "node.name: 'abcdefghijabcdefghijabcdefghij012' is longer than 31 characters" },
+	{ "name with a space", NODE4 "ports:\n  - {name: 'h 1', device: d, role: access}\n",
+	  4, 12, "ports[0].name: 'h 1' is not a valid name (letters, digits, '_', '.', '-',"
+	  " starting with a letter or digit)" },
+	{ "empty device", NODE4 "ports:\n  - {name: h, device: '', role: access}\n", 4, 23,
+	  "ports[0].device: must not be empty" },
+	/* ports */
+	{ "duplicate port name", BASE "  - name: up\n    device: d2\n    role: access\n", 11, 11,
+	  "ports[2].name: duplicate port name 'up' (first at line 4)" },
+	{ "duplicate device", BASE "  - name: h2\n    device: d1\n    role: access\n", 12, 13,
+	  "ports[2].device: device 'd1' is already used by port 'h1'" },
+	{ "vlan on an access port", BASE "    vlan: 10\n", 11, 11,
+	  "ports[1].vlan: only allowed on a network port (underlay VLAN)" },
+	{ "next-hop-mac on an access port", BASE "    next-hop-mac: 02:00:00:00:00:01\n", 11, 19,
+	  "ports[1].next-hop-mac: only allowed on a network port" },
+	{ "network port without next-hop-mac", NODE4 "ports:\n  - name: up\n    device: d0\n"
+	  "    role: network\n", 4, 5,
+	  "ports[0]: missing required key 'next-hop-mac' (network port)" },
+	{ "underlay vlan 4095", NODE4 PORTS "  - name: up2\n    device: d2\n    role: network\n"
+	  "    next-hop-mac: 02:00:00:00:00:fd\n    vlan: 4095\n", 15, 11,
+	  "ports[2].vlan: 4095 is out of range 1..4094" },
+	{ "underlay vlan untagged", NODE4 PORTS "  - name: up2\n    device: d2\n    role: network\n"
+	  "    next-hop-mac: 02:00:00:00:00:fd\n    vlan: untagged\n", 15, 11,
+	  "ports[2].vlan: 'untagged' is not a decimal integer" },
+	{ "five network ports", NODE4 "ports:\n"
+	  "  - {name: u0, device: d0, role: network, next-hop-mac: 02:00:00:00:00:01}\n"
+	  "  - {name: u1, device: d1, role: network, next-hop-mac: 02:00:00:00:00:01}\n"
+	  "  - {name: u2, device: d2, role: network, next-hop-mac: 02:00:00:00:00:01}\n"
+	  "  - {name: u3, device: d3, role: network, next-hop-mac: 02:00:00:00:00:01}\n"
+	  "  - {name: u4, device: d4, role: network, next-hop-mac: 02:00:00:00:00:01}\n", 8, 34,
+	  "ports[4].role: more than 4 network ports" },
+	{ "no VTEP address with a network port", "node:\n  name: x\n" PORTS, 2, 3,
+	  "node: vtep-ipv4 or vtep-ipv6 is required when there is a network port" },
+	/* mac-vrfs */
+	{ "duplicate mac-vrf name", BASE BD_A "  - name: a\n    vni: 11\n", 14, 11,
+	  "mac-vrfs[1].name: duplicate mac-vrf name 'a' (first at line 12)" },
+	{ "duplicate VNI", BASE BD_A "  - name: b\n    vni: 10\n", 15, 10,
+	  "mac-vrfs[1].vni: VNI 10 is already used by mac-vrf 'a'" },
+	{ "attachment vlan 4095", BASE BD_A "    attachments:\n      - port: h1\n"
+	  "        vlan: 4095\n", 16, 15,
+	  "mac-vrfs[0].attachments[0].vlan: 4095 is out of range 1..4094" },
+	{ "attachment vlan word", BASE BD_A "    attachments:\n      - port: h1\n"
+	  "        vlan: native\n", 16, 15,
+	  "mac-vrfs[0].attachments[0].vlan: 'native' is not a VLAN (1..4094 or untagged)" },
+	{ "attachment twice in one mac-vrf", BASE BD_A "    attachments:\n"
+	  "      - {port: h1, vlan: 7}\n      - {port: h1, vlan: 7}\n", 16, 9,
+	  "mac-vrfs[0].attachments[1]: port 'h1' vlan 7 is already attached to mac-vrf 'a'" },
+	{ "attachment in two mac-vrfs", BASE BD_A "    attachments: [{port: h1, vlan: untagged}]\n"
+	  "  - name: b\n    vni: 11\n    attachments:\n      - port: h1\n        vlan: untagged\n",
+	  18, 9, "mac-vrfs[1].attachments[0]: port 'h1' untagged is already attached"
+	  " to mac-vrf 'a'" },
+	{ "attachment to an unknown port", BASE BD_A "    attachments:\n      - port: h9\n"
+	  "        vlan: 5\n", 15, 15, "mac-vrfs[0].attachments[0].port: unknown port 'h9'" },
+	{ "attachment to a network port", BASE BD_A "    attachments:\n      - port: up\n"
+	  "        vlan: 5\n", 15, 15,
+	  "mac-vrfs[0].attachments[0].port: 'up' is a network port, attachments need an access port" },
+	{ "attachment without vlan", BASE BD_A "    attachments:\n      - port: h1\n", 15, 9,
+	  "mac-vrfs[0].attachments[0]: missing required key 'vlan'" },
+	{ "mac-limit above fdb-capacity", BASE BD_A "    mac-limit: 131073\n", 14, 16,
+	  "mac-vrfs[0].mac-limit: 131073 is larger than node.fdb-capacity (131072)" },
+	{ "IPv6 remote VTEP without vtep-ipv6", BASE BD_A "    remote-vteps:\n"
+	  "      - 198.18.0.2\n      - 2001:2::2\n", 16, 9,
+	  "mac-vrfs[0].remote-vteps[1]: 2001:2::2 is IPv6 but node.vtep-ipv6 is not set" },
+	{ "IPv4 remote MAC VTEP without vtep-ipv4", "node:\n  vtep-ipv6: 2001:2::1\n" PORTS BD_A
+	  "    remote-macs:\n      - mac: 00:c1:ab:00:00:21\n        vtep: 198.18.0.9\n", 16, 15,
+	  "mac-vrfs[0].remote-macs[0].vtep: 198.18.0.9 is IPv4 but node.vtep-ipv4 is not set" },
+	{ "own VTEP as remote VTEP", BASE BD_A "    remote-vteps: [198.18.0.1]\n", 14, 20,
+	  "mac-vrfs[0].remote-vteps[0]: 198.18.0.1 is this node's own vtep-ipv4" },
+	{ "remote VTEP twice", BASE BD_A "    remote-vteps:\n      - 198.18.0.2\n"
+	  "      - 198.18.0.2\n", 16, 9,
+	  "mac-vrfs[0].remote-vteps[1]: 198.18.0.2 is listed twice (first at line 15)" },
+	{ "multicast remote MAC", BASE BD_A "    remote-macs:\n      - mac: 33:33:00:00:00:01\n"
+	  "        vtep: 198.18.0.2\n", 15, 14, "mac-vrfs[0].remote-macs[0].mac: 33:33:00:00:00:01"
+	  " is a multicast MAC, a unicast MAC is required" },
+	{ "broadcast remote MAC", BASE BD_A "    remote-macs:\n      - mac: ff:ff:ff:ff:ff:ff\n"
+	  "        vtep: 198.18.0.2\n", 15, 14, "mac-vrfs[0].remote-macs[0].mac: ff:ff:ff:ff:ff:ff"
+	  " is the broadcast MAC, a unicast MAC is required" },
+	{ "zero remote MAC", BASE BD_A "    remote-macs:\n      - mac: 00:00:00:00:00:00\n"
+	  "        vtep: 198.18.0.2\n", 15, 14, "mac-vrfs[0].remote-macs[0].mac: 00:00:00:00:00:00"
+	  " is the zero MAC, a unicast MAC is required" },
+	{ "remote MAC twice", BASE BD_A "    remote-macs:\n"
+	  "      - {mac: 00:c1:ab:00:00:02, vtep: 198.18.0.2}\n"
+	  "      - {mac: 00:c1:ab:00:00:01, vtep: 198.18.0.2}\n"
+	  "      - {mac: 00:C1:AB:00:00:02, vtep: 198.18.0.3}\n"
+	  "      - {mac: 00:c1:ab:00:00:01, vtep: 198.18.0.3}\n", 17, 9,
+	  "mac-vrfs[0].remote-macs[2]: MAC 00:c1:ab:00:00:02 is listed twice (first at line 15)" },
+	/* workers */
+	{ "duplicate lcore", BASE "workers:\n  lcores: [1, 2, 1]\n", 12, 18,
+	  "workers.lcores[2]: lcore 1 is listed twice" },
+	{ "lcores disagree with count", BASE "workers:\n  count: 3\n  lcores: [1, 2]\n", 13, 11,
+	  "workers.lcores: 2 lcores listed but count is 3" },
+	{ "empty lcores", BASE "workers:\n  lcores: []\n", 12, 11,
+	  "workers.lcores: at least one lcore is required when lcores is given" },
+	{ "too many workers", BASE "workers:\n  count: 17\n", 12, 10,
+	  "workers.count: 17 is out of range 1..16" },
+	{ "burst 65", BASE "workers:\n  burst: 65\n", 12, 10,
+	  "workers.burst: 65 is out of range 1..64" },
+	{ "idle-sleep-us", BASE "workers:\n  idle-sleep-us: 100001\n", 12, 18,
+	  "workers.idle-sleep-us: 100001 is out of range 0..100000" },
+	{ "workers is a sequence", BASE "workers: [1]\n", 11, 10,
+	  "workers: expected a mapping, got a sequence" },
+};
+
+static bool
+check_bad(const struct bad_case *c)
+{
+	char err[EVF_CFG_ERR_LEN] = "", prefix[64];
+	struct evf_cfg *cfg = load(c->yaml, err, sizeof(err));
+	size_t plen;
+	bool ok;
+
+	snprintf(prefix, sizeof(prefix), "t.yaml:%u:%u: ", c->line, c->col);
+	plen = strlen(prefix);
+	ok = cfg == NULL && strncmp(err, prefix, plen) == 0 &&
+		strncmp(err + plen, c->msg, strlen(c->msg)) == 0 && strchr(err, '\n') == NULL;
+	if (!ok)
+		fprintf(stderr, "\nbad config \"%s\":\n  got:  %s\n  want: %s%s\n", c->what,
+			cfg == NULL ? err : "(loaded)", prefix, c->msg);
+	evf_cfg_free(cfg);
+	return ok;
+}
+
+static void
+test_bad_configs(void)
+{
+	for (size_t i = 0; i < RTE_DIM(bad_cases); i++)
+		CU_ASSERT_TRUE(check_bad(&bad_cases[i]));
+}
+
+/* ---- errors outside the YAML ---- */
+
+static void
+test_missing_file(void)
+{
+	char err[EVF_CFG_ERR_LEN];
+	struct evf_cfg *cfg = evf_cfg_load("/nonexistent/evf.yaml", err, sizeof(err));
+
+	CU_ASSERT_PTR_NULL(cfg);
+	CU_ASSERT_STRING_EQUAL(err, "/nonexistent/evf.yaml: cannot open: No such file or directory");
+}
+
+static void
+test_directory(void)
+{
+	char err[EVF_CFG_ERR_LEN];
+	struct evf_cfg *cfg = evf_cfg_load("/", err, sizeof(err));
+
+	CU_ASSERT_PTR_NULL(cfg);
+	CU_ASSERT_STRING_EQUAL(err, "/: cannot read: Is a directory");
+}
+
+static void
+test_load_file(void)
+{
+	char path[] = "/tmp/test_cfg_XXXXXX", err[EVF_CFG_ERR_LEN], want[128];
+	int fd = mkstemp(path);
+	struct evf_cfg *cfg;
+	FILE *f;
+
+	CU_ASSERT_FATAL(fd >= 0);
+	f = fdopen(fd, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs(full_yaml, f);
+	fclose(f);
+	cfg = evf_cfg_load(path, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL(cfg);
+	if (cfg != NULL) {
+		CU_ASSERT_STRING_EQUAL(cfg->path, path);
+		CU_ASSERT_EQUAL(cfg->nb_bds, 2);
+	}
+	evf_cfg_free(cfg);
+
+	f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs(BASE "mac-vrfs:\n  - name: a\n    vni: 16777216\n", f);
+	fclose(f);
+	cfg = evf_cfg_load(path, err, sizeof(err));
+	CU_ASSERT_PTR_NULL(cfg);
+	snprintf(want, sizeof(want), "%s:13:10: mac-vrfs[0].vni: 16777216 is out of range"
+		" 1..16777215", path);
+	CU_ASSERT_STRING_EQUAL(err, want);
+	unlink(path);
+}
+
+/* Errors never overflow the caller's buffer, and err may be NULL. */
+static void
+test_small_err(void)
+{
+	static const char yaml[] = BASE "mac-vrfs:\n  - name: a\n    vni: 0\n";
+	char err[12];
+
+	memset(err, 'x', sizeof(err));
+	CU_ASSERT_PTR_NULL(load(yaml, err, sizeof(err)));
+	CU_ASSERT_STRING_EQUAL(err, "t.yaml:13:1");
+	CU_ASSERT_PTR_NULL(load(yaml, NULL, 0));
+	CU_ASSERT_PTR_NULL(evf_cfg_load_buffer(NULL, NULL, 0, err, sizeof(err)));
+	CU_ASSERT_STRING_EQUAL(err, "<config>:1:");
+	evf_cfg_free(NULL);
+}
+
+/* Control characters from the file never break the one-line message. */
+static void
+test_one_line(void)
+{
+	static const char yaml[] = "node: {\"a\\nb\": 1}\n" PORTS1;
+	char err[EVF_CFG_ERR_LEN];
+
+	CU_ASSERT_PTR_NULL(load(yaml, err, sizeof(err)));
+	CU_ASSERT_STRING_EQUAL(err, "t.yaml:1:8: node: unknown key 'a?b'");
+}
+
+/* ---- conf/examples ---- */
+
+static void
+test_examples(void)
+{
+	char path[1024], err[EVF_CFG_ERR_LEN];
+	struct dirent *de;
+	unsigned int n = 0;
+	DIR *d = opendir(examples_dir);
+
+	if (d == NULL) {
+		fprintf(stderr, "\n%s: %s\n", examples_dir, strerror(errno));
+		CU_FAIL_FATAL("cannot open the examples directory");
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name);
+		struct evf_cfg *cfg;
+
+		if (len < 5 || strcmp(de->d_name + len - 5, ".yaml") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", examples_dir, de->d_name);
+		cfg = evf_cfg_load(path, err, sizeof(err));
+		if (cfg == NULL)
+			fprintf(stderr, "\n%s\n", err);
+		CU_ASSERT_PTR_NOT_NULL(cfg);
+		evf_cfg_free(cfg);
+		n++;
+	}
+	closedir(d);
+	CU_ASSERT(n >= 3);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		CU_TestFunc fn;
+	} tests[] = {
+		{ "full config, field by field", test_full },
+		{ "defaults", test_defaults },
+		{ "valid variants", test_variants },
+		{ "bad configs", test_bad_configs },
+		{ "missing file", test_missing_file },
+		{ "directory", test_directory },
+		{ "load from a file", test_load_file },
+		{ "short error buffer", test_small_err },
+		{ "one-line errors", test_one_line },
+		{ "conf/examples", test_examples },
+	};
+	unsigned int failures;
+	CU_pSuite suite;
+
+	if (argc > 1)
+		examples_dir = argv[1];
+	else if (getenv("EVF_CONF_EXAMPLES") != NULL)
+		examples_dir = getenv("EVF_CONF_EXAMPLES");
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 2;
+	suite = CU_add_suite("cfg", NULL, NULL);
+	if (suite == NULL)
+		goto error;
+	for (size_t i = 0; i < RTE_DIM(tests); i++)
+		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
+			goto error;
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	if (CU_basic_run_tests() != CUE_SUCCESS)
+		goto error;
+	failures = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	printf("%zu bad configs checked\n", RTE_DIM(bad_cases));
+	CU_cleanup_registry();
+	return failures != 0;
+error:
+	fprintf(stderr, "CUnit: %s\n", CU_get_error_msg());
+	CU_cleanup_registry();
+	return 2;
+}
