@@ -11,7 +11,7 @@
 #include <rte_errno.h>
 #include <rte_mempool.h>
 
-#include "bringup.h"
+#include "evf_runtime.h"
 #include "evf_cfg.h"
 #include "evf_ctl.h"
 #include "evf_dp.h"

@@ -196,9 +196,16 @@ void
 evf_port_close_all(void)
 {
 	for (uint16_t pid = 0; pid < EVF_MAX_PORTS; pid++) {
-		if (evf_ports[pid].configured) {
-			rte_eth_dev_close(pid);
-			evf_ports[pid].configured = false;
-		}
+		struct rte_eth_dev_info info;
+
+		if (!evf_ports[pid].configured)
+			continue;
+		if (rte_eth_dev_info_get(pid, &info) != 0)
+			info.device = NULL;
+		rte_eth_dev_close(pid);
+		/* Unplug what we probed so the same devargs can be probed again. */
+		if (info.device != NULL)
+			rte_dev_remove(info.device);
+		evf_ports[pid].configured = false;
 	}
 }

@@ -57,6 +57,8 @@ extern uint16_t evf_nb_ifaces;
 extern uint16_t evf_uplinks[EVF_MAX_UPLINKS];
 extern uint16_t evf_nb_uplinks;
 
+/** Forget every port and interface (tear-down). */
+void evf_port_table_reset(void);
 /** Register a configured ethdev as an evfwd port (main thread, start-up). */
 int evf_port_register(uint16_t port_id, const struct evf_cfg_port *cfg);
 /** Port by name, or NULL. */

@@ -12,6 +12,15 @@ uint16_t evf_nb_ifaces;
 uint16_t evf_uplinks[EVF_MAX_UPLINKS];
 uint16_t evf_nb_uplinks;
 
+void
+evf_port_table_reset(void)
+{
+	memset(evf_ports, 0, sizeof(evf_ports));
+	memset(evf_ifaces, 0, sizeof(evf_ifaces));
+	evf_nb_ifaces = 0;
+	evf_nb_uplinks = 0;
+}
+
 int
 evf_iface_create(const char *name, enum evf_iface_kind kind, uint16_t port_or_lag)
 {

@@ -106,6 +106,7 @@ extern struct evf_worker_stats *evf_worker_stats;
 extern unsigned int evf_stats_nb_workers;
 
 int evf_stats_init(unsigned int nb_workers);
+void evf_stats_fini(void);
 /** Sum over workers, minus the baseline when since_clear is true. */
 void evf_stats_read(struct evf_stats_sum *out, bool since_clear);
 /** Take the current sums as the new baseline ("clear stats"). */

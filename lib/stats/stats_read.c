@@ -58,6 +58,14 @@ evf_stats_init(unsigned int nb_workers)
 	return 0;
 }
 
+void
+evf_stats_fini(void)
+{
+	rte_free(evf_worker_stats);
+	evf_worker_stats = NULL;
+	evf_stats_nb_workers = 0;
+}
+
 static inline uint64_t
 rd(const uint64_t *p)
 {

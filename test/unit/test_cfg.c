@@ -266,8 +266,8 @@ static void
 test_variants(void)
 {
 	static const char *const ok[] = {
-		"node: {vtep-ipv6: '2001:2::9'}\n"
-		"ports: [{name: u, device: d, role: network, next-hop-mac: '02:00:00:00:00:01'}]\n",
+		("node: {vtep-ipv6: '2001:2::9'}\n"
+		 "ports: [{name: u, device: d, role: network, next-hop-mac: '02:00:00:00:00:01'}]\n"),
 		"node: {}\nports: [{name: h, device: d, role: access}]\nmac-vrfs: []\n",
 		"---\nnode: {}\nports: [{name: h, device: d, role: access}]\n...\n",
 		"node: {}\nports: [{name: h, device: d, role: access}]\nworkers: {lcores: [4, 2, 9]}\n",

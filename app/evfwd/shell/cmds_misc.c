@@ -6,7 +6,7 @@
 #include "evf_ctl.h"
 #include "evf_dp.h"
 #include "evf_port.h"
-#include "bringup.h"
+#include "evf_runtime.h"
 #include "shell.h"
 #include "shell_private.h"
 

@@ -121,6 +121,7 @@ static int
 exec_line(struct cmdline *cl, const char *where, unsigned int lineno, char *line)
 {
 	char *p = line;
+	char buf[1100];
 	int rc;
 
 	line[strcspn(line, "\r\n")] = '\0';
@@ -130,9 +131,11 @@ exec_line(struct cmdline *cl, const char *where, unsigned int lineno, char *line
 		return 0;
 	printf("evfwd> %s\n", p);
 	fflush(stdout);
-	rc = cmdline_parse(cl, p);
+	/* cmdline_parse() only acts on a complete line, newline included. */
+	snprintf(buf, sizeof(buf), "%s\n", p);
+	rc = cmdline_parse(cl, buf);
 	fflush(stdout);
-	if (rc == CMDLINE_PARSE_SUCCESS)
+	if (rc >= 0) /* success returns the parsed length */
 		return 0;
 	fprintf(stderr, "%s:%u: %s: '%s' (type help)\n", where, lineno, parse_error_text(rc), p);
 	return -1;

@@ -1,7 +1,9 @@
-/* bringup.h: applying a loaded configuration at start-up (main thread):
- * workers, mbuf pool, ports, MAC-VRFs, static remote state. */
-#ifndef EVF_BRINGUP_H
-#define EVF_BRINGUP_H
+/* evf_runtime.h: applying a loaded configuration at start-up (main thread):
+ * workers, mbuf pool, ports, MAC-VRFs, static remote state; and taking it all
+ * down again. Unit tests and fuzzers build a whole runtime from a YAML string
+ * with it and drive workers by hand (evf_dp_process) without launching them. */
+#ifndef EVF_RUNTIME_H
+#define EVF_RUNTIME_H
 
 #include <rte_mempool.h>
 
@@ -24,7 +26,8 @@ int evf_bringup(const struct evf_cfg *cfg, char *err, size_t errlen);
 int evf_bringup_launch(char *err, size_t errlen);
 /** Stop workers and the control thread, then ports. */
 void evf_bringup_stop(void);
-/** Close ports and free everything (after evf_bringup_stop). */
+/** Close ports and free everything (after evf_bringup_stop); a new
+ *  evf_bringup may follow in the same process. */
 void evf_bringup_teardown(void);
 
-#endif /* EVF_BRINGUP_H */
+#endif /* EVF_RUNTIME_H */

@@ -1,4 +1,4 @@
-/* bringup.c: start-up sequence from a validated config (main thread). */
+/* runtime_bringup.c: start-up and tear-down sequence from a validated config (main thread). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,7 +8,7 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 
-#include "bringup.h"
+#include "evf_runtime.h"
 #include "evf_bd.h"
 #include "evf_ctl.h"
 #include "evf_dp.h"
@@ -225,11 +225,19 @@ evf_bringup_stop(void)
 void
 evf_bringup_teardown(void)
 {
+	if (evf_rcu != NULL)
+		evf_rcu_drain(); /* run every deferred free while the tables still exist */
 	evf_port_close_all();
-	evf_fdb_fini();
-	evf_rcu_fini();
+	evf_port_table_reset();
+	evf_bd_reset();
+	if (evf_fdb.h != NULL)
+		evf_fdb_fini();
+	evf_vtep_table_init();
+	if (evf_rcu != NULL)
+		evf_rcu_fini();
 	evf_dp_fini();
+	evf_stats_fini();
 	if (evf_rt.pool != NULL)
 		rte_mempool_free(evf_rt.pool);
-	evf_rt.pool = NULL;
+	memset(&evf_rt, 0, sizeof(evf_rt));
 }

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# setup-deps.sh: install the Debian 12 packages evfwd needs, only those missing.
+#   scripts/setup-deps.sh build   -> compiler, meson, DPDK, libbpf, libyaml, CUnit
+#   scripts/setup-deps.sh demo    -> build + scapy (demo traffic)
+#   scripts/setup-deps.sh test    -> demo + tshark, testpmd, sanitizer/fuzzer runtime
+set -euo pipefail
+
+level=${1:-test}
+build_pkgs="meson ninja-build pkg-config gcc clang libclang-rt-14-dev libdpdk-dev dpdk libbpf-dev
+libyaml-dev libcunit1-dev libpcap-dev"
+demo_pkgs="python3 python3-scapy"
+test_pkgs="dpdk-dev tshark iproute2 valgrind"
+
+case "$level" in
+build) want="$build_pkgs" ;;
+demo) want="$build_pkgs $demo_pkgs" ;;
+test) want="$build_pkgs $demo_pkgs $test_pkgs" ;;
+*) echo "usage: $0 build|demo|test" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in $want; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+	exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "setup-deps: missing packages: ${missing[*]} (run as root or install them)" >&2
+	exit 1
+fi
+echo "setup-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
