@@ -20,6 +20,7 @@
 	X(TRUNC_IP,        "truncated-ip",       "outer IP header cut short") \
 	X(TRUNC_UDP,       "truncated-udp",      "outer UDP header cut short") \
 	X(TRUNC_VXLAN,     "truncated-vxlan",    "UDP payload shorter than the VXLAN header") \
+	X(EMPTY_UDP,       "empty-udp-payload",  "VXLAN-port UDP datagram with no payload at all") \
 	X(TRUNC_INNER,     "truncated-inner",    "inner frame shorter than an Ethernet header") \
 	X(NOT_IP,          "not-ip",             "network port: neither IPv4 nor IPv6") \
 	X(UNDERLAY_VLAN,   "underlay-vlan",      "network port: 802.1Q tag other than the underlay VLAN") \

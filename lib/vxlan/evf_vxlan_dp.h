@@ -153,6 +153,8 @@ evf_vxlan_parse_outer(const struct evf_port *port, struct rte_mbuf *m, struct ev
 		ulen = rte_be_to_cpu_16(udp->dgram_len);
 		if (unlikely(ulen < sizeof(*udp) || ulen > l4_len))
 			return EVF_DROP_BAD_UDP_LEN;
+		if (unlikely(ulen == sizeof(*udp)))
+			return EVF_DROP_EMPTY_UDP;
 		if (unlikely(ulen < sizeof(*udp) + sizeof(*vx)))
 			return EVF_DROP_TRUNC_VXLAN;
 		vx = (const struct rte_vxlan_hdr *)(udp + 1);
