@@ -16,7 +16,7 @@ tel_drops(const char *cmd, const char *params, struct rte_tel_data *d)
 
 	evf_stats_read(&s, false);
 	rte_tel_data_start_dict(d);
-	for (int r = 0; r < EVF_DROP_MAX; r++)
+	for (int r = EVF_DROP_FIRST; r < EVF_DROP_MAX; r++)
 		rte_tel_data_add_dict_u64(d, evf_drop_name(r), s.drops[r]);
 	return 0;
 }

@@ -164,7 +164,11 @@ evf_port_setup(uint16_t port_id, const struct evf_cfg_port *cfg, unsigned int nb
 		strcmp(info.driver_name, "net_pcap") == 0 || strcmp(info.driver_name, "net_null") == 0 ||
 		strcmp(info.driver_name, "net_ring") == 0;
 	snprintf(p->driver, sizeof(p->driver), "%s", info.driver_name);
-	rte_eth_macaddr_get(port_id, &p->hw_mac);
+	{
+		struct rte_ether_addr mac;
+		rte_eth_macaddr_get(port_id, &mac);
+		evf_port_set_hw_mac(p, &mac);
+	}
 	rte_eth_promiscuous_enable(port_id); /* bridging needs every MAC; not all vdevs can */
 	return 0;
 }

@@ -84,6 +84,8 @@ evf_bd_lookup_vni(uint32_t vni)
 {
 	uint32_t i = evf_vni_slot_of(vni);
 
+	if (unlikely(vni == 0)) /* 0 marks empty slots; VNI 0 is never configured */
+		return EVF_INVALID_ID;
 	for (;;) {
 		const struct evf_vni_slot *s = &evf_vni_table[i];
 		if (s->vni == vni)

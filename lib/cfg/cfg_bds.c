@@ -301,6 +301,80 @@ bd_remote_macs(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	return check_dup_macs(ctx, val, bd);
 }
 
+/* ---- static local MACs ---- */
+
+#define L struct evf_cfg_local_mac
+static int
+lmac_port(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
+{
+	return attach_port(ctx, val, &((L *)obj)->attach);
+}
+
+static int
+lmac_vlan(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
+{
+	return attach_vlan(ctx, val, &((L *)obj)->attach);
+}
+
+static const struct cfg_key lmac_keys[] = {
+	CFG_KEY_TYPED("mac", CFG_T_UCAST_MAC, L, mac, true),
+	CFG_KEY_FUNC("port", lmac_port, true),
+	CFG_KEY_FUNC("vlan", lmac_vlan, true),
+};
+#undef L
+
+static bool
+bd_has_attach(const struct evf_cfg_bd *bd, const struct evf_cfg_attach *a)
+{
+	for (uint16_t i = 0; i < bd->nb_attach; i++)
+		if (bd->attach[i].vlan == a->vlan && strcmp(bd->attach[i].port, a->port) == 0)
+			return true;
+	return false;
+}
+
+static int
+bd_static_macs(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
+{
+	struct evf_cfg_bd *bd = obj;
+	char buf[EVF_MAC_STRLEN];
+	size_t n;
+
+	if (cfg_expect_seq(ctx, val) < 0)
+		return -1;
+	n = cfg_seq_len(val);
+	if (n + bd->nb_macs > ctx->cfg->node.fdb_capacity)
+		return cfg_error(ctx, val, "more static MACs than node.fdb-capacity (%u)",
+			ctx->cfg->node.fdb_capacity);
+	if (n == 0)
+		return 0;
+	bd->local_macs = calloc(n, sizeof(*bd->local_macs));
+	if (bd->local_macs == NULL)
+		return cfg_error(ctx, val, "out of memory");
+	for (size_t k = 0; k < n; k++) {
+		yaml_node_t *item = cfg_seq_item(ctx, val, k);
+		struct evf_cfg_local_mac *m = &bd->local_macs[k];
+		size_t old = cfg_path_push_index(ctx, k);
+		struct cfg_map map;
+
+		if (cfg_map_parse(ctx, item, lmac_keys, RTE_DIM(lmac_keys), m, &map) < 0)
+			return -1;
+		if (!bd_has_attach(bd, &m->attach))
+			return cfg_error(ctx, item, "port '%s' %s is not an attachment of this mac-vrf",
+				m->attach.port, m->attach.vlan ? "with that vlan" : "untagged");
+		for (size_t j = 0; j < k; j++)
+			if (rte_is_same_ether_addr(&bd->local_macs[j].mac, &m->mac))
+				return cfg_error(ctx, item, "MAC %s is listed twice",
+					evf_mac_fmt(&m->mac, buf, sizeof(buf)));
+		for (uint32_t j = 0; j < bd->nb_macs; j++)
+			if (rte_is_same_ether_addr(&bd->macs[j].mac, &m->mac))
+				return cfg_error(ctx, item, "MAC %s is also in remote-macs",
+					evf_mac_fmt(&m->mac, buf, sizeof(buf)));
+		cfg_path_pop(ctx, old);
+		bd->nb_local_macs = (uint32_t)(k + 1);
+	}
+	return 0;
+}
+
 /* ---- one MAC-VRF ---- */
 
 #define B struct evf_cfg_bd
@@ -315,6 +389,7 @@ static const struct cfg_key bd_keys[] = {
 	CFG_KEY_FUNC("attachments", bd_attachments, false),
 	CFG_KEY_FUNC("remote-vteps", bd_remote_vteps, false),
 	CFG_KEY_FUNC("remote-macs", bd_remote_macs, false),
+	CFG_KEY_FUNC("static-macs", bd_static_macs, false),
 };
 #undef B
 

@@ -234,6 +234,7 @@ evf_cfg_free(struct evf_cfg *cfg)
 		free(cfg->bds[i].attach);
 		free(cfg->bds[i].vteps);
 		free(cfg->bds[i].macs);
+		free(cfg->bds[i].local_macs);
 	}
 	free(cfg->bds);
 	free(cfg->ports);

@@ -61,6 +61,11 @@ struct evf_cfg_remote_mac {
 	struct evf_ip vtep;               /**< "vtep" */
 };
 
+struct evf_cfg_local_mac {
+	struct rte_ether_addr mac;        /**< "mac" (unicast) */
+	struct evf_cfg_attach attach;     /**< "port" + "vlan": one of this MAC-VRF's attachments */
+};
+
 struct evf_cfg_bd {
 	char name[EVF_NAME_LEN];          /**< "name" (required, unique) */
 	uint32_t vni;                     /**< "vni" 1..16777215 (required, unique) */
@@ -75,6 +80,8 @@ struct evf_cfg_bd {
 	struct evf_ip *vteps;             /**< "remote-vteps": static flood list */
 	uint32_t nb_macs;
 	struct evf_cfg_remote_mac *macs;  /**< "remote-macs": static remote MACs */
+	uint32_t nb_local_macs;
+	struct evf_cfg_local_mac *local_macs; /**< "static-macs": MACs pinned to an attachment */
 	unsigned int line;                /**< line of the entry, for later error messages */
 };
 

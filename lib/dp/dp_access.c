@@ -1,10 +1,17 @@
 /* dp_access.c: frames received on access ports (worker).
  *
  * Per chunk of up to 32 frames: classify port + VLAN -> attachment -> MAC-VRF
- * and normalize (tag popped), then one bulk FDB lookup of 2 keys per frame
- * (source for learning, destination for forwarding), then per frame: learn
- * report, and forward to a local attachment, a remote VTEP, a remote ES, or
- * flood. */
+ * and normalize (tag popped), then one bulk FDB lookup of up to 2 keys per
+ * frame (source for learning, destination for forwarding), then per frame:
+ * forward to a local attachment, a remote VTEP, or flood.
+ *
+ * Runs: bursts usually carry runs of frames with the same header (one flow,
+ * or one host talking to its gateway). A frame whose first 16 bytes equal the
+ * previous classified frame's gets that frame's classification; a repeated
+ * FDB key is looked up once; a frame with the same attachment, source and
+ * destination entries as the previous one gets its decision (learning work is
+ * done once per run). Per frame there remain the length checks, the tag pop,
+ * the flow hash and the encapsulation. */
 #include <rte_prefetch.h>
 
 #include "dp_private.h"
@@ -88,11 +95,16 @@ classify(struct evf_worker *w, const struct evf_port *port, const struct evf_ifa
 		dp_drop(w, m, EVF_DROP_OVERSIZE, port->port_id);
 		return EVF_INVALID_ID;
 	}
-	if (unlikely(!rte_is_valid_assigned_ether_addr(&eth->src_addr))) {
-		dp_drop(w, m, EVF_DROP_BAD_SRC_MAC, port->port_id);
-		return EVF_INVALID_ID;
+	{
+		uint64_t src48 = evf_ld64(eth->src_addr.addr_bytes) & 0xffffffffffffull;
+
+		if (unlikely((src48 & 1) || src48 == 0)) { /* group bit or all-zero */
+			dp_drop(w, m, EVF_DROP_BAD_SRC_MAC, port->port_id);
+			return EVF_INVALID_ID;
+		}
 	}
-	if (unlikely(evf_mac_is_link_local(&eth->dst_addr))) {
+	if (unlikely(rte_is_multicast_ether_addr(&eth->dst_addr)) &&
+	    evf_mac_is_link_local(&eth->dst_addr)) {
 		dp_drop(w, m, EVF_DROP_LINK_LOCAL_DST, port->port_id);
 		return EVF_INVALID_ID;
 	}
@@ -105,91 +117,184 @@ classify(struct evf_worker *w, const struct evf_port *port, const struct evf_ifa
 	return aid;
 }
 
+static inline uint64_t
+mac_key(const void *mac_at, uint16_t bd)
+{
+	uint64_t v;
+
+	memcpy(&v, mac_at, sizeof(v)); /* 6 MAC bytes + 2 following bytes, masked off */
+	return (v & 0xffffffffffffull) | ((uint64_t)bd << 48);
+}
+
+/* What to do with every frame of a run sharing attachment, source and destination. */
+enum access_action {
+	ACT_TX_ATTACH,    /* target: attachment */
+	ACT_TX_VTEP,      /* target: VTEP */
+	ACT_FLOOD,        /* flag: also to remote VTEPs */
+	ACT_DROP,         /* target: drop reason */
+};
+
+struct access_decision {
+	uint8_t action;
+	uint8_t to_remote;
+	uint16_t target;
+};
+
+/* Decide for the first frame of a run; also does that run's learning work. */
+static inline struct access_decision
+decide(struct evf_worker *w, const struct evf_fdb_batch *fb, const struct evf_attach *a,
+       const struct evf_bd *bd, const struct rte_ether_hdr *eth, uint8_t src_slot,
+       uint8_t dst_slot)
+{
+	struct access_decision d = { .action = ACT_FLOOD, .to_remote = 1 };
+	bool inner_tagged = eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
+	uint64_t sd = fb->dest[src_slot], dd = fb->dest[dst_slot];
+
+	if (likely(bd->learning)) {
+		if (likely(evf_fdb_batch_hit(fb, src_slot))) {
+			if (likely(evf_dest_kind(sd) == EVF_DEST_ATTACH && evf_dest_target(sd) == a->id))
+				evf_fdb_touch(w->index, sd, w->now);
+			else if (!(evf_dest_flags(sd) & EVF_DEST_F_PINNED))
+				learn_report(w, bd->id, &eth->src_addr, a->id);
+		} else if (unlikely(__atomic_load_n(&bd->at_limit, __ATOMIC_RELAXED))) {
+			d.action = ACT_DROP;
+			d.target = EVF_DROP_MAC_LIMIT;
+			return d;
+		} else {
+			learn_report(w, bd->id, &eth->src_addr, a->id);
+		}
+	}
+	if (unlikely(rte_is_multicast_ether_addr(&eth->dst_addr)) ||
+	    !evf_fdb_batch_hit(fb, dst_slot)) {
+		/* A frame still carrying a (customer) tag is not sent over VXLAN
+		 * unless the MAC-VRF allows inner VLANs (RFC 7348 6.1). */
+		d.to_remote = bd->allow_inner_vlan || !inner_tagged;
+		return d;
+	}
+	switch (evf_dest_kind(dd)) {
+	case EVF_DEST_ATTACH:
+		if (unlikely(evf_dest_target(dd) == a->id)) {
+			d.action = ACT_DROP;
+			d.target = EVF_DROP_SAME_ATTACHMENT;
+		} else {
+			d.action = ACT_TX_ATTACH;
+			d.target = evf_dest_target(dd);
+		}
+		break;
+	case EVF_DEST_VTEP:
+		if (unlikely(!bd->allow_inner_vlan && inner_tagged)) {
+			d.action = ACT_DROP;
+			d.target = EVF_DROP_INNER_VLAN;
+		} else {
+			d.action = ACT_TX_VTEP;
+			d.target = evf_dest_target(dd);
+		}
+		break;
+	default:
+		break;
+	}
+	return d;
+}
+
 static void
 access_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf **pkts, uint16_t n)
 {
 	const struct evf_iface *ifc = &evf_ifaces[port->iface];
-	struct evf_fdb_key keys[2 * EVF_CHUNK];
-	const struct evf_fdb_key *kp[2 * EVF_CHUNK];
-	uint64_t dest[2 * EVF_CHUNK];
+	struct evf_fdb_batch fb;
+	struct evf_fdb_run src_run, dst_run;
 	struct rte_mbuf *ok[EVF_CHUNK];
 	uint16_t aid[EVF_CHUNK];
-	uint64_t hits = 0;
+	uint8_t src_slot[EVF_CHUNK], dst_slot[EVF_CHUNK];
+	/* header run: the first 16 bytes of the last classified frame and its result */
+	uint64_t run_w0 = 0, run_w1 = 0;
+	bool run_valid = false, run_tagged = false;
+	uint16_t run_aid = 0, run_tci = 0;
 	uint16_t k = 0;
 
+	evf_fdb_batch_init(&fb);
+	evf_fdb_run_init(&src_run);
+	evf_fdb_run_init(&dst_run);
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		const struct rte_ether_hdr *eth;
-		uint16_t a;
+		const uint8_t *eth = rte_pktmbuf_mtod(m, const uint8_t *);
+		uint32_t len = m->pkt_len;
+		uint64_t w0 = 0, w1 = 0;
+		bool words = false;
+		uint16_t a, bd;
 
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		if (likely(m->data_len >= RTE_MIN(len, (uint32_t)ACCESS_PULLUP) && len >= 18)) {
+			w0 = evf_ld64(eth);
+			w1 = evf_ld64(eth + 8);
+			words = true;
+			/* Same MACs, EtherType/tag as the frame before: same classification. */
+			if (run_valid && w0 == run_w0 && w1 == run_w1) {
+				if (unlikely(len - RTE_ETHER_HDR_LEN - (run_tagged ? 4 : 0) > port->mtu)) {
+					dp_drop(w, m, EVF_DROP_OVERSIZE, port->port_id);
+					continue;
+				}
+				if (run_tagged)
+					evf_vlan_pop(m);
+				m->vlan_tci = run_tci;
+				ok[k] = m;
+				aid[k] = run_aid;
+				src_slot[k] = src_run.slot;
+				dst_slot[k] = dst_run.slot;
+				k++;
+				continue;
+			}
+		}
 		a = classify(w, port, ifc, m);
 		if (a == EVF_INVALID_ID)
 			continue;
-		eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-		keys[2 * k].mac = eth->src_addr;
-		keys[2 * k].bd = evf_attachs[a].bd;
-		keys[2 * k + 1].mac = eth->dst_addr;
-		keys[2 * k + 1].bd = evf_attachs[a].bd;
-		kp[2 * k] = &keys[2 * k];
-		kp[2 * k + 1] = &keys[2 * k + 1];
+		eth = rte_pktmbuf_mtod(m, const uint8_t *);
+		bd = evf_attachs[a].bd;
+		src_slot[k] = evf_fdb_batch_add(&fb, &src_run, mac_key(eth + 6, bd));
+		dst_slot[k] = evf_fdb_batch_add(&fb, &dst_run, mac_key(eth, bd));
 		ok[k] = m;
 		aid[k] = a;
 		k++;
+		run_valid = words;
+		run_w0 = w0;
+		run_w1 = w1;
+		run_aid = a;
+		run_tci = m->vlan_tci;
+		run_tagged = (uint16_t)(w1 >> 32) == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
 	}
 	if (k == 0)
 		return;
-	evf_fdb_lookup_bulk(kp, 2u * k, &hits, dest);
+	evf_fdb_batch_lookup(&fb);
+
+	struct access_decision d = { 0 };
+	uint16_t d_aid = EVF_INVALID_ID;
+	uint8_t d_src = 0, d_dst = 0;
 
 	for (uint16_t j = 0; j < k; j++) {
 		struct rte_mbuf *m = ok[j];
 		const struct evf_attach *a = &evf_attachs[aid[j]];
 		const struct evf_bd *bd = &evf_bds[a->bd];
-		const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-		bool src_hit = (hits >> (2 * j)) & 1;
-		bool dst_hit = (hits >> (2 * j + 1)) & 1;
-		uint64_t sd = dest[2 * j], dd = dest[2 * j + 1];
 
-		if (likely(bd->learning)) {
-			if (likely(src_hit)) {
-				if (likely(evf_dest_kind(sd) == EVF_DEST_ATTACH &&
-					   evf_dest_target(sd) == a->id))
-					evf_fdb_touch(w->index, sd, w->now);
-				else if (!(evf_dest_flags(sd) & EVF_DEST_F_PINNED))
-					learn_report(w, bd->id, &eth->src_addr, a->id);
-			} else if (unlikely(__atomic_load_n(&bd->at_limit, __ATOMIC_RELAXED))) {
-				dp_drop(w, m, EVF_DROP_MAC_LIMIT, port->port_id);
-				continue;
-			} else {
-				learn_report(w, bd->id, &eth->src_addr, a->id);
-			}
+		/* Same attachment, source and destination entry: same decision. */
+		if (aid[j] != d_aid || src_slot[j] != d_src || dst_slot[j] != d_dst) {
+			d = decide(w, &fb, a, bd, rte_pktmbuf_mtod(m, const struct rte_ether_hdr *),
+				   src_slot[j], dst_slot[j]);
+			d_aid = aid[j];
+			d_src = src_slot[j];
+			d_dst = dst_slot[j];
 		}
-		if (unlikely(rte_is_multicast_ether_addr(&eth->dst_addr)) || !dst_hit) {
-			/* A frame still carrying a (customer) tag is not sent over VXLAN
-			 * unless the MAC-VRF allows inner VLANs (RFC 7348 6.1). */
-			dp_flood(w, m, bd, a->id, bd->allow_inner_vlan ||
-				 eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN),
-				 port->port_id);
-			continue;
-		}
-		switch (evf_dest_kind(dd)) {
-		case EVF_DEST_ATTACH:
-			if (unlikely(evf_dest_target(dd) == a->id))
-				dp_drop(w, m, EVF_DROP_SAME_ATTACHMENT, port->port_id);
-			else
-				dp_tx_attach(w, m, evf_dest_target(dd), port->port_id);
+		switch (d.action) {
+		case ACT_TX_VTEP:
+			dp_tx_vtep(w, m, d.target, bd, dp_frame_hash(m), port->port_id);
 			break;
-		case EVF_DEST_VTEP:
-			if (unlikely(!bd->allow_inner_vlan &&
-				     eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN)))
-				dp_drop(w, m, EVF_DROP_INNER_VLAN, port->port_id);
-			else
-				dp_tx_vtep(w, m, evf_dest_target(dd), bd, dp_frame_hash(m),
-					   port->port_id);
+		case ACT_TX_ATTACH:
+			dp_tx_attach(w, m, d.target, port->port_id);
+			break;
+		case ACT_FLOOD:
+			dp_flood(w, m, bd, a->id, d.to_remote, port->port_id);
 			break;
 		default:
-			dp_flood(w, m, bd, a->id, true, port->port_id);
+			dp_drop(w, m, (enum evf_drop_reason)d.target, port->port_id);
 			break;
 		}
 	}

@@ -1,7 +1,8 @@
 /* dp_network.c: VXLAN packets received on network ports (worker).
  *
  * Per chunk: validate outer headers, VNI -> MAC-VRF (last-VNI cache), strip
- * the outer headers, then one bulk FDB lookup on the inner destinations and
+ * the outer headers, then one bulk FDB lookup on the distinct inner
+ * destinations and
  * forward to the local attachment or flood to the local attachments. Nothing
  * received from the network is ever sent back to it. */
 #include <rte_prefetch.h>
@@ -11,17 +12,18 @@
 static void
 network_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf **pkts, uint16_t n)
 {
-	struct evf_fdb_key keys[EVF_CHUNK];
-	const struct evf_fdb_key *kp[EVF_CHUNK];
-	uint64_t dest[EVF_CHUNK];
+	struct evf_fdb_batch fb;
+	struct evf_fdb_run dst_run;
 	struct rte_mbuf *ok[EVF_CHUNK];
 	uint16_t bdid[EVF_CHUNK];
+	uint8_t slot[EVF_CHUNK];
 	uint32_t last_vni = 0;
 	uint16_t last_bd = EVF_INVALID_ID;
-	uint64_t hits = 0;
 	uint16_t k = 0;
 	const uint16_t in = port->port_id;
 
+	evf_fdb_batch_init(&fb);
+	evf_fdb_run_init(&dst_run);
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		const struct rte_ether_hdr *eth;
@@ -60,30 +62,36 @@ network_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf
 			dp_drop(w, m, EVF_DROP_BAD_SRC_MAC, in);
 			continue;
 		}
+		if (unlikely(rte_is_multicast_ether_addr(&eth->dst_addr)) &&
+		    evf_mac_is_link_local(&eth->dst_addr)) {
+			dp_drop(w, m, EVF_DROP_LINK_LOCAL_DST, in);
+			continue;
+		}
 		m->vlan_tci = 0;
 		m->ol_flags = 0;
-		keys[k].mac = eth->dst_addr;
-		keys[k].bd = b;
-		kp[k] = &keys[k];
+		slot[k] = evf_fdb_batch_add(&fb, &dst_run, evf_fdb_key_u64(&eth->dst_addr, b));
 		ok[k] = m;
 		bdid[k] = b;
 		k++;
 	}
 	if (k == 0)
 		return;
-	evf_fdb_lookup_bulk(kp, k, &hits, dest);
+	evf_fdb_batch_lookup(&fb);
 
 	for (uint16_t j = 0; j < k; j++) {
 		struct rte_mbuf *m = ok[j];
 		const struct evf_bd *bd = &evf_bds[bdid[j]];
 		const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 
-		if (unlikely(rte_is_multicast_ether_addr(&eth->dst_addr)) || !((hits >> j) & 1)) {
+		uint64_t d = fb.dest[slot[j]];
+
+		if (unlikely(rte_is_multicast_ether_addr(&eth->dst_addr)) ||
+		    !evf_fdb_batch_hit(&fb, slot[j])) {
 			dp_flood(w, m, bd, EVF_INVALID_ID, false, in);
 			continue;
 		}
-		if (likely(evf_dest_kind(dest[j]) == EVF_DEST_ATTACH))
-			dp_tx_attach(w, m, evf_dest_target(dest[j]), in);
+		if (likely(evf_dest_kind(d) == EVF_DEST_ATTACH))
+			dp_tx_attach(w, m, evf_dest_target(d), in);
 		else
 			dp_drop(w, m, EVF_DROP_REMOTE_TO_REMOTE, in);
 	}

@@ -39,6 +39,7 @@ dp_tx_enqueue(struct evf_worker *w, const struct evf_port *p, struct rte_mbuf *m
 	if (unlikely(b->n == EVF_TXBUF_SIZE))
 		dp_tx_flush_port(w, p->port_id);
 	b->pkts[b->n++] = m;
+	w->tx_pending |= 1ull << p->port_id;
 }
 
 /** Send an untagged (normalized) frame out of a local attachment. */
@@ -53,7 +54,7 @@ dp_tx_attach(struct evf_worker *w, struct rte_mbuf *m, uint16_t aid, uint16_t in
 		dp_drop(w, m, EVF_DROP_PORT_DOWN, in_port);
 		return;
 	}
-	if (unlikely(m->pkt_len - RTE_ETHER_HDR_LEN > p->mtu)) {
+	if (unlikely(m->pkt_len > (uint32_t)p->mtu + RTE_ETHER_HDR_LEN)) {
 		dp_drop(w, m, EVF_DROP_MTU_EXCEEDED, in_port);
 		return;
 	}
@@ -75,7 +76,7 @@ dp_tx_vtep(struct evf_worker *w, struct rte_mbuf *m, uint16_t vtep_id, const str
 	const struct evf_port *p;
 	int r;
 
-	if (unlikely(!v->usable || evf_nb_uplinks == 0)) {
+	if (unlikely(!v->usable)) {
 		dp_drop(w, m, EVF_DROP_NO_VTEP_ROUTE, in_port);
 		return;
 	}

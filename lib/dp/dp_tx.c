@@ -30,9 +30,15 @@ dp_tx_flush_port(struct evf_worker *w, uint16_t port)
 void
 evf_dp_flush(struct evf_worker *w)
 {
-	for (uint16_t p = 0; p < EVF_MAX_PORTS; p++)
-		if (w->tx[p].n)
-			dp_tx_flush_port(w, p);
+	uint64_t pending = w->tx_pending;
+
+	w->tx_pending = 0;
+	while (pending) {
+		uint16_t p = (uint16_t)__builtin_ctzll(pending);
+
+		pending &= pending - 1;
+		dp_tx_flush_port(w, p);
+	}
 }
 
 enum target_kind { T_NONE, T_ATTACH, T_VTEP };

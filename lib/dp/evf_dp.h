@@ -51,6 +51,7 @@ struct evf_worker {
 	uint32_t now;                    /**< evf_clock_sec() at the top of the loop */
 	uint64_t tsc;                    /**< rte_rdtsc() at the top of the loop */
 	uint64_t learn_holdoff_tsc;      /**< do not re-report a MAC within this many cycles */
+	uint64_t tx_pending;             /**< bit per port with buffered packets */
 	struct evf_txbuf tx[EVF_MAX_PORTS];
 	struct evf_learn_cache_slot learn_cache[EVF_LEARN_CACHE];
 } __rte_cache_aligned;

@@ -18,8 +18,12 @@
 #include <stdint.h>
 #include <stdbool.h>
 
+#include <string.h>
+
 #include <rte_ether.h>
 #include <rte_hash.h>
+#include <rte_hash_crc.h>
+#include <x86intrin.h>
 
 #include "evf_common.h"
 
@@ -66,8 +70,92 @@ evf_clock_sec(void)
 	return __atomic_load_n(&evf_now_sec, __ATOMIC_RELAXED);
 }
 
+/** The key as one 64-bit word, byte-identical to struct evf_fdb_key (x86, little endian). */
+static inline uint64_t
+evf_fdb_key_u64(const struct rte_ether_addr *mac, uint16_t bd)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, mac->addr_bytes, RTE_ETHER_ADDR_LEN);
+	return v | ((uint64_t)bd << 48);
+}
+
+/** Signature the hash uses for a key (the table's hash function; see fdb_ctl.c). */
+static inline uint32_t
+evf_fdb_key_sig(uint64_t key)
+{
+	return (uint32_t)_mm_crc32_u64(0, key); /* CRC32-C, as rte_hash_crc_8byte(key, 0) */
+}
+
 /* ---- worker ---- */
-/** Bulk lookup (n <= 64). hits bit i set when keys[i] was found; dest[i] then valid. */
+#define EVF_FDB_BATCH_MAX 64  /* RTE_HASH_LOOKUP_BULK_MAX */
+#define EVF_FDB_NO_KEY    UINT64_MAX /* never a key: MAC-VRF id 0xffff does not exist */
+
+/** The FDB lookups of one chunk of packets. A key equal to the previous one of
+ *  the same run (same source, or same destination, as the frame before) is
+ *  looked up once: bursts usually carry runs of one flow or one gateway MAC. */
+struct evf_fdb_batch {
+	uint32_t n;
+	uint64_t hits;
+	hash_sig_t sig[EVF_FDB_BATCH_MAX];
+	const void *kp[EVF_FDB_BATCH_MAX];
+	uint64_t keys[EVF_FDB_BATCH_MAX];
+	uint64_t dest[EVF_FDB_BATCH_MAX];
+};
+
+/** The last key queued in one run (e.g. destinations) and its slot. */
+struct evf_fdb_run {
+	uint64_t key;
+	uint8_t slot;
+};
+
+static inline void
+evf_fdb_batch_init(struct evf_fdb_batch *b)
+{
+	b->n = 0;
+	b->hits = 0;
+}
+
+static inline void
+evf_fdb_run_init(struct evf_fdb_run *r)
+{
+	r->key = EVF_FDB_NO_KEY;
+	r->slot = 0;
+}
+
+/** Queue key (unless it repeats the run's last key); returns its result slot. */
+static inline uint8_t
+evf_fdb_batch_add(struct evf_fdb_batch *b, struct evf_fdb_run *r, uint64_t key)
+{
+	uint32_t i;
+
+	if (key == r->key)
+		return r->slot;
+	i = b->n++;
+	b->keys[i] = key;
+	b->kp[i] = &b->keys[i];
+	b->sig[i] = evf_fdb_key_sig(key);
+	r->key = key;
+	r->slot = (uint8_t)i;
+	return (uint8_t)i;
+}
+
+/** One bulk lookup of every queued key. */
+static inline void
+evf_fdb_batch_lookup(struct evf_fdb_batch *b)
+{
+	if (b->n)
+		rte_hash_lookup_with_hash_bulk_data(evf_fdb.h, b->kp, b->sig, b->n, &b->hits,
+			(void **)b->dest);
+}
+
+static inline bool
+evf_fdb_batch_hit(const struct evf_fdb_batch *b, uint8_t slot)
+{
+	return (b->hits >> slot) & 1;
+}
+
+/** Bulk lookup of n <= 64 keys (tests, slow paths). */
 static inline void
 evf_fdb_lookup_bulk(const struct evf_fdb_key **keys, uint32_t n, uint64_t *hits, uint64_t *dest)
 {

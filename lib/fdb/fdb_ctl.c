@@ -19,11 +19,21 @@ static struct evf_fdb_entry *entries;
 static uint32_t *free_idx;
 static uint32_t nb_free;
 
+/* Must agree with evf_fdb_key_sig(): workers pass precomputed signatures. */
 static uint32_t
 key_hash(const void *key, uint32_t len, uint32_t init)
 {
 	(void)len;
-	return rte_hash_crc_8byte(*(const uint64_t *)key, init);
+	(void)init;
+	return evf_fdb_key_sig(*(const uint64_t *)key);
+}
+
+/* rte_hash compares 8-byte keys with memcmp(); one 64-bit compare is enough. */
+static int
+key_cmp(const void *a, const void *b, size_t len)
+{
+	(void)len;
+	return *(const uint64_t *)a != *(const uint64_t *)b;
 }
 
 int
@@ -49,6 +59,7 @@ evf_fdb_init(uint32_t capacity, unsigned int nb_workers)
 	evf_fdb.h = rte_hash_create(&hp);
 	if (evf_fdb.h == NULL)
 		return -ENOMEM;
+	rte_hash_set_cmp_func(evf_fdb.h, key_cmp);
 	evf_fdb.capacity = capacity;
 	evf_fdb.nb_workers = nb_workers;
 	for (unsigned int w = 0; w < nb_workers; w++) {

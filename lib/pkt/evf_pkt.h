@@ -15,6 +15,7 @@
 #include <rte_mbuf.h>
 #include <rte_tcp.h>
 #include <rte_udp.h>
+#include <x86intrin.h>
 
 #include "evf_common.h"
 
@@ -64,6 +65,38 @@ evf_vlan_push(struct rte_mbuf *m, uint16_t tci)
 	return 0;
 }
 
+/* CRC32-C steps (SSE4.2, which evfwd's x86 build requires), without the
+ * per-call algorithm dispatch of rte_hash_crc_*(). */
+static inline uint32_t
+evf_crc_u64(uint64_t v, uint32_t h)
+{
+	return (uint32_t)_mm_crc32_u64(h, v);
+}
+
+static inline uint32_t
+evf_crc_u32(uint32_t v, uint32_t h)
+{
+	return _mm_crc32_u32(h, v);
+}
+
+static inline uint64_t
+evf_ld64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline uint32_t
+evf_ld32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
 /** Flow hash of an Ethernet frame whose first len bytes are at p. Never reads beyond len. */
 static inline uint32_t
 evf_flow_hash(const uint8_t *p, uint32_t len, enum evf_hash_policy policy)
@@ -72,10 +105,10 @@ evf_flow_hash(const uint8_t *p, uint32_t len, enum evf_hash_policy policy)
 	uint32_t off = 2 * RTE_ETHER_ADDR_LEN;
 	uint16_t et;
 
-	if (unlikely(len < RTE_ETHER_HDR_LEN))
+	if (unlikely(len < RTE_ETHER_HDR_LEN + 4))
 		return rte_hash_crc(p, len, h);
 	et = *(const uint16_t *)(p + off);
-	if (et == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN) && len >= RTE_ETHER_HDR_LEN + 4) {
+	if (et == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN)) {
 		off += 4;
 		et = *(const uint16_t *)(p + off);
 	}
@@ -83,33 +116,34 @@ evf_flow_hash(const uint8_t *p, uint32_t len, enum evf_hash_policy policy)
 	if (policy == EVF_HASH_L2)
 		goto l2;
 
-	if (et == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) && len >= off + sizeof(struct rte_ipv4_hdr)) {
-		const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(p + off);
-		uint32_t ihl = (ip->version_ihl & 0xf) * 4u;
+	if (et == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) && len >= off + 20) {
+		const uint8_t *ip = p + off;
+		uint32_t ihl = (ip[0] & 0xf) * 4u;
 
-		h = rte_hash_crc_4byte(ip->src_addr, h);
-		h = rte_hash_crc_4byte(ip->dst_addr, h);
-		h = rte_hash_crc_1byte(ip->next_proto_id, h);
-		if (policy == EVF_HASH_L34 && ihl >= 20 && len >= off + ihl + 4 &&
-		    (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_OFFSET_MASK)) == 0 &&
-		    (ip->next_proto_id == IPPROTO_TCP || ip->next_proto_id == IPPROTO_UDP))
-			h = rte_hash_crc_4byte(*(const uint32_t *)(p + off + ihl), h);
+		h = evf_crc_u64(evf_ld64(ip + 12), h);        /* source and destination */
+		h = evf_crc_u32(ip[9], h);                    /* protocol */
+		/* ports of the first fragment of TCP/UDP only */
+		if (policy == EVF_HASH_L34 && (ip[9] == IPPROTO_TCP || ip[9] == IPPROTO_UDP) &&
+		    (evf_ld32(ip + 4) & rte_cpu_to_be_32(RTE_IPV4_HDR_OFFSET_MASK)) == 0 &&
+		    ihl >= 20 && len >= off + ihl + 4)
+			h = evf_crc_u32(evf_ld32(ip + ihl), h);
 		return h;
 	}
-	if (et == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6) && len >= off + sizeof(struct rte_ipv6_hdr)) {
-		const struct rte_ipv6_hdr *ip6 = (const struct rte_ipv6_hdr *)(p + off);
+	if (et == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6) && len >= off + 40) {
+		const uint8_t *ip6 = p + off;
 
-		h = rte_hash_crc(ip6->src_addr, 32, h);
-		h = rte_hash_crc_1byte(ip6->proto, h);
-		if (policy == EVF_HASH_L34 && len >= off + sizeof(*ip6) + 4 &&
-		    (ip6->proto == IPPROTO_TCP || ip6->proto == IPPROTO_UDP))
-			h = rte_hash_crc_4byte(*(const uint32_t *)(p + off + sizeof(*ip6)), h);
+		for (int i = 8; i < 40; i += 8)
+			h = evf_crc_u64(evf_ld64(ip6 + i), h);  /* source and destination */
+		h = evf_crc_u32(ip6[6], h);
+		if (policy == EVF_HASH_L34 && len >= off + 44 &&
+		    (ip6[6] == IPPROTO_TCP || ip6[6] == IPPROTO_UDP))
+			h = evf_crc_u32(evf_ld32(ip6 + 40), h);
 		return h;
 	}
 l2:
-	h = rte_hash_crc_8byte(*(const uint64_t *)p, h);          /* dst + 2 bytes of src */
-	h = rte_hash_crc_4byte(*(const uint32_t *)(p + 8), h);    /* rest of src + type/tpid */
-	return rte_hash_crc_2byte(et, h);
+	h = evf_crc_u64(evf_ld64(p), h);          /* destination + 2 bytes of source */
+	h = evf_crc_u32(evf_ld32(p + 8), h);      /* rest of source + type/TPID */
+	return evf_crc_u32(et, h);
 }
 
 /** Fold a 32-bit hash into the VXLAN UDP source port range 49152..65535 (RFC 7348 5). */
@@ -118,6 +152,23 @@ evf_udp_src_port(uint32_t hash)
 {
 	hash ^= hash >> 16;
 	return (uint16_t)(0xc000u | (hash & 0x3fffu));
+}
+
+/** True when an IPv4 header of ihl bytes (>= 20, multiple of 4) has a valid
+ *  checksum: the one's complement sum of all its 16-bit words is 0xffff. */
+static inline bool
+evf_ipv4_cksum_ok(const void *hdr, uint32_t ihl)
+{
+	const uint32_t *w = (const uint32_t *)hdr;
+	uint64_t sum = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
+
+	for (uint32_t i = 5; unlikely(i < ihl / 4); i++)
+		sum += w[i];
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return sum == 0xffff;
 }
 
 /** True for 01:80:c2:00:00:00..0f, never forwarded by a bridge (802.1Q 8.6.3). */

@@ -34,6 +34,8 @@ struct evf_port {
 	bool tx_multiseg;           /**< device transmits chained mbufs */
 	uint8_t admin_up;           /**< atomic: 1 forwarding, 0 stopped (shell "port stop") */
 	struct rte_ether_addr hw_mac;
+	uint64_t hw_mac48;          /**< hw_mac as a 48-bit little-endian load */
+	uint32_t underlay_tag_word; /**< network: bytes 12..15 of a frame tagged with underlay_vlan */
 	struct rte_ether_addr next_hop; /**< network: underlay next-hop MAC */
 	char device[EVF_CFG_DEVICE_LEN];
 	char driver[32];
@@ -61,6 +63,8 @@ extern uint16_t evf_nb_uplinks;
 void evf_port_table_reset(void);
 /** Register a configured ethdev as an evfwd port (main thread, start-up). */
 int evf_port_register(uint16_t port_id, const struct evf_cfg_port *cfg);
+/** Record the device MAC (and its 48-bit form for fast compares). */
+void evf_port_set_hw_mac(struct evf_port *p, const struct rte_ether_addr *mac);
 /** Port by name, or NULL. */
 struct evf_port *evf_port_by_name(const char *name);
 /** Interface by name (port or LAG), or NULL. */

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include <rte_byteorder.h>
 #include <rte_string_fns.h>
 
 #include "evf_port.h"
@@ -11,6 +12,16 @@ struct evf_iface evf_ifaces[EVF_MAX_IFACES];
 uint16_t evf_nb_ifaces;
 uint16_t evf_uplinks[EVF_MAX_UPLINKS];
 uint16_t evf_nb_uplinks;
+
+void
+evf_port_set_hw_mac(struct evf_port *p, const struct rte_ether_addr *mac)
+{
+	uint64_t v = 0;
+
+	p->hw_mac = *mac;
+	memcpy(&v, mac->addr_bytes, RTE_ETHER_ADDR_LEN);
+	p->hw_mac48 = v;
+}
 
 void
 evf_port_table_reset(void)
@@ -62,6 +73,11 @@ evf_port_register(uint16_t port_id, const struct evf_cfg_port *cfg)
 	p->uplink = EVF_INVALID_ID;
 	p->admin_up = cfg->admin_up;
 	p->configured = true;
+	if (cfg->underlay_vlan) {
+		uint16_t tpid = rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
+		uint16_t tci = rte_cpu_to_be_16(cfg->underlay_vlan);
+		p->underlay_tag_word = (uint32_t)tpid | ((uint32_t)tci << 16);
+	}
 
 	if (cfg->role == EVF_ROLE_NETWORK) {
 		if (evf_nb_uplinks >= EVF_MAX_UPLINKS)

@@ -18,6 +18,7 @@
 #include "evf_rcu.h"
 #include "evf_stats.h"
 #include "evf_vxlan.h"
+#include "evf_vxlan_dp.h"
 
 #define ERR(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 
@@ -143,6 +144,18 @@ setup_bds(const struct evf_cfg *cfg, char *err, size_t errlen)
 				    evf_mac_fmt(&cb->macs[i].mac, macbuf, sizeof(macbuf)));
 			evf_vtep_put((uint16_t)id); /* the FDB entry holds its own reference */
 		}
+		for (uint32_t i = 0; i < cb->nb_local_macs; i++) {
+			const struct evf_cfg_local_mac *lm = &cb->local_macs[i];
+			const struct evf_iface *ifc = evf_iface_by_name(lm->attach.port);
+			uint16_t aid = ifc ? ifc->vlan_to_attach[lm->attach.vlan] : EVF_INVALID_ID;
+
+			if (aid == EVF_INVALID_ID)
+				ERR("mac-vrf %s: static MAC %s: no such attachment", cb->name,
+				    evf_mac_fmt(&lm->mac, macbuf, sizeof(macbuf)));
+			if (evf_fdb_set(b, &lm->mac, EVF_DEST_ATTACH, aid, EVF_FDB_STATIC, &rc) == NULL)
+				ERR("mac-vrf %s: static MAC %s: FDB full", cb->name,
+				    evf_mac_fmt(&lm->mac, macbuf, sizeof(macbuf)));
+		}
 	}
 	return 0;
 }
@@ -180,6 +193,7 @@ evf_bringup(const struct evf_cfg *cfg, char *err, size_t errlen)
 		else
 			rte_eth_random_addr(evf_node.mac.addr_bytes);
 	}
+	evf_vxlan_fast_init();
 	rc = evf_vtep_table_init();
 	if (rc < 0)
 		ERR("VTEP table: %s", strerror(-rc));

@@ -16,6 +16,7 @@
 
 /* X(enum suffix, shown name, explanation) */
 #define EVF_DROP_REASONS(X) \
+	X(NONE,            "none",               "not a drop (value 0 means success to parsers)") \
 	X(TRUNC_ETH,       "truncated-eth",      "frame shorter than its Ethernet/802.1Q header") \
 	X(TRUNC_IP,        "truncated-ip",       "outer IP header cut short") \
 	X(TRUNC_UDP,       "truncated-udp",      "outer UDP header cut short") \
@@ -61,12 +62,14 @@
 	X(FROZEN_MAC,      "frozen-mac",         "source MAC frozen by duplicate detection seen elsewhere") \
 	X(PUNT_FULL,       "punt-full",          "control punt ring full")
 
+/** Drop reasons; EVF_DROP_NONE (0) is "no drop", real reasons are 1..EVF_DROP_MAX-1. */
 enum evf_drop_reason {
 #define EVF_DROP_ENUM(e, n, d) EVF_DROP_ ## e,
 	EVF_DROP_REASONS(EVF_DROP_ENUM)
 #undef EVF_DROP_ENUM
 	EVF_DROP_MAX
 };
+#define EVF_DROP_FIRST (EVF_DROP_NONE + 1)
 
 /** Shown name of a drop reason ("unknown-vni"). */
 const char *evf_drop_name(enum evf_drop_reason r);

@@ -38,7 +38,7 @@ evf_drop_help(enum evf_drop_reason r)
 enum evf_drop_reason
 evf_drop_by_name(const char *name)
 {
-	for (int r = 0; r < EVF_DROP_MAX; r++)
+	for (int r = EVF_DROP_FIRST; r < EVF_DROP_MAX; r++)
 		if (strcmp(drop_names[r], name) == 0)
 			return (enum evf_drop_reason)r;
 	return EVF_DROP_MAX;
@@ -79,7 +79,7 @@ sum_raw(struct evf_stats_sum *out)
 	for (unsigned int w = 0; w < evf_stats_nb_workers; w++) {
 		const struct evf_worker_stats *s = &evf_worker_stats[w];
 
-		for (int r = 0; r < EVF_DROP_MAX; r++)
+		for (int r = EVF_DROP_FIRST; r < EVF_DROP_MAX; r++)
 			out->drops[r] += rd(&s->drops[r]);
 		for (int p = 0; p < EVF_MAX_PORTS; p++) {
 			out->port[p].rx_pkts += rd(&s->port[p].rx_pkts);
@@ -121,7 +121,7 @@ evf_stats_total_drops(const struct evf_stats_sum *s)
 {
 	uint64_t t = 0;
 
-	for (int r = 0; r < EVF_DROP_MAX; r++)
+	for (int r = EVF_DROP_FIRST; r < EVF_DROP_MAX; r++)
 		t += s->drops[r];
 	return t;
 }

@@ -38,6 +38,9 @@ struct evf_encap_tmpl {
 	uint16_t port_id;           /**< egress uplink */
 	uint8_t len;                /**< bytes of hdr used */
 	uint8_t l2_len;             /**< 14 or 18 */
+	uint8_t l3_len;             /**< IP + UDP + VXLAN bytes */
+	uint8_t ipv4;               /**< 1: IPv4 outer header, 0: IPv6 */
+	uint16_t max_inner;         /**< largest inner frame the uplink MTU allows */
 	uint32_t ip_sum;            /**< IPv4: raw sum of the header with length and checksum 0 */
 };
 
@@ -45,7 +48,7 @@ struct evf_vtep {
 	struct evf_ip ip;
 	uint16_t id;
 	uint8_t family;             /**< AF_INET or AF_INET6 */
-	uint8_t usable;             /**< we have a source address of this family */
+	uint8_t usable;             /**< we have a source address of this family and an uplink */
 	struct evf_encap_tmpl tmpl[EVF_MAX_UPLINKS];
 	/* control-only */
 	uint32_t refcnt;
@@ -56,6 +59,8 @@ extern struct evf_vtep evf_vteps[EVF_MAX_VTEPS];
 
 /* ---- start-up (main thread) ---- */
 int evf_node_init(const struct evf_cfg_node *cfg);
+/** Precompute the decap fast path's expected words (after evf_node is final). */
+void evf_vxlan_fast_init(void);
 
 /* ---- control thread ---- */
 int evf_vtep_table_init(void);

@@ -15,6 +15,18 @@
 #include "evf_stats.h"
 #include "evf_vxlan.h"
 
+/** Expected outer-header words for the decap fast path, as little-endian
+ *  loads at frame offsets 12, 20 and 30 of an untagged IPv4 VXLAN packet
+ *  (shifted by 4 for a tagged underlay). Built at start-up, read-only. */
+struct evf_vxlan_fast {
+	uint64_t m12, v12;   /**< EtherType 0x0800, version 4 / IHL 5 */
+	uint64_t m20, v20;   /**< no MF flag, fragment offset 0; protocol UDP */
+	uint64_t m30, v30;   /**< destination = our IPv4 VTEP; UDP destination port */
+	uint64_t mac48;      /**< node MAC as a 48-bit load */
+	bool enabled;        /**< we have an IPv4 VTEP address */
+};
+extern struct evf_vxlan_fast evf_vxlan_fast;
+
 /** Bytes the outer parser wants contiguous (outer headers + inner Ethernet + tag). */
 #define EVF_OUTER_PARSE_LEN 256
 #define EVF_IPV6_EXT_MAX    4
@@ -29,146 +41,65 @@ struct evf_outer {
 	const uint8_t *src_v6;
 };
 
+/** Full outer-header validation (any layout); the exact drop reason on failure. */
+int evf_vxlan_parse_outer_slow(const struct evf_port *port, struct rte_mbuf *m, struct evf_outer *o);
+
+static inline uint64_t
+evf_load64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
 /** Validate the outer headers of a frame received on a network port.
- *  Returns 0 with o filled, or a drop reason (> 0). Never reads beyond pkt_len. */
+ *  Returns 0 with o filled, or a drop reason (> 0). Never reads beyond pkt_len.
+ *
+ *  Fast path: the common layout (optional underlay tag, IPv4 without options
+ *  or fragmentation, UDP length matching the IP length) is checked with three
+ *  masked 64-bit compares against words precomputed from our VTEP identity
+ *  (evf_vxlan_fast). Anything else, valid or not, takes the full parser,
+ *  which accepts everything the fast path accepts with the same result. */
 static inline int
 evf_vxlan_parse_outer(const struct evf_port *port, struct rte_mbuf *m, struct evf_outer *o)
 {
-	uint32_t pkt_len = m->pkt_len;
-	uint32_t want = RTE_MIN(pkt_len, (uint32_t)EVF_OUTER_PARSE_LEN);
-	const uint8_t *p;
-	uint32_t off = RTE_ETHER_HDR_LEN, l4, l4_len;
-	uint16_t et;
-	uint8_t proto;
+	const struct evf_vxlan_fast *f = &evf_vxlan_fast;
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t pkt_len = m->pkt_len, tag = 0, tot, ulen;
+	uint64_t dst, bad;
 
-	if (unlikely(m->data_len < want) && evf_mbuf_pullup(m, want) < 0)
-		return EVF_DROP_NO_HEADROOM;
-	p = rte_pktmbuf_mtod(m, const uint8_t *);
-	if (unlikely(pkt_len < RTE_ETHER_HDR_LEN))
-		return EVF_DROP_TRUNC_ETH;
-	{
-		const struct rte_ether_addr *dst = (const struct rte_ether_addr *)p;
-		if (unlikely(!rte_is_same_ether_addr(dst, &evf_node.mac) &&
-			     !rte_is_same_ether_addr(dst, &port->hw_mac)))
-			return EVF_DROP_NOT_OUR_MAC;
+	if (unlikely(!f->enabled || m->data_len < 18 + 50))
+		return evf_vxlan_parse_outer_slow(port, m, o);
+	dst = evf_load64(p) & 0xffffffffffffull;
+	if (unlikely(port->underlay_vlan != 0)) {
+		if (evf_load64(p + 12) << 32 >> 32 != port->underlay_tag_word)
+			return evf_vxlan_parse_outer_slow(port, m, o);
+		tag = 4;
+		p += 4; /* the IPv4 layout below now starts 4 bytes later */
 	}
-	et = *(const uint16_t *)(p + 12);
-	if (et == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN)) {
-		if (unlikely(pkt_len < RTE_ETHER_HDR_LEN + 4))
-			return EVF_DROP_TRUNC_ETH;
-		uint16_t vid = rte_be_to_cpu_16(*(const uint16_t *)(p + 14)) & 0xfff;
-		if (unlikely(vid != port->underlay_vlan))
-			return EVF_DROP_UNDERLAY_VLAN;
-		et = *(const uint16_t *)(p + 16);
-		off += 4;
-	} else if (unlikely(port->underlay_vlan != 0)) {
-		return EVF_DROP_UNDERLAY_VLAN;
-	}
-
-	if (likely(et == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4))) {
-		const struct rte_ipv4_hdr *ip = (const struct rte_ipv4_hdr *)(p + off);
-		uint32_t ihl, tot;
-
-		if (unlikely(pkt_len < off + sizeof(*ip)))
-			return EVF_DROP_TRUNC_IP;
-		if (unlikely((ip->version_ihl >> 4) != 4))
-			return EVF_DROP_BAD_IP_VERSION;
-		ihl = (ip->version_ihl & 0xf) * 4u;
-		if (unlikely(ihl < sizeof(*ip) || off + ihl > want))
-			return EVF_DROP_BAD_IP_HDR_LEN;
-		tot = rte_be_to_cpu_16(ip->total_length);
-		if (unlikely(tot < ihl || off + tot > pkt_len))
-			return EVF_DROP_BAD_IP_LEN;
-		if (unlikely(tot > port->mtu))
-			return EVF_DROP_OVERSIZE;
-		if ((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_BAD)
-			return EVF_DROP_BAD_IP_CKSUM;
-		if ((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
-		    unlikely(rte_raw_cksum(ip, ihl) != 0xffff))
-			return EVF_DROP_BAD_IP_CKSUM;
-		if (unlikely(ip->fragment_offset &
-			     rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)))
-			return EVF_DROP_IP_FRAGMENT;
-		if (unlikely(evf_node.ipv4.family != AF_INET || ip->dst_addr != evf_node.ipv4.v4))
-			return EVF_DROP_NOT_OUR_VTEP;
-		if (unlikely(ip->next_proto_id != IPPROTO_UDP))
-			return EVF_DROP_NOT_UDP;
-		o->family = AF_INET;
-		o->src_v4 = ip->src_addr;
-		o->src_v6 = NULL;
-		l4 = off + ihl;
-		l4_len = tot - ihl;
-	} else if (et == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6)) {
-		const struct rte_ipv6_hdr *ip6 = (const struct rte_ipv6_hdr *)(p + off);
-		uint32_t plen;
-
-		if (unlikely(pkt_len < off + sizeof(*ip6)))
-			return EVF_DROP_TRUNC_IP;
-		if (unlikely((p[off] >> 4) != 6))
-			return EVF_DROP_BAD_IP_VERSION;
-		plen = rte_be_to_cpu_16(ip6->payload_len);
-		if (unlikely(off + sizeof(*ip6) + plen > pkt_len))
-			return EVF_DROP_BAD_IP_LEN;
-		if (unlikely(sizeof(*ip6) + plen > port->mtu))
-			return EVF_DROP_OVERSIZE;
-		if (unlikely(evf_node.ipv6.family != AF_INET6 ||
-			     memcmp(ip6->dst_addr, evf_node.ipv6.v6, 16) != 0))
-			return EVF_DROP_NOT_OUR_VTEP;
-		proto = ip6->proto;
-		l4 = off + sizeof(*ip6);
-		l4_len = plen;
-		for (int n = 0; proto != IPPROTO_UDP; n++) {
-			uint32_t elen;
-
-			if (proto == IPPROTO_FRAGMENT)
-				return EVF_DROP_IP_FRAGMENT;
-			if (proto != IPPROTO_HOPOPTS && proto != IPPROTO_ROUTING &&
-			    proto != IPPROTO_DSTOPTS)
-				return EVF_DROP_NOT_UDP;
-			if (n == EVF_IPV6_EXT_MAX || l4_len < 8 || l4 + 8 > want)
-				return EVF_DROP_IP_EXT_HDR;
-			elen = (p[l4 + 1] + 1u) * 8u;
-			if (elen > l4_len || l4 + elen > want)
-				return EVF_DROP_IP_EXT_HDR;
-			proto = p[l4];
-			l4 += elen;
-			l4_len -= elen;
-		}
-		o->family = AF_INET6;
-		o->src_v4 = 0;
-		o->src_v6 = ip6->src_addr;
-	} else {
-		return EVF_DROP_NOT_IP;
-	}
-
-	if (unlikely(l4_len < sizeof(struct rte_udp_hdr)))
-		return EVF_DROP_TRUNC_UDP;
-	{
-		const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)(p + l4);
-		const struct rte_vxlan_hdr *vx;
-		uint32_t ulen;
-
-		if (unlikely(udp->dst_port != evf_node.udp_port_be))
-			return EVF_DROP_NOT_VXLAN;
-		ulen = rte_be_to_cpu_16(udp->dgram_len);
-		if (unlikely(ulen < sizeof(*udp) || ulen > l4_len))
-			return EVF_DROP_BAD_UDP_LEN;
-		if (unlikely(ulen == sizeof(*udp)))
-			return EVF_DROP_EMPTY_UDP;
-		if (unlikely(ulen < sizeof(*udp) + sizeof(*vx)))
-			return EVF_DROP_TRUNC_VXLAN;
-		vx = (const struct rte_vxlan_hdr *)(udp + 1);
-		if (unlikely(!(vx->vx_flags & rte_cpu_to_be_32(0x08000000))))
-			return EVF_DROP_BAD_FLAGS;
-		o->vni = rte_be_to_cpu_32(vx->vx_vni) >> 8;
-		o->strip = (uint16_t)(l4 + sizeof(*udp) + sizeof(*vx));
-		o->inner_len = (uint16_t)(ulen - sizeof(*udp) - sizeof(*vx));
-		if (unlikely(o->inner_len < RTE_ETHER_HDR_LEN))
-			return EVF_DROP_TRUNC_INNER;
-		/* Trailing bytes after the UDP datagram (Ethernet padding) go. */
-		if (pkt_len > (uint32_t)o->strip + o->inner_len)
-			rte_pktmbuf_trim(m, (uint16_t)(pkt_len - o->strip - o->inner_len));
-	}
+	bad = ((evf_load64(p + 12) ^ f->v12) & f->m12) |
+	      ((evf_load64(p + 20) ^ f->v20) & f->m20) |
+	      ((evf_load64(p + 30) ^ f->v30) & f->m30) |
+	      ((p[42] & 0x08) ^ 0x08) |
+	      ((dst ^ f->mac48) && (dst ^ port->hw_mac48));
+	tot = rte_be_to_cpu_16(*(const uint16_t *)(p + 16));
+	ulen = rte_be_to_cpu_16(*(const uint16_t *)(p + 38));
+	if (unlikely(bad || ulen != tot - 20 || ulen < 16 + RTE_ETHER_HDR_LEN ||
+		     14 + tag + tot > pkt_len || tot > port->mtu ||
+		     (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_BAD))
+		return evf_vxlan_parse_outer_slow(port, m, o);
+	if ((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
+	    unlikely(!evf_ipv4_cksum_ok(p + 14, 20)))
+		return EVF_DROP_BAD_IP_CKSUM;
+	o->family = AF_INET;
+	o->src_v4 = *(const uint32_t *)(p + 26);
+	o->src_v6 = NULL;
+	o->vni = rte_be_to_cpu_32(*(const uint32_t *)(p + 46)) >> 8;
+	o->strip = (uint16_t)(tag + 50);
+	o->inner_len = (uint16_t)(ulen - 16);
+	if (unlikely(pkt_len > 14 + tag + tot))
+		rte_pktmbuf_trim(m, (uint16_t)(pkt_len - 14 - tag - tot));
 	return 0;
 }
 
@@ -205,19 +136,23 @@ evf_vxlan_encap(struct rte_mbuf **mp, const struct evf_encap_tmpl *t, rte_be32_t
 {
 	struct rte_mbuf *m = *mp;
 	uint32_t inner_len = m->pkt_len;
-	uint32_t l3_len = t->len - t->l2_len;   /* IP + UDP + VXLAN */
 	uint8_t *h;
 	struct rte_udp_hdr *udp;
 
-	if (unlikely(l3_len + inner_len > uplink->mtu))
+	if (unlikely(inner_len > t->max_inner))
 		return EVF_DROP_MTU_EXCEEDED;
 	m = evf_mbuf_make_head(m, t->len, pool, &h);
 	if (unlikely(m == NULL))
 		return EVF_DROP_NO_HEADROOM;
-	rte_memcpy(h, t->hdr, t->len);
-	if (t->hdr[t->l2_len] == 0x45) {
+	/* Templates are 50..74 bytes: [0,32) and [len-32,len) cover up to 64,
+	 * IPv6 templates (70, 74) need [32,48) too. Never write past len. */
+	rte_mov32(h, t->hdr);
+	if (unlikely(t->len > 64))
+		rte_mov16(h + 32, t->hdr + 32);
+	rte_mov32(h + t->len - 32, t->hdr + t->len - 32);
+	if (likely(t->ipv4)) {
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(h + t->l2_len);
-		uint16_t tot_be = rte_cpu_to_be_16((uint16_t)(l3_len + inner_len));
+		uint16_t tot_be = rte_cpu_to_be_16((uint16_t)(t->l3_len + inner_len));
 
 		ip->total_length = tot_be;
 		udp = (struct rte_udp_hdr *)(ip + 1);
@@ -241,7 +176,7 @@ evf_vxlan_encap(struct rte_mbuf **mp, const struct evf_encap_tmpl *t, rte_be32_t
 	udp->dgram_len = rte_cpu_to_be_16((uint16_t)(inner_len + 16));
 	((struct rte_vxlan_hdr *)(udp + 1))->vx_vni = vni;
 
-	if (t->hdr[t->l2_len] != 0x45 && !evf_node.udp6_zero_checksum) {
+	if (!t->ipv4 && !evf_node.udp6_zero_checksum) {
 		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(h + t->l2_len);
 		if (uplink->tx_udp_cksum) {
 			m->ol_flags |= RTE_MBUF_F_TX_IPV6 | RTE_MBUF_F_TX_UDP_CKSUM;

@@ -126,6 +126,9 @@ build_tmpl(struct evf_vtep *v, uint16_t uplink)
 	vx->vx_vni = 0;        /* per packet: the MAC-VRF's VNI */
 	off += sizeof(*vx);
 	t->len = (uint8_t)off;
+	t->l3_len = (uint8_t)(off - t->l2_len);
+	t->ipv4 = v->family == AF_INET;
+	t->max_inner = port->mtu > t->l3_len ? (uint16_t)(port->mtu - t->l3_len) : 0;
 }
 
 static void
@@ -181,8 +184,8 @@ evf_vtep_get(const struct evf_ip *ip)
 	v->ip = key;
 	v->id = (uint16_t)id;
 	v->family = ip->family;
-	v->usable = ip->family == AF_INET ? evf_node.ipv4.family == AF_INET :
-		evf_node.ipv6.family == AF_INET6;
+	v->usable = evf_nb_uplinks > 0 && (ip->family == AF_INET ?
+		evf_node.ipv4.family == AF_INET : evf_node.ipv6.family == AF_INET6);
 	build_all_tmpl(v);
 	v->refcnt = 1;
 	v->in_use = 1;

@@ -27,19 +27,14 @@ cmd_port_stats_parsed(void *r, struct cmdline *cl, void *data)
 static cmdline_parse_token_string_t port_show = TOK_STR(cmd_port_result, show, "show");
 static cmdline_parse_token_string_t port_port = TOK_STR(cmd_port_result, port, "port");
 static cmdline_parse_token_string_t port_stats = TOK_STR(cmd_port_result, what, "stats");
-static cmdline_parse_token_string_t port_all = TOK_STR(cmd_port_result, name, "all");
 static cmdline_parse_token_string_t port_name = TOK_STR(cmd_port_result, name, NULL);
 static cmdline_parse_token_string_t port_info = TOK_STR(cmd_port_result, what, "info");
 
-static cmdline_parse_inst_t cmd_port_stats_all = {
-	.f = cmd_port_stats_parsed,
-	.help_str = "show port stats all: packets, bytes and drops of every port",
-	.tokens = { (void *)&port_show, (void *)&port_port, (void *)&port_stats,
-		(void *)&port_all, NULL },
-};
+/* One instance for "all" and names: a fixed "all" token beside a free one is ambiguous. */
 static cmdline_parse_inst_t cmd_port_stats_one = {
 	.f = cmd_port_stats_parsed,
-	.help_str = "show port stats <port>: counters of one port",
+	.help_str = "show port stats all|<port>: packets, bytes, drops and rates (since the"
+		" previous call) of every port or one",
 	.tokens = { (void *)&port_show, (void *)&port_port, (void *)&port_stats,
 		(void *)&port_name, NULL },
 };
@@ -208,7 +203,7 @@ static cmdline_parse_inst_t cmd_clear = {
 };
 
 cmdline_parse_inst_t *evf_shell_cmds_show[] = {
-	&cmd_port_stats_all, &cmd_port_stats_one, &cmd_port_info,
+	&cmd_port_stats_one, &cmd_port_info,
 	&cmd_bd_all, &cmd_bd_one,
 	&cmd_fdb_all, &cmd_fdb_one,
 	&cmd_drops_all, &cmd_simple,

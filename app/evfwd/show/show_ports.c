@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 
 #include "evf_addr.h"
@@ -26,15 +27,38 @@ link_state(uint16_t pid)
 	return link.link_status ? "up" : "down";
 }
 
+/* Rates are computed between two consecutive calls (like testpmd's show port stats). */
+static struct {
+	uint64_t tsc;
+	uint64_t rx[EVF_MAX_PORTS], tx[EVF_MAX_PORTS];
+} last_sample;
+
 int
 evf_show_port_stats(FILE *out, const char *name)
 {
 	static const char *const hdr[] = { "Port", "Role", "Link", "Admin", "RX-packets",
-		"RX-bytes", "TX-packets", "TX-bytes", "Dropped", "RX-missed", "RX-nombuf", NULL };
+		"RX-bytes", "TX-packets", "TX-bytes", "Dropped", "RX-missed", "RX-nombuf", "RX-pps",
+		"TX-pps", NULL };
 	struct evf_stats_sum s;
 	struct evf_table *t = evf_table_new(hdr);
 	bool found = false;
+	uint64_t now = rte_rdtsc();
+	uint64_t rx_pps[EVF_MAX_PORTS], tx_pps[EVF_MAX_PORTS];
+	double secs;
 
+	evf_stats_read(&s, false);
+	secs = last_sample.tsc ? (double)(now - last_sample.tsc) / (double)rte_get_tsc_hz() : 0;
+	for (uint16_t pid = 0; pid < EVF_MAX_PORTS; pid++) {
+		uint64_t rx = s.port[pid].rx_pkts, tx = s.port[pid].tx_pkts;
+
+		uint64_t drx = rx - last_sample.rx[pid], dtx = tx - last_sample.tx[pid];
+
+		rx_pps[pid] = secs > 0 ? (uint64_t)((double)drx / secs) : 0;
+		tx_pps[pid] = secs > 0 ? (uint64_t)((double)dtx / secs) : 0;
+		last_sample.rx[pid] = rx;
+		last_sample.tx[pid] = tx;
+	}
+	last_sample.tsc = now;
 	evf_stats_read(&s, true);
 	for (uint16_t pid = 0; pid < EVF_MAX_PORTS; pid++) {
 		const struct evf_port *p = &evf_ports[pid];
@@ -46,10 +70,11 @@ evf_show_port_stats(FILE *out, const char *name)
 		memset(&es, 0, sizeof(es));
 		rte_eth_stats_get(pid, &es);
 		evf_table_rowf(t, "%s\t%s\t%s\t%s\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64
-			"\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64, p->name, role_name(p), link_state(pid),
-			evf_port_is_up(p) ? "up" : "down", s.port[pid].rx_pkts, s.port[pid].rx_bytes,
-			s.port[pid].tx_pkts, s.port[pid].tx_bytes, s.port[pid].drops, es.imissed,
-			es.rx_nombuf);
+			"\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64, p->name,
+			role_name(p), link_state(pid), evf_port_is_up(p) ? "up" : "down",
+			s.port[pid].rx_pkts, s.port[pid].rx_bytes, s.port[pid].tx_pkts,
+			s.port[pid].tx_bytes, s.port[pid].drops, es.imissed, es.rx_nombuf, rx_pps[pid],
+			tx_pps[pid]);
 	}
 	if (found)
 		evf_table_print(t, out);
@@ -99,7 +124,7 @@ evf_show_drops(FILE *out, bool all)
 	struct evf_table *t = evf_table_new(hdr);
 
 	evf_stats_read(&s, true);
-	for (int r = 0; r < EVF_DROP_MAX; r++) {
+	for (int r = EVF_DROP_FIRST; r < EVF_DROP_MAX; r++) {
 		if (!all && s.drops[r] == 0)
 			continue;
 		evf_table_rowf(t, "%s\t%" PRIu64 "\t%s", evf_drop_name(r), s.drops[r],
