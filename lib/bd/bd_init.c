@@ -52,6 +52,9 @@ attach_create(struct evf_bd *bd, const struct evf_cfg_attach *ca)
 	a->iface = ifc->id;
 	a->vlan = ca->vlan;
 	a->bd = bd->id;
+	a->port = ifc->kind == EVF_IFACE_PORT ? ifc->port_id : EVF_INVALID_ID;
+	a->max_frame = a->port != EVF_INVALID_ID ?
+		(uint16_t)(evf_ports[a->port].mtu + RTE_ETHER_HDR_LEN) : 0;
 	if (ca->vlan == EVF_VLAN_UNTAGGED)
 		snprintf(a->name, sizeof(a->name), "%s", ifc->name);
 	else

@@ -24,6 +24,8 @@ struct evf_attach {
 	uint16_t iface;    /**< evf_ifaces[] index (port or LAG) */
 	uint16_t vlan;     /**< 1..4094, EVF_VLAN_UNTAGGED for untagged */
 	uint16_t bd;
+	uint16_t port;     /**< egress port of a port iface (EVF_INVALID_ID for a LAG) */
+	uint16_t max_frame;/**< largest untagged frame the egress MTU allows */
 	char name[EVF_NAME_LEN + 8]; /**< "host1.10" / "host1.untagged" */
 };
 

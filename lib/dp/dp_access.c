@@ -138,6 +138,7 @@ struct access_decision {
 	uint8_t action;
 	uint8_t to_remote;
 	uint16_t target;
+	const struct evf_vtep *vtep;  /* ACT_TX_VTEP */
 };
 
 /* Decide for the first frame of a run; also does that run's learning work. */
@@ -182,9 +183,13 @@ decide(struct evf_worker *w, const struct evf_fdb_batch *fb, const struct evf_at
 		}
 		break;
 	case EVF_DEST_VTEP:
+		d.vtep = &evf_vteps[evf_dest_target(dd)];
 		if (unlikely(!bd->allow_inner_vlan && inner_tagged)) {
 			d.action = ACT_DROP;
 			d.target = EVF_DROP_INNER_VLAN;
+		} else if (unlikely(!d.vtep->usable)) {
+			d.action = ACT_DROP;
+			d.target = EVF_DROP_NO_VTEP_ROUTE;
 		} else {
 			d.action = ACT_TX_VTEP;
 			d.target = evf_dest_target(dd);
@@ -196,6 +201,18 @@ decide(struct evf_worker *w, const struct evf_fdb_batch *fb, const struct evf_at
 	return d;
 }
 
+/* The decision depends on the attachment, both FDB results and whether the
+ * (popped) frame still carries a customer tag. */
+static inline uint64_t
+decision_key(const struct rte_mbuf *m, uint16_t aid, uint8_t src_slot, uint8_t dst_slot)
+{
+	bool inner_tagged = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *)->ether_type ==
+		rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
+
+	return aid | ((uint64_t)src_slot << 16) | ((uint64_t)dst_slot << 24) |
+		((uint64_t)inner_tagged << 32);
+}
+
 static void
 access_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf **pkts, uint16_t n)
 {
@@ -205,11 +222,13 @@ access_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf 
 	struct rte_mbuf *ok[EVF_CHUNK];
 	uint16_t aid[EVF_CHUNK];
 	uint8_t src_slot[EVF_CHUNK], dst_slot[EVF_CHUNK];
+	uint64_t dkey[EVF_CHUNK]; /* attachment | source slot | destination slot | inner tag */
 	/* header run: the first 16 bytes of the last classified frame and its result */
 	uint64_t run_w0 = 0, run_w1 = 0;
 	bool run_valid = false, run_tagged = false;
 	uint16_t run_aid = 0, run_tci = 0;
 	uint16_t k = 0;
+	uint64_t rx_bytes = 0;
 
 	evf_fdb_batch_init(&fb);
 	evf_fdb_run_init(&src_run);
@@ -224,6 +243,7 @@ access_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf 
 
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		rx_bytes += len;
 		if (likely(m->data_len >= RTE_MIN(len, (uint32_t)ACCESS_PULLUP) && len >= 18)) {
 			w0 = evf_ld64(eth);
 			w1 = evf_ld64(eth + 8);
@@ -241,6 +261,7 @@ access_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf 
 				aid[k] = run_aid;
 				src_slot[k] = src_run.slot;
 				dst_slot[k] = dst_run.slot;
+				dkey[k] = decision_key(m, run_aid, src_run.slot, dst_run.slot);
 				k++;
 				continue;
 			}
@@ -254,6 +275,7 @@ access_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf 
 		dst_slot[k] = evf_fdb_batch_add(&fb, &dst_run, mac_key(eth, bd));
 		ok[k] = m;
 		aid[k] = a;
+		dkey[k] = decision_key(m, a, src_slot[k], dst_slot[k]);
 		k++;
 		run_valid = words;
 		run_w0 = w0;
@@ -262,35 +284,47 @@ access_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf 
 		run_tci = m->vlan_tci;
 		run_tagged = (uint16_t)(w1 >> 32) == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
 	}
+	w->stats->port[port->port_id].rx_bytes += rx_bytes;
 	if (k == 0)
 		return;
 	evf_fdb_batch_lookup(&fb);
+	struct dp_stage st;
 
+	dp_stage_init(&st);
 	struct access_decision d = { 0 };
-	uint16_t d_aid = EVF_INVALID_ID;
-	uint8_t d_src = 0, d_dst = 0;
+	uint64_t d_key = UINT64_MAX; /* attachment 0xffff never exists */
+	const struct evf_attach *a = NULL;
+	const struct evf_bd *bd = NULL;
 
 	for (uint16_t j = 0; j < k; j++) {
 		struct rte_mbuf *m = ok[j];
-		const struct evf_attach *a = &evf_attachs[aid[j]];
-		const struct evf_bd *bd = &evf_bds[a->bd];
 
 		/* Same attachment, source and destination entry: same decision. */
-		if (aid[j] != d_aid || src_slot[j] != d_src || dst_slot[j] != d_dst) {
+		if (dkey[j] != d_key) {
+			a = &evf_attachs[aid[j]];
+			bd = &evf_bds[a->bd];
 			d = decide(w, &fb, a, bd, rte_pktmbuf_mtod(m, const struct rte_ether_hdr *),
 				   src_slot[j], dst_slot[j]);
-			d_aid = aid[j];
-			d_src = src_slot[j];
-			d_dst = dst_slot[j];
+			d_key = dkey[j];
 		}
 		switch (d.action) {
-		case ACT_TX_VTEP:
-			dp_tx_vtep(w, m, d.target, bd, dp_frame_hash(m), port->port_id);
+		case ACT_TX_VTEP: {
+			uint32_t hash = dp_frame_hash(m);
+			const struct evf_encap_tmpl *t = dp_vtep_tmpl(d.vtep, hash);
+
+			m = dp_prep_tmpl(w, m, t, bd, hash, port->port_id);
+			if (m != NULL)
+				dp_stage_add(w, &st, t->port_id, m);
 			break;
-		case ACT_TX_ATTACH:
-			dp_tx_attach(w, m, d.target, port->port_id);
+		}
+		case ACT_TX_ATTACH: {
+			uint16_t out = dp_prep_attach(w, m, d.target, port->port_id);
+			if (out != EVF_INVALID_ID)
+				dp_stage_add(w, &st, out, m);
 			break;
+		}
 		case ACT_FLOOD:
+			dp_stage_flush(w, &st); /* keep per-port order */
 			dp_flood(w, m, bd, a->id, d.to_remote, port->port_id);
 			break;
 		default:
@@ -298,6 +332,7 @@ access_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf 
 			break;
 		}
 	}
+	dp_stage_flush(w, &st);
 }
 
 void

@@ -21,6 +21,7 @@ network_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf
 	uint16_t last_bd = EVF_INVALID_ID;
 	uint16_t k = 0;
 	const uint16_t in = port->port_id;
+	uint64_t rx_bytes = 0;
 
 	evf_fdb_batch_init(&fb);
 	evf_fdb_run_init(&dst_run);
@@ -33,6 +34,7 @@ network_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf
 
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		rx_bytes += m->pkt_len;
 		o.vni = 0;
 		o.strip = 0;
 		r = evf_vxlan_parse_outer(port, m, &o);
@@ -74,9 +76,14 @@ network_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf
 		bdid[k] = b;
 		k++;
 	}
+	w->stats->port[in].rx_bytes += rx_bytes;
 	if (k == 0)
 		return;
 	evf_fdb_batch_lookup(&fb);
+
+	struct dp_stage st;
+
+	dp_stage_init(&st);
 
 	for (uint16_t j = 0; j < k; j++) {
 		struct rte_mbuf *m = ok[j];
@@ -87,14 +94,20 @@ network_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf
 
 		if (unlikely(rte_is_multicast_ether_addr(&eth->dst_addr)) ||
 		    !evf_fdb_batch_hit(&fb, slot[j])) {
+			dp_stage_flush(w, &st); /* keep per-port order */
 			dp_flood(w, m, bd, EVF_INVALID_ID, false, in);
 			continue;
 		}
-		if (likely(evf_dest_kind(d) == EVF_DEST_ATTACH))
-			dp_tx_attach(w, m, evf_dest_target(d), in);
-		else
+		if (likely(evf_dest_kind(d) == EVF_DEST_ATTACH)) {
+			uint16_t out = dp_prep_attach(w, m, evf_dest_target(d), in);
+
+			if (out != EVF_INVALID_ID)
+				dp_stage_add(w, &st, out, m);
+		} else {
 			dp_drop(w, m, EVF_DROP_REMOTE_TO_REMOTE, in);
+		}
 	}
+	dp_stage_flush(w, &st);
 }
 
 void

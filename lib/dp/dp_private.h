@@ -26,72 +26,155 @@ dp_drop(struct evf_worker *w, struct rte_mbuf *m, enum evf_drop_reason r, uint16
 }
 
 void dp_tx_flush_port(struct evf_worker *w, uint16_t port);
+/** Append n packets totalling bytes to a port's TX buffer (flushing when it
+ *  fills); drops them as port-down if the port was stopped meanwhile. */
+void dp_tx_enqueue_bulk(struct evf_worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n,
+	uint64_t bytes);
 
 static inline void
-dp_tx_enqueue(struct evf_worker *w, const struct evf_port *p, struct rte_mbuf *m, uint16_t in_port)
+dp_tx_enqueue(struct evf_worker *w, const struct evf_port *p, struct rte_mbuf *m)
 {
 	struct evf_txbuf *b = &w->tx[p->port_id];
 
-	if (unlikely(m->nb_segs > 1 && !p->tx_multiseg)) {
-		dp_drop(w, m, EVF_DROP_MULTISEG_TX, in_port);
-		return;
-	}
 	if (unlikely(b->n == EVF_TXBUF_SIZE))
 		dp_tx_flush_port(w, p->port_id);
-	b->pkts[b->n++] = m;
-	w->tx_pending |= 1ull << p->port_id;
+	if (b->n++ == 0)
+		w->tx_pending |= 1ull << p->port_id;
+	b->pkts[b->n - 1] = m;
+	b->bytes += m->pkt_len;
+}
+
+/** Checks every egress makes; false after dropping m. (A stopped port is
+ *  checked when staged packets are handed over, dp_tx_enqueue_bulk.) */
+static inline bool
+dp_egress_ok(struct evf_worker *w, const struct evf_port *p, struct rte_mbuf *m, uint16_t in_port)
+{
+	if (unlikely(m->nb_segs > 1 && !p->tx_multiseg)) {
+		dp_drop(w, m, EVF_DROP_MULTISEG_TX, in_port);
+		return false;
+	}
+	return true;
+}
+
+/** Prepare an untagged (normalized) frame for a local attachment: MTU, tag push.
+ *  Returns the egress port or EVF_INVALID_ID after dropping m. */
+static inline uint16_t
+dp_prep_attach(struct evf_worker *w, struct rte_mbuf *m, uint16_t aid, uint16_t in_port)
+{
+	const struct evf_attach *a = &evf_attachs[aid];
+
+	if (unlikely(m->pkt_len > a->max_frame)) {
+		dp_drop(w, m, EVF_DROP_MTU_EXCEEDED, in_port);
+		return EVF_INVALID_ID;
+	}
+	if (a->vlan != EVF_VLAN_UNTAGGED &&
+	    unlikely(evf_vlan_push(m, (uint16_t)(m->vlan_tci | a->vlan)) < 0)) {
+		dp_drop(w, m, EVF_DROP_NO_HEADROOM, in_port);
+		return EVF_INVALID_ID;
+	}
+	if (unlikely(m->nb_segs > 1) && !dp_egress_ok(w, &evf_ports[a->port], m, in_port))
+		return EVF_INVALID_ID;
+	return a->port;
+}
+
+/** Encapsulate with template t (of a usable VTEP) in MAC-VRF bd. Returns the
+ *  packet to send on t->port_id, or NULL after dropping it. */
+static inline struct rte_mbuf *
+dp_prep_tmpl(struct evf_worker *w, struct rte_mbuf *m, const struct evf_encap_tmpl *t,
+	     const struct evf_bd *bd, uint32_t hash, uint16_t in_port)
+{
+	const struct evf_port *p = &evf_ports[t->port_id];
+	int r = evf_vxlan_encap(&m, t, bd->vxlan_vni, hash, p, w->pool);
+
+	if (unlikely(r != 0)) {
+		dp_drop(w, m, (enum evf_drop_reason)r, in_port);
+		return NULL;
+	}
+	return dp_egress_ok(w, p, m, in_port) ? m : NULL;
 }
 
 /** Send an untagged (normalized) frame out of a local attachment. */
 static inline void
 dp_tx_attach(struct evf_worker *w, struct rte_mbuf *m, uint16_t aid, uint16_t in_port)
 {
-	const struct evf_attach *a = &evf_attachs[aid];
-	const struct evf_iface *ifc = &evf_ifaces[a->iface];
-	const struct evf_port *p = &evf_ports[ifc->port_id];
+	uint16_t port = dp_prep_attach(w, m, aid, in_port);
 
-	if (unlikely(!evf_port_is_up(p))) {
+	if (port == EVF_INVALID_ID)
+		return;
+	if (unlikely(!evf_port_is_up(&evf_ports[port]))) {
 		dp_drop(w, m, EVF_DROP_PORT_DOWN, in_port);
 		return;
 	}
-	if (unlikely(m->pkt_len > (uint32_t)p->mtu + RTE_ETHER_HDR_LEN)) {
-		dp_drop(w, m, EVF_DROP_MTU_EXCEEDED, in_port);
-		return;
-	}
-	if (a->vlan != EVF_VLAN_UNTAGGED &&
-	    unlikely(evf_vlan_push(m, (uint16_t)(m->vlan_tci | a->vlan)) < 0)) {
-		dp_drop(w, m, EVF_DROP_NO_HEADROOM, in_port);
-		return;
-	}
-	dp_tx_enqueue(w, p, m, in_port);
+	dp_tx_enqueue(w, &evf_ports[port], m);
 }
 
-/** Encapsulate towards a remote VTEP in MAC-VRF bd. */
+/** Template of a VTEP for a flow: one uplink, or one chosen by the flow hash (ECMP). */
+static inline const struct evf_encap_tmpl *
+dp_vtep_tmpl(const struct evf_vtep *v, uint32_t hash)
+{
+	return &v->tmpl[likely(evf_nb_uplinks == 1) ? 0 : hash % evf_nb_uplinks];
+}
+
+/** Encapsulate towards a remote VTEP in MAC-VRF bd and queue. */
 static inline void
 dp_tx_vtep(struct evf_worker *w, struct rte_mbuf *m, uint16_t vtep_id, const struct evf_bd *bd,
 	   uint32_t hash, uint16_t in_port)
 {
 	const struct evf_vtep *v = &evf_vteps[vtep_id];
 	const struct evf_encap_tmpl *t;
-	const struct evf_port *p;
-	int r;
 
 	if (unlikely(!v->usable)) {
 		dp_drop(w, m, EVF_DROP_NO_VTEP_ROUTE, in_port);
 		return;
 	}
-	t = &v->tmpl[evf_nb_uplinks == 1 ? 0 : hash % evf_nb_uplinks];
-	p = &evf_ports[t->port_id];
-	if (unlikely(!evf_port_is_up(p))) {
+	t = dp_vtep_tmpl(v, hash);
+	if (unlikely(!evf_port_is_up(&evf_ports[t->port_id]))) {
 		dp_drop(w, m, EVF_DROP_PORT_DOWN, in_port);
 		return;
 	}
-	r = evf_vxlan_encap(&m, t, bd->vxlan_vni, hash, p, w->pool);
-	if (unlikely(r != 0)) {
-		dp_drop(w, m, (enum evf_drop_reason)r, in_port);
-		return;
+	m = dp_prep_tmpl(w, m, t, bd, hash, in_port);
+	if (m != NULL)
+		dp_tx_enqueue(w, &evf_ports[t->port_id], m);
+}
+
+/** A chunk's unicast output, staged per run of one egress port so that the
+ *  per-packet work stays in registers; handed to the TX buffer per run.
+ *  Flush it before enqueuing anything else directly (flooding), so that
+ *  packets keep their order on every port. */
+struct dp_stage {
+	uint16_t port;
+	uint16_t n;
+	uint64_t bytes;
+	struct rte_mbuf *pkts[EVF_CHUNK];
+};
+
+static inline void
+dp_stage_init(struct dp_stage *st)
+{
+	st->port = EVF_INVALID_ID;
+	st->n = 0;
+	st->bytes = 0;
+}
+
+static inline void
+dp_stage_flush(struct evf_worker *w, struct dp_stage *st)
+{
+	if (st->n) {
+		dp_tx_enqueue_bulk(w, st->port, st->pkts, st->n, st->bytes);
+		st->n = 0;
+		st->bytes = 0;
 	}
-	dp_tx_enqueue(w, p, m, in_port);
+}
+
+static inline void
+dp_stage_add(struct evf_worker *w, struct dp_stage *st, uint16_t port, struct rte_mbuf *m)
+{
+	if (unlikely(port != st->port)) {
+		dp_stage_flush(w, st);
+		st->port = port;
+	}
+	st->pkts[st->n++] = m;
+	st->bytes += m->pkt_len;
 }
 
 static inline uint32_t

@@ -1,4 +1,6 @@
 /* dp_tx.c: TX buffer flushing and BUM flooding with replication (worker). */
+#include <string.h>
+
 #include <rte_ethdev.h>
 
 #include "dp_private.h"
@@ -12,9 +14,8 @@ dp_tx_flush_port(struct evf_worker *w, uint16_t port)
 
 	if (n == 0)
 		return;
-	/* Count bytes first: some PMDs free mbufs inside tx_burst. */
-	for (uint16_t i = 0; i < n; i++)
-		bytes += b->pkts[i]->pkt_len;
+	/* Bytes were summed at enqueue: some PMDs free mbufs inside tx_burst. */
+	bytes = b->bytes;
 	sent = rte_eth_tx_burst(port, w->txq, b->pkts, n);
 	if (unlikely(sent < n)) {
 		for (uint16_t i = sent; i < n; i++)
@@ -25,6 +26,43 @@ dp_tx_flush_port(struct evf_worker *w, uint16_t port)
 	w->stats->port[port].tx_pkts += sent;
 	w->stats->port[port].tx_bytes += bytes;
 	b->n = 0;
+	b->bytes = 0;
+}
+
+void
+dp_tx_enqueue_bulk(struct evf_worker *w, uint16_t port, struct rte_mbuf **pkts, uint16_t n,
+		   uint64_t bytes)
+{
+	struct evf_txbuf *b = &w->tx[port];
+
+	if (unlikely(!evf_port_is_up(&evf_ports[port]))) {
+		/* Stopped while these were staged: drop them, counted. */
+		w->stats->drops[EVF_DROP_PORT_DOWN] += n;
+		rte_pktmbuf_free_bulk(pkts, n);
+		return;
+	}
+	if (likely(b->n + n <= EVF_TXBUF_SIZE)) {
+		if (b->n == 0)
+			w->tx_pending |= 1ull << port;
+		memcpy(&b->pkts[b->n], pkts, n * sizeof(*pkts));
+		b->n += n;
+		b->bytes += bytes;
+		return;
+	}
+	while (n) {
+		uint16_t room = EVF_TXBUF_SIZE - b->n, take = RTE_MIN(room, n);
+
+		if (b->n == 0)
+			w->tx_pending |= 1ull << port;
+		memcpy(&b->pkts[b->n], pkts, take * sizeof(*pkts));
+		for (uint16_t i = 0; i < take; i++)
+			b->bytes += pkts[i]->pkt_len;
+		b->n += take;
+		pkts += take;
+		n -= take;
+		if (b->n == EVF_TXBUF_SIZE)
+			dp_tx_flush_port(w, port);
+	}
 }
 
 void

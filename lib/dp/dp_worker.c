@@ -75,9 +75,7 @@ evf_dp_process(struct evf_worker *w, uint16_t port_id, struct rte_mbuf **pkts, u
 	const struct evf_port *p = &evf_ports[port_id];
 	struct evf_port_counters *c = &w->stats->port[port_id];
 
-	c->rx_pkts += n;
-	for (uint16_t i = 0; i < n; i++)
-		c->rx_bytes += pkts[i]->pkt_len;
+	c->rx_pkts += n; /* bytes are counted by the handlers, which read pkt_len anyway */
 	if (p->role == EVF_ROLE_NETWORK)
 		dp_network_rx(w, p, pkts, n);
 	else

@@ -24,6 +24,7 @@
 
 struct evf_txbuf {
 	uint16_t n;
+	uint64_t bytes;                  /**< sum of pkt_len of the buffered packets */
 	struct rte_mbuf *pkts[EVF_TXBUF_SIZE];
 };
 

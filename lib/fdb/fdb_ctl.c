@@ -18,6 +18,7 @@ uint32_t evf_now_sec = 1;
 static struct evf_fdb_entry *entries;
 static uint32_t *free_idx;
 static uint32_t nb_free;
+static uint32_t nb_entries; /* in the table now (removed ones excluded at once) */
 
 /* Must agree with evf_fdb_key_sig(): workers pass precomputed signatures. */
 static uint32_t
@@ -73,6 +74,7 @@ evf_fdb_init(uint32_t capacity, unsigned int nb_workers)
 	if (entries == NULL || free_idx == NULL)
 		return -ENOMEM;
 	nb_free = 0;
+	nb_entries = 0;
 	for (uint32_t i = capacity; i > 0; i--)
 		free_idx[nb_free++] = i - 1;
 	return 0;
@@ -189,6 +191,7 @@ evf_fdb_set(uint16_t bd, const struct rte_ether_addr *mac, enum evf_dest_kind ki
 		return NULL;
 	}
 	e->in_use = 1;
+	nb_entries++;
 	dest_ref(e->dest);
 	if (origin == EVF_FDB_LEARNED)
 		evf_bd_local_mac_added(bd);
@@ -239,6 +242,7 @@ evf_fdb_remove(struct evf_fdb_entry *e)
 		evf_bd_local_mac_removed(e->key.bd);
 	dest_unref(e->dest);
 	e->in_use = 2; /* removed, waiting for the grace period */
+	nb_entries--;
 	evf_rcu_defer(slot_free, NULL, ((uint64_t)(uint32_t)pos << 32) | idx);
 }
 
@@ -273,7 +277,7 @@ evf_fdb_foreach(uint16_t bd, evf_fdb_visit_fn fn, void *arg)
 uint32_t
 evf_fdb_count(void)
 {
-	return (uint32_t)rte_hash_count(evf_fdb.h);
+	return nb_entries;
 }
 
 uint32_t

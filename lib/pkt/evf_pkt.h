@@ -31,13 +31,15 @@ enum evf_hash_policy {
  *  shorter than len or the first segment has no room. Slow path. */
 int evf_mbuf_pullup(struct rte_mbuf *m, uint32_t len);
 
-/** Remove len bytes from the front of m (may free emptied segments is not
- *  needed: callers pull up first). Returns the new data start. */
-static inline void *
-evf_mbuf_strip(struct rte_mbuf *m, uint16_t len)
-{
-	return rte_pktmbuf_adj(m, len);
-}
+/** Remove len bytes from the end of m, across segments (freeing the emptied
+ *  ones). Returns 0, or -1 when len exceeds the packet. */
+int evf_mbuf_trim(struct rte_mbuf *m, uint32_t len);
+
+/** One's complement sum (not complemented, 16 bits) of len bytes of m from
+ *  off, across segments. Unlike DPDK 22.11's rte_raw_cksum_mbuf() it reduces
+ *  each segment's sum before swapping the bytes of odd-offset segments, so no
+ *  carry is lost. Returns -1 when the range exceeds the packet. */
+int evf_raw_cksum_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len, uint16_t *sum);
 
 /** Remove an 802.1Q tag that sits right after the MAC addresses; returns the TCI (host order). */
 static inline uint16_t

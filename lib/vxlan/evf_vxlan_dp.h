@@ -99,7 +99,7 @@ evf_vxlan_parse_outer(const struct evf_port *port, struct rte_mbuf *m, struct ev
 	o->strip = (uint16_t)(tag + 50);
 	o->inner_len = (uint16_t)(ulen - 16);
 	if (unlikely(pkt_len > 14 + tag + tot))
-		rte_pktmbuf_trim(m, (uint16_t)(pkt_len - 14 - tag - tot));
+		evf_mbuf_trim(m, pkt_len - 14 - tag - tot);
 	return 0;
 }
 
@@ -110,7 +110,8 @@ evf_mbuf_make_head(struct rte_mbuf *m, uint16_t len, struct rte_mempool *pool, u
 {
 	struct rte_mbuf *h;
 
-	if (likely(rte_pktmbuf_headroom(m) >= len && !RTE_MBUF_HAS_EXTBUF(m) &&
+	/* Write in place only into a buffer nobody else sees: direct, not shared. */
+	if (likely(rte_pktmbuf_headroom(m) >= len && RTE_MBUF_DIRECT(m) &&
 		   rte_mbuf_refcnt_read(m) == 1)) {
 		*hdr = (uint8_t *)rte_pktmbuf_prepend(m, len);
 		return m;
@@ -187,7 +188,7 @@ evf_vxlan_encap(struct rte_mbuf **mp, const struct evf_encap_tmpl *t, rte_be32_t
 			uint16_t raw = 0;
 			uint32_t sum;
 
-			rte_raw_cksum_mbuf(m, t->l2_len + sizeof(*ip6), inner_len + 16, &raw);
+			evf_raw_cksum_mbuf(m, t->l2_len + sizeof(*ip6), inner_len + 16, &raw);
 			sum = (uint32_t)raw + rte_ipv6_phdr_cksum(ip6, 0);
 			sum = (sum & 0xffff) + (sum >> 16);
 			sum = (~sum) & 0xffff;

@@ -143,6 +143,14 @@ evf_vxlan_parse_outer_slow(const struct evf_port *port, struct rte_mbuf *m, stru
 
 	if (unlikely(l4_len < sizeof(struct rte_udp_hdr)))
 		return EVF_DROP_TRUNC_UDP;
+	/* UDP, VXLAN and the inner Ethernet header (+ tag) must be contiguous too;
+	 * extension headers may have pushed them past the first pull-up. */
+	{
+		uint32_t need = RTE_MIN(pkt_len, l4 + 8u + 8u + RTE_ETHER_HDR_LEN + 4u);
+
+		if (unlikely(m->data_len < need) && evf_mbuf_pullup(m, need) < 0)
+			return EVF_DROP_NO_HEADROOM;
+	}
 	{
 		const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)(p + l4);
 		const struct rte_vxlan_hdr *vx;
@@ -167,7 +175,7 @@ evf_vxlan_parse_outer_slow(const struct evf_port *port, struct rte_mbuf *m, stru
 			return EVF_DROP_TRUNC_INNER;
 		/* Trailing bytes after the UDP datagram (Ethernet padding) go. */
 		if (pkt_len > (uint32_t)o->strip + o->inner_len)
-			rte_pktmbuf_trim(m, (uint16_t)(pkt_len - o->strip - o->inner_len));
+			evf_mbuf_trim(m, pkt_len - o->strip - o->inner_len);
 	}
 	return 0;
 }

@@ -511,7 +511,7 @@ test_offload_flags(void)
 static void
 roundtrip(const char *cfg, const char *peer)
 {
-	struct evf_node saved = evf_node;
+	struct evf_node saved;
 	const struct evf_encap_tmpl *t;
 	struct evf_port rx;
 	uint8_t inner[2048], out[2048];
@@ -521,6 +521,7 @@ roundtrip(const char *cfg, const char *peer)
 	bool v4 = strchr(peer, ':') == NULL;
 
 	use(cfg);
+	saved = evf_node;
 	t = tmpl_of(peer);
 	ilen = inner_of(inner, 517, 8);
 	m = evft_mbuf(inner, ilen);
@@ -536,7 +537,14 @@ roundtrip(const char *cfg, const char *peer)
 	else
 		evf_node.ipv6 = evft_ip(peer);
 	memset(&o, 0, sizeof(o));
-	CU_ASSERT_EQUAL(evf_vxlan_parse_outer(&rx, m, &o), 0);
+	{
+		int rc = evf_vxlan_parse_outer(&rx, m, &o);
+
+		if (rc != 0)
+			fprintf(stderr, "\n    %s to %s: parse gave %s\n", cfg == cfg_a ? "A" : "B",
+				peer, evf_drop_name((enum evf_drop_reason)rc));
+		CU_ASSERT_EQUAL(rc, 0);
+	}
 	evf_node = saved;
 
 	CU_ASSERT_EQUAL(o.vni, cfg == cfg_b ? 0xabcdefu : 1000u);
