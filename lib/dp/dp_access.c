@@ -19,21 +19,12 @@
 
 #define ACCESS_PULLUP 128 /* L2 + enough of L3/L4 for the flow hash */
 
-static inline uint64_t
-mac_u64(const struct rte_ether_addr *a)
-{
-	uint64_t v = 0;
-
-	memcpy(&v, a->addr_bytes, RTE_ETHER_ADDR_LEN);
-	return v;
-}
-
 /* Tell the control thread about a new or moved source MAC, at most once per
  * holdoff per MAC and worker; a full ring loses the event, not the frame. */
 static inline void
-learn_report(struct evf_worker *w, uint16_t bd, const struct rte_ether_addr *mac, uint16_t aid)
+learn_report(struct evf_worker *w, uint16_t bd, const uint8_t *mac, uint16_t aid)
 {
-	uint64_t key = ((uint64_t)bd << 48) | mac_u64(mac);
+	uint64_t key = ((uint64_t)bd << 48) | evf_mac48(mac);
 	struct evf_learn_cache_slot *s =
 		&w->learn_cache[rte_hash_crc_8byte(key, 0) & (EVF_LEARN_CACHE - 1)];
 	struct evf_learn_ev ev;
@@ -42,7 +33,7 @@ learn_report(struct evf_worker *w, uint16_t bd, const struct rte_ether_addr *mac
 		return;
 	s->key = key;
 	s->tsc = w->tsc;
-	ev.mac = *mac;
+	memcpy(ev.mac.addr_bytes, mac, RTE_ETHER_ADDR_LEN);
 	ev.bd = bd;
 	ev.attach = aid;
 	ev.worker = w->index;
@@ -59,7 +50,7 @@ classify(struct evf_worker *w, const struct evf_port *port, const struct evf_ifa
 	 struct rte_mbuf *m)
 {
 	uint32_t len = m->pkt_len;
-	const struct rte_ether_hdr *eth;
+	const uint8_t *eth;
 	uint16_t vid = 0, tci = 0, aid, et;
 	bool tagged = false;
 
@@ -72,14 +63,14 @@ classify(struct evf_worker *w, const struct evf_port *port, const struct evf_ifa
 		dp_drop(w, m, EVF_DROP_NO_HEADROOM, port->port_id);
 		return EVF_INVALID_ID;
 	}
-	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-	et = eth->ether_type;
+	eth = rte_pktmbuf_mtod(m, const uint8_t *);
+	et = evf_eth_type(eth);
 	if (et == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN)) {
 		if (unlikely(len < RTE_ETHER_HDR_LEN + 4)) {
 			dp_drop(w, m, EVF_DROP_TRUNC_ETH, port->port_id);
 			return EVF_INVALID_ID;
 		}
-		tci = rte_be_to_cpu_16(((const struct rte_vlan_hdr *)(eth + 1))->vlan_tci);
+		tci = rte_be_to_cpu_16(evf_ld16(eth + RTE_ETHER_HDR_LEN));
 		vid = tci & 0xfff;
 		tagged = true;
 	} else if (unlikely(et == rte_cpu_to_be_16(RTE_ETHER_TYPE_SLOW))) {
@@ -95,16 +86,12 @@ classify(struct evf_worker *w, const struct evf_port *port, const struct evf_ifa
 		dp_drop(w, m, EVF_DROP_OVERSIZE, port->port_id);
 		return EVF_INVALID_ID;
 	}
-	{
-		uint64_t src48 = evf_ld64(eth->src_addr.addr_bytes) & 0xffffffffffffull;
-
-		if (unlikely((src48 & 1) || src48 == 0)) { /* group bit or all-zero */
-			dp_drop(w, m, EVF_DROP_BAD_SRC_MAC, port->port_id);
-			return EVF_INVALID_ID;
-		}
+	if (unlikely(!evf_mac_is_valid_src(eth + EVF_ETH_SRC))) {
+		dp_drop(w, m, EVF_DROP_BAD_SRC_MAC, port->port_id);
+		return EVF_INVALID_ID;
 	}
-	if (unlikely(rte_is_multicast_ether_addr(&eth->dst_addr)) &&
-	    evf_mac_is_link_local(&eth->dst_addr)) {
+	if (unlikely(evf_mac_is_group(eth + EVF_ETH_DST)) &&
+	    evf_mac_is_link_local(eth + EVF_ETH_DST)) {
 		dp_drop(w, m, EVF_DROP_LINK_LOCAL_DST, port->port_id);
 		return EVF_INVALID_ID;
 	}
@@ -144,11 +131,11 @@ struct access_decision {
 /* Decide for the first frame of a run; also does that run's learning work. */
 static inline struct access_decision
 decide(struct evf_worker *w, const struct evf_fdb_batch *fb, const struct evf_attach *a,
-       const struct evf_bd *bd, const struct rte_ether_hdr *eth, uint8_t src_slot,
+       const struct evf_bd *bd, const uint8_t *eth, uint8_t src_slot,
        uint8_t dst_slot)
 {
 	struct access_decision d = { .action = ACT_FLOOD, .to_remote = 1 };
-	bool inner_tagged = eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
+	bool inner_tagged = evf_eth_type(eth) == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
 	uint64_t sd = fb->dest[src_slot], dd = fb->dest[dst_slot];
 
 	if (likely(bd->learning)) {
@@ -156,17 +143,16 @@ decide(struct evf_worker *w, const struct evf_fdb_batch *fb, const struct evf_at
 			if (likely(evf_dest_kind(sd) == EVF_DEST_ATTACH && evf_dest_target(sd) == a->id))
 				evf_fdb_touch(w->index, sd, w->now);
 			else if (!(evf_dest_flags(sd) & EVF_DEST_F_PINNED))
-				learn_report(w, bd->id, &eth->src_addr, a->id);
+				learn_report(w, bd->id, eth + EVF_ETH_SRC, a->id);
 		} else if (unlikely(__atomic_load_n(&bd->at_limit, __ATOMIC_RELAXED))) {
 			d.action = ACT_DROP;
 			d.target = EVF_DROP_MAC_LIMIT;
 			return d;
 		} else {
-			learn_report(w, bd->id, &eth->src_addr, a->id);
+			learn_report(w, bd->id, eth + EVF_ETH_SRC, a->id);
 		}
 	}
-	if (unlikely(rte_is_multicast_ether_addr(&eth->dst_addr)) ||
-	    !evf_fdb_batch_hit(fb, dst_slot)) {
+	if (unlikely(evf_mac_is_group(eth + EVF_ETH_DST)) || !evf_fdb_batch_hit(fb, dst_slot)) {
 		/* A frame still carrying a (customer) tag is not sent over VXLAN
 		 * unless the MAC-VRF allows inner VLANs (RFC 7348 6.1). */
 		d.to_remote = bd->allow_inner_vlan || !inner_tagged;
@@ -206,7 +192,7 @@ decide(struct evf_worker *w, const struct evf_fdb_batch *fb, const struct evf_at
 static inline uint64_t
 decision_key(const struct rte_mbuf *m, uint16_t aid, uint8_t src_slot, uint8_t dst_slot)
 {
-	bool inner_tagged = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *)->ether_type ==
+	bool inner_tagged = evf_eth_type(rte_pktmbuf_mtod(m, const uint8_t *)) ==
 		rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
 
 	return aid | ((uint64_t)src_slot << 16) | ((uint64_t)dst_slot << 24) |
@@ -303,7 +289,7 @@ access_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf 
 		if (dkey[j] != d_key) {
 			a = &evf_attachs[aid[j]];
 			bd = &evf_bds[a->bd];
-			d = decide(w, &fb, a, bd, rte_pktmbuf_mtod(m, const struct rte_ether_hdr *),
+			d = decide(w, &fb, a, bd, rte_pktmbuf_mtod(m, const uint8_t *),
 				   src_slot[j], dst_slot[j]);
 			d_key = dkey[j];
 		}

@@ -27,7 +27,7 @@ network_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf
 	evf_fdb_run_init(&dst_run);
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		const struct rte_ether_hdr *eth;
+		const uint8_t *eth;
 		struct evf_outer o;
 		uint16_t b;
 		int r;
@@ -54,24 +54,25 @@ network_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf
 			continue;
 		}
 		rte_pktmbuf_adj(m, o.strip);
-		eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-		if (unlikely(eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN)) &&
+		eth = rte_pktmbuf_mtod(m, const uint8_t *);
+		if (unlikely(evf_eth_type(eth) == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN)) &&
 		    !evf_bds[b].allow_inner_vlan) {
 			dp_drop(w, m, EVF_DROP_INNER_VLAN, in);
 			continue;
 		}
-		if (unlikely(!rte_is_valid_assigned_ether_addr(&eth->src_addr))) {
+		if (unlikely(!evf_mac_is_valid_src(eth + EVF_ETH_SRC))) {
 			dp_drop(w, m, EVF_DROP_BAD_SRC_MAC, in);
 			continue;
 		}
-		if (unlikely(rte_is_multicast_ether_addr(&eth->dst_addr)) &&
-		    evf_mac_is_link_local(&eth->dst_addr)) {
+		if (unlikely(evf_mac_is_group(eth + EVF_ETH_DST)) &&
+		    evf_mac_is_link_local(eth + EVF_ETH_DST)) {
 			dp_drop(w, m, EVF_DROP_LINK_LOCAL_DST, in);
 			continue;
 		}
 		m->vlan_tci = 0;
 		m->ol_flags = 0;
-		slot[k] = evf_fdb_batch_add(&fb, &dst_run, evf_fdb_key_u64(&eth->dst_addr, b));
+		slot[k] = evf_fdb_batch_add(&fb, &dst_run,
+			evf_mac48(eth + EVF_ETH_DST) | ((uint64_t)b << 48));
 		ok[k] = m;
 		bdid[k] = b;
 		k++;
@@ -88,11 +89,11 @@ network_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf
 	for (uint16_t j = 0; j < k; j++) {
 		struct rte_mbuf *m = ok[j];
 		const struct evf_bd *bd = &evf_bds[bdid[j]];
-		const struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+		const uint8_t *eth = rte_pktmbuf_mtod(m, const uint8_t *);
 
 		uint64_t d = fb.dest[slot[j]];
 
-		if (unlikely(rte_is_multicast_ether_addr(&eth->dst_addr)) ||
+		if (unlikely(evf_mac_is_group(eth + EVF_ETH_DST)) ||
 		    !evf_fdb_batch_hit(&fb, slot[j])) {
 			dp_stage_flush(w, &st); /* keep per-port order */
 			dp_flood(w, m, bd, EVF_INVALID_ID, false, in);

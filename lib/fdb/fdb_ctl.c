@@ -9,6 +9,7 @@
 
 #include "evf_bd.h"
 #include "evf_fdb_ctl.h"
+#include "evf_pkt.h"
 #include "evf_rcu.h"
 #include "evf_vxlan.h"
 
@@ -26,7 +27,7 @@ key_hash(const void *key, uint32_t len, uint32_t init)
 {
 	(void)len;
 	(void)init;
-	return evf_fdb_key_sig(*(const uint64_t *)key);
+	return evf_fdb_key_sig(evf_ld64(key));
 }
 
 /* rte_hash compares 8-byte keys with memcmp(); one 64-bit compare is enough. */
@@ -34,7 +35,7 @@ static int
 key_cmp(const void *a, const void *b, size_t len)
 {
 	(void)len;
-	return *(const uint64_t *)a != *(const uint64_t *)b;
+	return evf_ld64(a) != evf_ld64(b);
 }
 
 int

@@ -26,6 +26,40 @@ enum evf_hash_policy {
 	EVF_HASH_L34,     /**< + TCP/UDP ports (IP addresses, protocol, ports; MACs for non-IP) */
 };
 
+/* Unaligned-safe loads and stores (one mov on x86, no undefined behaviour). */
+static inline uint16_t
+evf_ld16(const void *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline void
+evf_st16(void *p, uint16_t v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+static inline uint32_t
+evf_ld32(const void *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static inline uint64_t
+evf_ld64(const void *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
 /** Make the first len bytes of m contiguous in its first segment, moving
  *  data up from the following segments. Returns 0, or -1 when the packet is
  *  shorter than len or the first segment has no room. Slow path. */
@@ -46,7 +80,7 @@ static inline uint16_t
 evf_vlan_pop(struct rte_mbuf *m)
 {
 	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
-	uint16_t tci = rte_be_to_cpu_16(*(uint16_t *)(p + 14));
+	uint16_t tci = rte_be_to_cpu_16(evf_ld16(p + 14));
 
 	memmove(p + 4, p, 2 * RTE_ETHER_ADDR_LEN);
 	rte_pktmbuf_adj(m, 4);
@@ -62,8 +96,8 @@ evf_vlan_push(struct rte_mbuf *m, uint16_t tci)
 	if (unlikely(p == NULL))
 		return -1;
 	memmove(p, p + 4, 2 * RTE_ETHER_ADDR_LEN);
-	*(uint16_t *)(p + 12) = rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
-	*(uint16_t *)(p + 14) = rte_cpu_to_be_16(tci);
+	evf_st16(p + 12, rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN));
+	evf_st16(p + 14, rte_cpu_to_be_16(tci));
 	return 0;
 }
 
@@ -81,24 +115,6 @@ evf_crc_u32(uint32_t v, uint32_t h)
 	return _mm_crc32_u32(h, v);
 }
 
-static inline uint64_t
-evf_ld64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static inline uint32_t
-evf_ld32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
 /** Flow hash of an Ethernet frame whose first len bytes are at p. Never reads beyond len. */
 static inline uint32_t
 evf_flow_hash(const uint8_t *p, uint32_t len, enum evf_hash_policy policy)
@@ -109,10 +125,10 @@ evf_flow_hash(const uint8_t *p, uint32_t len, enum evf_hash_policy policy)
 
 	if (unlikely(len < RTE_ETHER_HDR_LEN + 4))
 		return rte_hash_crc(p, len, h);
-	et = *(const uint16_t *)(p + off);
+	et = evf_ld16(p + off);
 	if (et == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN)) {
 		off += 4;
-		et = *(const uint16_t *)(p + off);
+		et = evf_ld16(p + off);
 	}
 	off += 2;
 	if (policy == EVF_HASH_L2)
@@ -161,11 +177,12 @@ evf_udp_src_port(uint32_t hash)
 static inline bool
 evf_ipv4_cksum_ok(const void *hdr, uint32_t ihl)
 {
-	const uint32_t *w = (const uint32_t *)hdr;
-	uint64_t sum = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
+	const uint8_t *w = (const uint8_t *)hdr;
+	uint64_t sum = (uint64_t)evf_ld32(w) + evf_ld32(w + 4) + evf_ld32(w + 8) +
+		evf_ld32(w + 12) + evf_ld32(w + 16);
 
-	for (uint32_t i = 5; unlikely(i < ihl / 4); i++)
-		sum += w[i];
+	for (uint32_t i = 20; unlikely(i < ihl); i += 4)
+		sum += evf_ld32(w + i);
 	sum = (sum & 0xffffffff) + (sum >> 32);
 	sum = (sum & 0xffffffff) + (sum >> 32);
 	sum = (sum & 0xffff) + (sum >> 16);
@@ -173,12 +190,49 @@ evf_ipv4_cksum_ok(const void *hdr, uint32_t ihl)
 	return sum == 0xffff;
 }
 
+/* Frame accessors on raw bytes: a frame may start at any address, and
+ * struct rte_ether_hdr promises 2-byte alignment. */
+#define EVF_ETH_DST   0
+#define EVF_ETH_SRC   6
+#define EVF_ETH_TYPE 12
+
+/** EtherType (or TPID) of a frame, network order. */
+static inline uint16_t
+evf_eth_type(const uint8_t *frame)
+{
+	return evf_ld16(frame + EVF_ETH_TYPE);
+}
+
+/** A MAC as a 48-bit little-endian number (the layout the FDB keys use). */
+static inline uint64_t
+evf_mac48(const uint8_t *mac)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, mac, RTE_ETHER_ADDR_LEN);
+	return v;
+}
+
+/** Group (multicast/broadcast) address: I/G bit of the first byte. */
+static inline bool
+evf_mac_is_group(const uint8_t *mac)
+{
+	return mac[0] & 1;
+}
+
+/** Unicast and not all-zero: a valid source address. */
+static inline bool
+evf_mac_is_valid_src(const uint8_t *mac)
+{
+	uint64_t v = evf_mac48(mac);
+
+	return !(v & 1) && v != 0;
+}
+
 /** True for 01:80:c2:00:00:00..0f, never forwarded by a bridge (802.1Q 8.6.3). */
 static inline bool
-evf_mac_is_link_local(const struct rte_ether_addr *a)
+evf_mac_is_link_local(const uint8_t *b)
 {
-	const uint8_t *b = a->addr_bytes;
-
 	return b[0] == 0x01 && b[1] == 0x80 && b[2] == 0xc2 && b[3] == 0 && b[4] == 0 &&
 		(b[5] & 0xf0) == 0;
 }

@@ -44,15 +44,6 @@ struct evf_outer {
 /** Full outer-header validation (any layout); the exact drop reason on failure. */
 int evf_vxlan_parse_outer_slow(const struct evf_port *port, struct rte_mbuf *m, struct evf_outer *o);
 
-static inline uint64_t
-evf_load64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
 /** Validate the outer headers of a frame received on a network port.
  *  Returns 0 with o filled, or a drop reason (> 0). Never reads beyond pkt_len.
  *
@@ -71,20 +62,20 @@ evf_vxlan_parse_outer(const struct evf_port *port, struct rte_mbuf *m, struct ev
 
 	if (unlikely(!f->enabled || m->data_len < 18 + 50))
 		return evf_vxlan_parse_outer_slow(port, m, o);
-	dst = evf_load64(p) & 0xffffffffffffull;
+	dst = evf_ld64(p) & 0xffffffffffffull;
 	if (unlikely(port->underlay_vlan != 0)) {
-		if (evf_load64(p + 12) << 32 >> 32 != port->underlay_tag_word)
+		if (evf_ld64(p + 12) << 32 >> 32 != port->underlay_tag_word)
 			return evf_vxlan_parse_outer_slow(port, m, o);
 		tag = 4;
 		p += 4; /* the IPv4 layout below now starts 4 bytes later */
 	}
-	bad = ((evf_load64(p + 12) ^ f->v12) & f->m12) |
-	      ((evf_load64(p + 20) ^ f->v20) & f->m20) |
-	      ((evf_load64(p + 30) ^ f->v30) & f->m30) |
+	bad = ((evf_ld64(p + 12) ^ f->v12) & f->m12) |
+	      ((evf_ld64(p + 20) ^ f->v20) & f->m20) |
+	      ((evf_ld64(p + 30) ^ f->v30) & f->m30) |
 	      ((p[42] & 0x08) ^ 0x08) |
 	      ((dst ^ f->mac48) && (dst ^ port->hw_mac48));
-	tot = rte_be_to_cpu_16(*(const uint16_t *)(p + 16));
-	ulen = rte_be_to_cpu_16(*(const uint16_t *)(p + 38));
+	tot = rte_be_to_cpu_16(evf_ld16(p + 16));
+	ulen = rte_be_to_cpu_16(evf_ld16(p + 38));
 	if (unlikely(bad || ulen != tot - 20 || ulen < 16 + RTE_ETHER_HDR_LEN ||
 		     14 + tag + tot > pkt_len || tot > port->mtu ||
 		     (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_BAD))
@@ -93,9 +84,9 @@ evf_vxlan_parse_outer(const struct evf_port *port, struct rte_mbuf *m, struct ev
 	    unlikely(!evf_ipv4_cksum_ok(p + 14, 20)))
 		return EVF_DROP_BAD_IP_CKSUM;
 	o->family = AF_INET;
-	o->src_v4 = *(const uint32_t *)(p + 26);
+	o->src_v4 = evf_ld32(p + 26);
 	o->src_v6 = NULL;
-	o->vni = rte_be_to_cpu_32(*(const uint32_t *)(p + 46)) >> 8;
+	o->vni = rte_be_to_cpu_32(evf_ld32(p + 46)) >> 8;
 	o->strip = (uint16_t)(tag + 50);
 	o->inner_len = (uint16_t)(ulen - 16);
 	if (unlikely(pkt_len > 14 + tag + tot))

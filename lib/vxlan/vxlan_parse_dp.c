@@ -52,14 +52,14 @@ evf_vxlan_parse_outer_slow(const struct evf_port *port, struct rte_mbuf *m, stru
 			     !rte_is_same_ether_addr(dst, &port->hw_mac)))
 			return EVF_DROP_NOT_OUR_MAC;
 	}
-	et = *(const uint16_t *)(p + 12);
+	et = evf_ld16(p + 12);
 	if (et == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN)) {
 		if (unlikely(pkt_len < RTE_ETHER_HDR_LEN + 4))
 			return EVF_DROP_TRUNC_ETH;
-		uint16_t vid = rte_be_to_cpu_16(*(const uint16_t *)(p + 14)) & 0xfff;
+		uint16_t vid = rte_be_to_cpu_16(evf_ld16(p + 14)) & 0xfff;
 		if (unlikely(vid != port->underlay_vlan))
 			return EVF_DROP_UNDERLAY_VLAN;
-		et = *(const uint16_t *)(p + 16);
+		et = evf_ld16(p + 16);
 		off += 4;
 	} else if (unlikely(port->underlay_vlan != 0)) {
 		return EVF_DROP_UNDERLAY_VLAN;

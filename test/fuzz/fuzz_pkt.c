@@ -26,7 +26,12 @@
  *                     the evfwd pool are taken before the burst
  *           bits 5-6  clock: 0 same learn hold-off window as the last input,
  *                     1 hold-off passed, 2 also age at now+2 s,
- *                     3 also age at now+100000 s
+ *                     3 also age at now+100000 s. evf_ctl_poll_once() sets
+ *                     evf_now_sec from the TSC, so instead of moving that
+ *                     clock (entries stamped in the "future" would then wrap
+ *                     in now - last_seen) the harness calls evf_fdb_age()
+ *                     with a later "now"; the MAC-VRF with mac-aging 1 also
+ *                     ages in real time.
  *           bit  7    first segment headroom = (byte 2 >> 4) * 8 bytes
  *   byte 1  bits 0-1  segments per frame - 1 (1..4; more if a frame does
  *                     not fit one mbuf)

@@ -180,31 +180,69 @@ def seeds():
 
 
 def regress():
-    """Reproducers of findings (see the comment of each)."""
+    """Reproducers of fuzz_pkt findings in lib/: each one fails (ASan, UBSan or
+    a fuzz_pkt invariant) on the code it was found in and must pass once the
+    bug is fixed."""
     r = {}
+    # Found on f01d05f, fixed in bdf6676 ("drop reason 0", "VNI 0").
     # A runt (< 14 bytes) on a network port after a valid VXLAN packet in the
-    # same burst: evf_vxlan_parse_outer() returns EVF_DROP_TRUNC_ETH, which is
-    # 0 (= success), so network_chunk() takes the runt as a VXLAN packet of
-    # VNI 0 (o.vni left 0 by the caller); evf_bd_lookup_vni(0) then matches an
-    # empty slot of the VNI table (vni 0) and returns MAC-VRF 0; the 3-byte
-    # frame is read as an inner Ethernet header: ASan use-after-poison (read
-    # past the packet data) in network_chunk(), lib/dp/dp_network.c.
+    # same burst: evf_vxlan_parse_outer() returned EVF_DROP_TRUNC_ETH, which
+    # was 0 (= success), so network_chunk() took the runt for a VXLAN packet of
+    # VNI 0 (o.vni left 0 by the caller); evf_bd_lookup_vni(0) matched an
+    # empty slot of the VNI table and returned MAC-VRF 0; the 3-byte frame was
+    # read as an inner Ethernet header: ASan use-after-poison (read past the
+    # packet data) in network_chunk(), lib/dp/dp_network.c:54.
     r["net-runt-after-vxlan"] = seed(UPLINK0, frames=[
         vx4(inner_ip(REMOTE_MAC_BLUE4, BCAST), VNI_BLUE), b"\x01\x02\x03"])
-    # An 802.1Q priority-tagged ARP broadcast from an access port: after the tag
-    # is popped the frame starts 4 bytes off 8-byte alignment and
-    # evf_flow_hash() (lib/pkt/evf_pkt.h) loads *(const uint64_t *)p:
-    # UBSan "load of misaligned address" (also *(const uint32_t *) of the L4
-    # ports for untagged IPv4 TCP/UDP frames, 2 bytes off).
+    # Found on f01d05f, fixed in bdf6676 (evf_ld64/evf_ld32).
+    # An 802.1Q priority-tagged ARP broadcast from an access port: after the
+    # tag is popped the frame starts 4 bytes off 8-byte alignment and
+    # evf_flow_hash() (lib/pkt/evf_pkt.h) loaded *(const uint64_t *)p:
+    # UBSan "load of misaligned address".
     r["acc-priority-tag-misaligned-hash"] = seed(HOST1, frames=[
         Ether(src=host(8), dst=BCAST) / Dot1Q(vlan=0, prio=3) / ARP()])
-    # An untagged ARP broadcast flooded to a remote IPv6 VTEP through the
-    # uplink with an underlay VLAN: a 74-byte encap template. Copying it with
-    # two 32-byte moves (0..31, 42..73) leaves bytes 32..41 (the end of the
-    # outer IPv6 source address) unwritten: the packet leaves with a wrong
-    # source address (fuzz_pkt: "IPv6 source is not our VTEP").
+    # Found in the uncommitted work tree before bdf6676, fixed there ("IPv6
+    # template copy"). An untagged ARP broadcast flooded to a remote IPv6 VTEP
+    # through the uplink with an underlay VLAN (74-byte encap template): two
+    # 32-byte moves (0..31, 42..73) left bytes 32..41, the end of the outer
+    # IPv6 source address, unwritten (fuzz_pkt: "IPv6 source is not our VTEP").
     r["acc-bcast-ipv6-vtep-tagged-uplink"] = seed(HOST1, frames=[
         Ether(src=host(1), dst=BCAST) / ARP(psrc="10.0.0.1", pdst="10.0.0.2")])
+    # Open in bdf6676. Any VXLAN/IPv4 packet received without the RX checksum
+    # offload flag: evf_ipv4_cksum_ok() (lib/pkt/evf_pkt.h:163) sums the
+    # outer IPv4 header as uint32_t words, but the header sits 14 (or 18)
+    # bytes into the frame, 2 bytes off 4-byte alignment: UBSan "load of
+    # misaligned address ... for type 'const uint32_t'".
+    r["net-v4-misaligned-ipv4-cksum"] = seed(UPLINK0, frames=[
+        vx4(Ether(src=REMOTE_MAC_BLUE4, dst=BCAST) / ARP(psrc="10.0.0.9", pdst="10.0.0.1"),
+            VNI_BLUE)])
+    # Open in bdf6676. A 344-byte UDP frame from host1 (untagged: MAC-VRF
+    # blue) to the remote MAC behind the IPv6 VTEP 2001:2::1, received as 3
+    # segments of 325, 16 and 3 bytes.
+    # evf_vxlan_encap() computes the outer UDP checksum with DPDK 22.11's
+    # rte_raw_cksum_mbuf(), which byte-swaps the sum of a segment that starts
+    # at an odd offset with rte_bswap16((uint16_t)tmp) before reducing it, so
+    # the carries of that segment are lost: the packet leaves with a wrong UDP
+    # checksum (fuzz_pkt: "bad UDP checksum over IPv6") and the remote VTEP
+    # drops it. Any chain with an odd-length segment followed by one whose
+    # words sum above 0xffff is hit (lib/vxlan/evf_vxlan_dp.h, IPv6 encap
+    # without UDP checksum offload).
+    r["acc-multiseg-ipv6-udp-cksum"] = seed(HOST1, seg(3, 3, 15), frames=[
+        Ether(src=host(20), dst=REMOTE_MAC_BLUE6) / IP(src="10.0.0.20", dst="10.0.1.1") /
+        UDP(sport=1, dport=2) / Raw(b"\xff" * 302)])
+    # Open in bdf6676 (access_chunk() decision cache). Two frames on host1
+    # VLAN 20 (MAC-VRF green, allow-inner-vlan false) with the same source and
+    # destination MACs; the second still carries a customer tag after the
+    # VLAN 20 tag is popped. access_chunk() (lib/dp/dp_access.c) reuses the
+    # first frame's decision for every frame with the same attachment, source
+    # and destination FDB slot, but decide() also depends on the inner tag:
+    # the tagged frame is flooded to green's remote VTEPs instead of being
+    # kept off VXLAN (RFC 7348 6.1; fuzz_pkt: "inner 802.1Q tag in MAC-VRF
+    # green"). Same for a known remote destination (ACT_TX_VTEP instead of the
+    # inner-vlan drop).
+    r["acc-inner-tag-decision-cache"] = seed(HOST1, frames=[
+        Ether(src=host(30), dst=host(31)) / Dot1Q(vlan=20) / IP() / ICMP(),
+        Ether(src=host(30), dst=host(31)) / Dot1Q(vlan=20) / Dot1Q(vlan=5) / IP() / ICMP()])
     return r
 
 

@@ -1178,16 +1178,16 @@ test_link_local(void)
 	for (int i = 0; i < 0x20; i++) {
 		struct rte_ether_addr a = {{ 0x01, 0x80, 0xc2, 0, 0, (uint8_t)i }};
 
-		CU_ASSERT_EQUAL(evf_mac_is_link_local(&a), i < 0x10);
+		CU_ASSERT_EQUAL(evf_mac_is_link_local(a.addr_bytes), i < 0x10);
 	}
 	{
 		struct rte_ether_addr a = {{ 0x01, 0x80, 0xc2, 0, 1, 0 }};
 		struct rte_ether_addr b = {{ 0x01, 0x80, 0xc3, 0, 0, 0 }};
 		struct rte_ether_addr c = {{ 0x03, 0x80, 0xc2, 0, 0, 0 }};
 
-		CU_ASSERT_FALSE(evf_mac_is_link_local(&a));
-		CU_ASSERT_FALSE(evf_mac_is_link_local(&b));
-		CU_ASSERT_FALSE(evf_mac_is_link_local(&c));
+		CU_ASSERT_FALSE(evf_mac_is_link_local(a.addr_bytes));
+		CU_ASSERT_FALSE(evf_mac_is_link_local(b.addr_bytes));
+		CU_ASSERT_FALSE(evf_mac_is_link_local(c.addr_bytes));
 	}
 }
 
