@@ -96,6 +96,17 @@ evf_bd_flood_del(uint16_t b, uint16_t vtep, uint8_t src)
 	return evf_bd_flood_publish(b);
 }
 
+bool
+evf_bd_flood_has(uint16_t b, uint16_t vtep, uint8_t src)
+{
+	int i;
+
+	if (b >= evf_nb_bds)
+		return false;
+	i = member_find(&evf_bd_ctls[b], vtep);
+	return i >= 0 && (evf_bd_ctls[b].members[i].sources & src);
+}
+
 uint16_t
 evf_bd_flood_vteps(uint16_t b, uint16_t *out, uint16_t max)
 {

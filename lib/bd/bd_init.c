@@ -55,6 +55,8 @@ attach_create(struct evf_bd *bd, const struct evf_cfg_attach *ca)
 	a->port = ifc->kind == EVF_IFACE_PORT ? ifc->port_id : EVF_INVALID_ID;
 	a->max_frame = a->port != EVF_INVALID_ID ?
 		(uint16_t)(evf_ports[a->port].mtu + RTE_ETHER_HDR_LEN) : 0;
+	a->es = EVF_INVALID_ID;
+	a->esevi = EVF_INVALID_ID;
 	if (ca->vlan == EVF_VLAN_UNTAGGED)
 		snprintf(a->name, sizeof(a->name), "%s", ifc->name);
 	else
@@ -84,6 +86,9 @@ evf_bd_create(const struct evf_cfg_bd *cfg)
 	bd->allow_inner_vlan = cfg->allow_inner_vlan;
 	bd->mac_aging = cfg->mac_aging;
 	bd->mac_limit = cfg->mac_limit;
+	bd->dup_moves = cfg->dup_moves ? cfg->dup_moves : 5;
+	bd->dup_window = cfg->dup_window ? cfg->dup_window : 180;
+	bd->dup_hold = cfg->dup_hold;
 	rte_strscpy(bd->name, cfg->name, sizeof(bd->name));
 
 	ctl->attach = calloc(cfg->nb_attach ? cfg->nb_attach : 1, sizeof(uint16_t));

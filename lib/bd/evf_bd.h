@@ -26,6 +26,8 @@ struct evf_attach {
 	uint16_t bd;
 	uint16_t port;     /**< egress port of a port iface (EVF_INVALID_ID for a LAG) */
 	uint16_t max_frame;/**< largest untagged frame the egress MTU allows */
+	uint16_t es;       /**< Ethernet Segment of the interface, EVF_INVALID_ID if none */
+	uint16_t esevi;    /**< its (segment, MAC-VRF) binding */
 	char name[EVF_NAME_LEN + 8]; /**< "host1.10" / "host1.untagged" */
 };
 
@@ -49,6 +51,9 @@ struct evf_bd {
 	uint32_t evi;
 	uint32_t mac_aging;
 	uint32_t mac_limit;
+	uint32_t dup_moves;          /**< duplicate detection: moves ... */
+	uint32_t dup_window;         /**< ... within this many seconds freeze the MAC */
+	uint32_t dup_hold;           /**< seconds a MAC stays frozen, 0 = until cleared */
 	char name[EVF_NAME_LEN];
 } __rte_cache_aligned;
 
@@ -113,6 +118,8 @@ int evf_bd_flood_add(uint16_t bd, uint16_t vtep, uint8_t src);
 int evf_bd_flood_del(uint16_t bd, uint16_t vtep, uint8_t src);
 /** Rebuild and publish the flood list (after attachment or ES state changes). */
 int evf_bd_flood_publish(uint16_t bd);
+/** Whether vtep is in bd's flood list through src. */
+bool evf_bd_flood_has(uint16_t bd, uint16_t vtep, uint8_t src);
 /** Remote VTEP ids currently in the flood list (control view). */
 uint16_t evf_bd_flood_vteps(uint16_t bd, uint16_t *out, uint16_t max);
 

@@ -375,6 +375,24 @@ bd_static_macs(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	return 0;
 }
 
+/* ---- duplicate MAC detection ---- */
+
+#define B struct evf_cfg_bd
+static const struct cfg_key dup_keys[] = {
+	CFG_KEY_UINT("num-moves", B, dup_moves, 2, 1000, false),
+	CFG_KEY_UINT("monitoring-window", B, dup_window, 1, 3600, false),
+	CFG_KEY_UINT0("hold-down", B, dup_hold, 1, 86400, false),
+};
+#undef B
+
+static int
+bd_mac_duplication(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
+{
+	struct cfg_map map;
+
+	return cfg_map_parse(ctx, val, dup_keys, RTE_DIM(dup_keys), obj, &map);
+}
+
 /* ---- one MAC-VRF ---- */
 
 #define B struct evf_cfg_bd
@@ -390,6 +408,7 @@ static const struct cfg_key bd_keys[] = {
 	CFG_KEY_FUNC("remote-vteps", bd_remote_vteps, false),
 	CFG_KEY_FUNC("remote-macs", bd_remote_macs, false),
 	CFG_KEY_FUNC("static-macs", bd_static_macs, false),
+	CFG_KEY_FUNC("mac-duplication", bd_mac_duplication, false),
 };
 #undef B
 
@@ -401,6 +420,9 @@ parse_bd(struct cfg_ctx *ctx, yaml_node_t *item, struct evf_cfg_bd *bd)
 	bd->line = cfg_line(item);
 	bd->mac_aging = 300;
 	bd->learning = true;
+	bd->dup_moves = 5;
+	bd->dup_window = 180;
+	bd->dup_hold = 540;
 	if (cfg_map_parse(ctx, item, bd_keys, RTE_DIM(bd_keys), bd, &map) < 0)
 		return -1;
 	if (cfg_map_get(&map, "evi") == NULL)

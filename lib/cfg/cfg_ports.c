@@ -14,6 +14,11 @@ static const char *const port_roles[] = {
 	NULL,
 };
 static const char *const admin_states[] = { "disable", "enable", NULL };
+static const char *const xdp_steerings[] = {
+	[EVF_XDP_STEER_NONE] = "none",
+	[EVF_XDP_STEER_VXLAN] = "vxlan",
+	NULL,
+};
 
 static struct evf_cfg_port *
 port_of(struct cfg_ctx *ctx, void *obj, size_t *index)
@@ -101,6 +106,44 @@ port_underlay_vlan(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	return cfg_get_vlan(ctx, val, false, &port->underlay_vlan);
 }
 
+/* The next two run after "device" and "role"; drivers/xdp does the rest. */
+static int
+port_xdp_steering(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
+{
+	struct evf_cfg_port *port = obj;
+	uint64_t v;
+
+	if (port->role != EVF_ROLE_NETWORK || strncmp(port->device, "net_af_xdp", 10) != 0)
+		return cfg_error(ctx, val, "only allowed on a network port whose device is net_af_xdp");
+	if (cfg_get_enum(ctx, val, xdp_steerings, &v) < 0)
+		return -1;
+	port->xdp_steering = (enum evf_xdp_steer)v;
+	if (port->xdp_steering == EVF_XDP_STEER_VXLAN && strstr(port->device, ",xdp_prog=") != NULL)
+		return cfg_error(ctx, val, "the device already sets xdp_prog; xdp-steering brings"
+			" its own program (choose another object with xdp-object)");
+	return 0;
+}
+
+static int
+port_xdp_object(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
+{
+	struct evf_cfg_port *port = obj;
+	const char *s;
+
+	if (port->xdp_steering != EVF_XDP_STEER_VXLAN)
+		return cfg_error(ctx, val, "only allowed with xdp-steering: vxlan");
+	if (cfg_get_str(ctx, val, &s) < 0)
+		return -1;
+	if (*s == '\0')
+		return cfg_error(ctx, val, "must not be empty");
+	if (strlen(s) >= sizeof(port->xdp_object))
+		return cfg_error(ctx, val, "longer than %zu characters", sizeof(port->xdp_object) - 1);
+	if (strchr(s, ',') != NULL)
+		return cfg_error(ctx, val, "must not contain ',' (it is passed in the device arguments)");
+	snprintf(port->xdp_object, sizeof(port->xdp_object), "%s", s);
+	return 0;
+}
+
 #define P struct evf_cfg_port
 static const struct cfg_key port_keys[] = {
 	CFG_KEY_FUNC("name", port_name, true),
@@ -113,6 +156,8 @@ static const struct cfg_key port_keys[] = {
 	CFG_KEY_UINT("rx-descriptors", P, rx_desc, 64, 16384, false),
 	CFG_KEY_UINT("tx-descriptors", P, tx_desc, 64, 16384, false),
 	CFG_KEY_ENUM("admin-state", P, admin_up, admin_states, false),
+	CFG_KEY_FUNC("xdp-steering", port_xdp_steering, false),
+	CFG_KEY_FUNC("xdp-object", port_xdp_object, false),
 };
 #undef P
 

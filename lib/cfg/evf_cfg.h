@@ -18,6 +18,13 @@
 
 #define EVF_CFG_DEVICE_LEN 512
 #define EVF_CFG_ERR_LEN    512
+#define EVF_CFG_PATH_LEN   256
+
+/** "xdp-steering" of a net_af_xdp network port (drivers/xdp). */
+enum evf_xdp_steer {
+	EVF_XDP_STEER_NONE = 0,       /**< the PMD's default program: every frame to evfwd */
+	EVF_XDP_STEER_VXLAN,          /**< evfwd's program: only VXLAN for our VTEP */
+};
 
 enum evf_port_role {
 	EVF_ROLE_ACCESS = 0,
@@ -48,6 +55,8 @@ struct evf_cfg_port {
 	uint16_t rx_desc;                 /**< "rx-descriptors" 64..16384, default 1024 */
 	uint16_t tx_desc;                 /**< "tx-descriptors" 64..16384, default 1024 */
 	bool admin_up;                    /**< "admin-state": enable | disable, default enable */
+	enum evf_xdp_steer xdp_steering;  /**< "xdp-steering" (net_af_xdp network ports), default none */
+	char xdp_object[EVF_CFG_PATH_LEN]; /**< "xdp-object": "" = the object built with evfwd */
 	unsigned int line;                /**< line of the entry, for later error messages */
 };
 
@@ -74,6 +83,9 @@ struct evf_cfg_bd {
 	bool learning;                    /**< "learning", default true */
 	uint32_t mac_limit;               /**< "mac-limit" 0 = no limit, else 1..fdb-capacity */
 	bool allow_inner_vlan;            /**< "allow-inner-vlan", default false */
+	uint32_t dup_moves;               /**< "mac-duplication.num-moves" 2..1000, default 5 */
+	uint32_t dup_window;              /**< "mac-duplication.monitoring-window" s 1..3600, default 180 */
+	uint32_t dup_hold;                /**< "mac-duplication.hold-down" s 0 (until cleared) or 1..86400, default 540 */
 	uint16_t nb_attach;
 	struct evf_cfg_attach *attach;    /**< "attachments" */
 	uint16_t nb_vteps;
@@ -83,6 +95,22 @@ struct evf_cfg_bd {
 	uint32_t nb_local_macs;
 	struct evf_cfg_local_mac *local_macs; /**< "static-macs": MACs pinned to an attachment */
 	unsigned int line;                /**< line of the entry, for later error messages */
+};
+
+enum evf_cfg_es_mode { EVF_CFG_ES_ALL_ACTIVE = 0, EVF_CFG_ES_SINGLE_ACTIVE };
+enum evf_cfg_df_alg { EVF_CFG_DF_MODULO = 0, EVF_CFG_DF_HRW, EVF_CFG_DF_PREFERENCE };
+
+struct evf_cfg_es {
+	char name[EVF_NAME_LEN];          /**< "name" (required, unique) */
+	struct evf_esi esi;               /**< "esi" (required, unique, not all-zero/all-ones) */
+	uint8_t mode;                     /**< "mode": all-active | single-active, default all-active */
+	char iface[EVF_NAME_LEN];         /**< "interface": access port (or LAG) it covers */
+	uint8_t df_alg;                   /**< "df-election.algorithm": modulo | hrw | preference */
+	uint16_t df_pref;                 /**< "df-election.preference" 0..65535, default 32767 */
+	bool df_dont_preempt;             /**< "df-election.dont-preempt", default false */
+	uint32_t df_timer;                /**< "df-timer" seconds 0..100, default 3 */
+	uint32_t activation_timer;        /**< "activation-timer" seconds 0..100, default 0 */
+	unsigned int line;
 };
 
 struct evf_cfg_workers {
@@ -100,6 +128,8 @@ struct evf_cfg {
 	struct evf_cfg_port *ports;
 	uint16_t nb_bds;
 	struct evf_cfg_bd *bds;
+	uint16_t nb_es;
+	struct evf_cfg_es *es;            /**< "ethernet-segments" */
 	struct evf_cfg_workers workers;
 };
 

@@ -45,6 +45,9 @@ static int mb_state; /* 0 empty, 1 posted, 2 done */
 int
 evf_ctl_register_poller(const char *name, evf_ctl_poller fn)
 {
+	for (unsigned int i = 0; i < nb_pollers; i++)
+		if (pollers[i].fn == fn)
+			return 0; /* already registered (a runtime brought up again) */
 	if (nb_pollers == MAX_POLLERS)
 		return -ENOSPC;
 	pollers[nb_pollers].name = name;

@@ -82,6 +82,13 @@ classify(struct evf_worker *w, const struct evf_port *port, const struct evf_ifa
 		dp_drop(w, m, EVF_DROP_NO_ATTACHMENT, port->port_id);
 		return EVF_INVALID_ID;
 	}
+	/* A single-active segment's non-DF link carries nothing (RFC 7432 8.5). */
+	if (unlikely(evf_attachs[aid].es != EVF_INVALID_ID) &&
+	    !evf_es_attach_usable(&evf_attachs[aid])) {
+		dp_drop(w, m, __atomic_load_n(&evf_ess[evf_attachs[aid].es].local_up,
+			__ATOMIC_RELAXED) ? EVF_DROP_DF_FILTER : EVF_DROP_ES_DOWN, port->port_id);
+		return EVF_INVALID_ID;
+	}
 	if (unlikely(len - RTE_ETHER_HDR_LEN - (tagged ? 4 : 0) > port->mtu)) {
 		dp_drop(w, m, EVF_DROP_OVERSIZE, port->port_id);
 		return EVF_INVALID_ID;
@@ -117,6 +124,7 @@ mac_key(const void *mac_at, uint16_t bd)
 enum access_action {
 	ACT_TX_ATTACH,    /* target: attachment */
 	ACT_TX_VTEP,      /* target: VTEP */
+	ACT_TX_ES,        /* target: (segment, MAC-VRF) binding; PE chosen per flow */
 	ACT_FLOOD,        /* flag: also to remote VTEPs */
 	ACT_DROP,         /* target: drop reason */
 };
@@ -124,6 +132,7 @@ enum access_action {
 struct access_decision {
 	uint8_t action;
 	uint8_t to_remote;
+	uint8_t aux;                  /* ACT_TX_ES: PE slots of the MAC's RT2 routes */
 	uint16_t target;
 	const struct evf_vtep *vtep;  /* ACT_TX_VTEP */
 };
@@ -181,10 +190,54 @@ decide(struct evf_worker *w, const struct evf_fdb_batch *fb, const struct evf_at
 			d.target = evf_dest_target(dd);
 		}
 		break;
+	case EVF_DEST_ES:
+		if (unlikely(!bd->allow_inner_vlan && inner_tagged)) {
+			d.action = ACT_DROP;
+			d.target = EVF_DROP_INNER_VLAN;
+		} else {
+			d.action = ACT_TX_ES;
+			d.target = evf_dest_target(dd);
+			d.aux = evf_dest_aux(dd);
+		}
+		break;
 	default:
 		break;
 	}
 	return d;
+}
+
+/* A MAC behind a segment: this flow's PE, or our own attachment on it. */
+static inline void
+tx_es(struct evf_worker *w, struct dp_stage *st, struct rte_mbuf *m, const struct access_decision *d,
+      const struct evf_bd *bd, uint16_t in_port)
+{
+	uint32_t hash = dp_frame_hash(m);
+	uint16_t id;
+
+	switch (evf_es_resolve(d->target, d->aux, hash, &id)) {
+	case EVF_ES_TO_VTEP: {
+		const struct evf_vtep *v = &evf_vteps[id];
+		const struct evf_encap_tmpl *t;
+
+		if (unlikely(!v->usable)) {
+			dp_drop(w, m, EVF_DROP_NO_VTEP_ROUTE, in_port);
+			return;
+		}
+		t = dp_vtep_tmpl(v, hash);
+		m = dp_prep_tmpl(w, m, t, bd, hash, in_port);
+		if (m != NULL)
+			dp_stage_add(w, st, t->port_id, m);
+		return;
+	}
+	case EVF_ES_TO_ATTACH: {
+		uint16_t out = dp_prep_attach(w, m, id, in_port);
+		if (out != EVF_INVALID_ID)
+			dp_stage_add(w, st, out, m);
+		return;
+	}
+	default:
+		dp_drop(w, m, EVF_DROP_ES_DOWN, in_port);
+	}
 }
 
 /* The decision depends on the attachment, both FDB results and whether the
@@ -309,10 +362,19 @@ access_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf 
 				dp_stage_add(w, &st, out, m);
 			break;
 		}
-		case ACT_FLOOD:
-			dp_stage_flush(w, &st); /* keep per-port order */
-			dp_flood(w, m, bd, a->id, d.to_remote, port->port_id);
+		case ACT_TX_ES:
+			tx_es(w, &st, m, &d, bd, port->port_id);
 			break;
+		case ACT_FLOOD: {
+			struct dp_flood_src fs = {
+				.attach = a->id, .es = a->es, .in_port = port->port_id,
+				.to_remote = d.to_remote, .outer = NULL,
+			};
+
+			dp_stage_flush(w, &st); /* keep per-port order */
+			dp_flood(w, m, bd, &fs);
+			break;
+		}
 		default:
 			dp_drop(w, m, (enum evf_drop_reason)d.target, port->port_id);
 			break;

@@ -17,6 +17,7 @@ network_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf
 	struct rte_mbuf *ok[EVF_CHUNK];
 	uint16_t bdid[EVF_CHUNK];
 	uint8_t slot[EVF_CHUNK];
+	struct evf_es_src osrc[EVF_CHUNK]; /* outer source, for split horizon */
 	uint32_t last_vni = 0;
 	uint16_t last_bd = EVF_INVALID_ID;
 	uint16_t k = 0;
@@ -73,6 +74,11 @@ network_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf
 		m->ol_flags = 0;
 		slot[k] = evf_fdb_batch_add(&fb, &dst_run,
 			evf_mac48(eth + EVF_ETH_DST) | ((uint64_t)b << 48));
+		osrc[k].family = o.family;
+		if (likely(o.family == AF_INET))
+			osrc[k].v4 = o.src_v4;
+		else
+			memcpy(osrc[k].v6, o.src_v6, 16);
 		ok[k] = m;
 		bdid[k] = b;
 		k++;
@@ -93,14 +99,31 @@ network_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf
 
 		uint64_t d = fb.dest[slot[j]];
 
+		uint16_t aid = EVF_INVALID_ID;
+
 		if (unlikely(evf_mac_is_group(eth + EVF_ETH_DST)) ||
-		    !evf_fdb_batch_hit(&fb, slot[j])) {
+		    !evf_fdb_batch_hit(&fb, slot[j]) || evf_dest_kind(d) == EVF_DEST_NONE) {
+			struct dp_flood_src fs = {
+				.attach = EVF_INVALID_ID, .es = EVF_INVALID_ID, .in_port = in,
+				.to_remote = false, .outer = &osrc[j],
+			};
+
 			dp_stage_flush(w, &st); /* keep per-port order */
-			dp_flood(w, m, bd, EVF_INVALID_ID, false, in);
+			dp_flood(w, m, bd, &fs);
 			continue;
 		}
 		if (likely(evf_dest_kind(d) == EVF_DEST_ATTACH)) {
-			uint16_t out = dp_prep_attach(w, m, evf_dest_target(d), in);
+			aid = evf_dest_target(d);
+		} else if (evf_dest_kind(d) == EVF_DEST_ES) {
+			uint16_t id;
+
+			/* a MAC on one of our segments, synced from a peer's RT2 */
+			if (evf_es_resolve(evf_dest_target(d), evf_dest_aux(d), 0, &id) ==
+			    EVF_ES_TO_ATTACH)
+				aid = id;
+		}
+		if (aid != EVF_INVALID_ID) {
+			uint16_t out = dp_prep_attach(w, m, aid, in);
 
 			if (out != EVF_INVALID_ID)
 				dp_stage_add(w, &st, out, m);

@@ -9,6 +9,7 @@
 
 #include "evf_bd.h"
 #include "evf_dp.h"
+#include "evf_es_dp.h"
 #include "evf_fdb.h"
 #include "evf_pkt.h"
 #include "evf_port.h"
@@ -63,6 +64,11 @@ dp_prep_attach(struct evf_worker *w, struct rte_mbuf *m, uint16_t aid, uint16_t 
 {
 	const struct evf_attach *a = &evf_attachs[aid];
 
+	if (unlikely(a->es != EVF_INVALID_ID) && !evf_es_attach_usable(a)) {
+		dp_drop(w, m, __atomic_load_n(&evf_ess[a->es].local_up, __ATOMIC_RELAXED) ?
+			EVF_DROP_DF_FILTER : EVF_DROP_ES_DOWN, in_port);
+		return EVF_INVALID_ID;
+	}
 	if (unlikely(m->pkt_len > a->max_frame)) {
 		dp_drop(w, m, EVF_DROP_MTU_EXCEEDED, in_port);
 		return EVF_INVALID_ID;
@@ -183,10 +189,22 @@ dp_frame_hash(const struct rte_mbuf *m)
 	return evf_flow_hash(rte_pktmbuf_mtod(m, const uint8_t *), m->data_len, EVF_HASH_L34);
 }
 
-/** Flood a normalized frame in bd: local attachments except in_attach, and
- *  when to_remote (frames from access ports) every remote VTEP of the flood list. */
+/** Where a flooded frame came from. */
+struct dp_flood_src {
+	uint16_t attach;                 /**< ingress attachment, EVF_INVALID_ID from the network */
+	uint16_t es;                     /**< its Ethernet Segment, EVF_INVALID_ID if none */
+	uint16_t in_port;
+	bool to_remote;                  /**< also to the flood list's VTEPs (access frames) */
+	const struct evf_es_src *outer;  /**< network frames: outer source, for local bias */
+};
+
+/** Flood a normalized frame in bd: local attachments except the ingress one,
+ *  those on the ingress segment (local bias), those on a segment the outer
+ *  source is a peer of (local bias) or we are not DF for (network frames), and
+ *  when to_remote every remote VTEP of the flood list. A filtered recipient
+ *  counts as a replica dropped under its reason. */
 void dp_flood(struct evf_worker *w, struct rte_mbuf *m, const struct evf_bd *bd,
-	uint16_t in_attach, bool to_remote, uint16_t in_port);
+	const struct dp_flood_src *src);
 
 void dp_access_rx(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf **pkts, uint16_t n);
 void dp_network_rx(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf **pkts, uint16_t n);

@@ -107,26 +107,59 @@ send_pending(struct evf_worker *w, struct rte_mbuf *m, enum target_kind k, uint1
 	send_to(w, c, k, id, bd, hash, in_port);
 }
 
+/* Why a flood recipient on a segment is skipped, or EVF_DROP_NONE. */
+static inline enum evf_drop_reason
+es_filter(const struct evf_attach *a, const struct dp_flood_src *src)
+{
+	const struct evf_es *es = &evf_ess[a->es];
+	const struct evf_esevi *x = &evf_esevis[a->esevi];
+
+	if (src->es == a->es)
+		return EVF_DROP_LOCAL_BIAS;        /* from the same segment */
+	if (!__atomic_load_n(&es->local_up, __ATOMIC_ACQUIRE))
+		return EVF_DROP_ES_DOWN;
+	if (src->outer != NULL) {
+		if (evf_es_src_is_peer(es, src->outer))
+			return EVF_DROP_LOCAL_BIAS; /* the peer delivered it (RFC 8365 8.3.1) */
+		if (!evf_es_is_df(es, x))
+			return EVF_DROP_DF_FILTER;  /* only the DF sends BUM to the segment */
+	} else if (__atomic_load_n(&es->single_active, __ATOMIC_RELAXED) && !evf_es_is_df(es, x)) {
+		return EVF_DROP_DF_FILTER;          /* single-active: the non-DF link is blocked */
+	}
+	return EVF_DROP_NONE;
+}
+
 void
 dp_flood(struct evf_worker *w, struct rte_mbuf *m, const struct evf_bd *bd,
-	 uint16_t in_attach, bool to_remote, uint16_t in_port)
+	 const struct dp_flood_src *src)
 {
 	const struct evf_flood *f = evf_bd_flood(bd);
 	enum target_kind pk = T_NONE;
-	uint16_t pid = 0;
-	uint32_t hash = 0;
+	uint16_t pid = 0, in_port = src->in_port;
+	uint32_t hash = 0, filtered = 0;
 
 	for (uint16_t i = 0; i < f->nb_local; i++) {
 		uint16_t a = f->ids[i];
 
-		if (a == in_attach)
+		if (a == src->attach)
 			continue;
+		if (unlikely(evf_attachs[a].es != EVF_INVALID_ID)) {
+			enum evf_drop_reason r = es_filter(&evf_attachs[a], src);
+
+			if (r != EVF_DROP_NONE) {
+				/* a replica made and dropped */
+				w->stats->drops[r]++;
+				w->stats->port[in_port].drops++;
+				filtered++;
+				continue;
+			}
+		}
 		if (pk != T_NONE)
 			send_pending(w, m, pk, pid, bd, hash, in_port);
 		pk = T_ATTACH;
 		pid = a;
 	}
-	if (to_remote && f->nb_remote) {
+	if (src->to_remote && f->nb_remote) {
 		hash = dp_frame_hash(m);
 		for (uint16_t i = 0; i < f->nb_remote; i++) {
 			if (pk != T_NONE)
@@ -136,8 +169,15 @@ dp_flood(struct evf_worker *w, struct rte_mbuf *m, const struct evf_bd *bd,
 		}
 	}
 	if (pk == T_NONE) {
-		dp_drop(w, m, EVF_DROP_NO_DESTINATION, in_port);
+		if (filtered == 0) {
+			dp_drop(w, m, EVF_DROP_NO_DESTINATION, in_port);
+			return;
+		}
+		/* every recipient filtered: the original was one of those replicas */
+		w->stats->flood_copies += filtered - 1;
+		rte_pktmbuf_free(m);
 		return;
 	}
+	w->stats->flood_copies += filtered;
 	send_to(w, m, pk, pid, bd, hash, in_port);
 }

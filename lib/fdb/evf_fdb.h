@@ -40,17 +40,30 @@ enum evf_dest_kind {
 };
 
 #define EVF_DEST_F_PINNED 0x1 /**< static, EVPN-owned or frozen: workers report no moves */
+#define EVF_DEST_F_BLOCK  0x2 /**< frozen duplicate: drop frames from this MAC elsewhere */
 
-/* bits 0..31 entry index | 32..47 target | 48..55 kind | 56..63 flags */
+#define EVF_FDB_MAX_ENTRIES (1u << 24) /**< the entry index has 24 bits */
+
+/* bits 0..23 entry index | 24..31 aux | 32..47 target | 48..55 kind | 56..63 flags.
+ * aux, for EVF_DEST_ES: the ES PE slots that advertised this MAC (RT2); they
+ * are the fallback when the ES has no aliasing PE left, and the primary PE of
+ * a single-active ES. */
+static inline uint64_t
+evf_dest_make_aux(enum evf_dest_kind kind, uint16_t target, uint32_t idx, uint8_t flags,
+		  uint8_t aux)
+{
+	return (uint64_t)(idx & (EVF_FDB_MAX_ENTRIES - 1)) | ((uint64_t)aux << 24) |
+		((uint64_t)target << 32) | ((uint64_t)kind << 48) | ((uint64_t)flags << 56);
+}
 static inline uint64_t
 evf_dest_make(enum evf_dest_kind kind, uint16_t target, uint32_t idx, uint8_t flags)
 {
-	return (uint64_t)idx | ((uint64_t)target << 32) | ((uint64_t)kind << 48) |
-		((uint64_t)flags << 56);
+	return evf_dest_make_aux(kind, target, idx, flags, 0);
 }
 static inline enum evf_dest_kind evf_dest_kind(uint64_t d) { return (enum evf_dest_kind)((d >> 48) & 0xff); }
 static inline uint16_t evf_dest_target(uint64_t d) { return (uint16_t)(d >> 32); }
-static inline uint32_t evf_dest_index(uint64_t d) { return (uint32_t)d; }
+static inline uint32_t evf_dest_index(uint64_t d) { return (uint32_t)d & (EVF_FDB_MAX_ENTRIES - 1); }
+static inline uint8_t evf_dest_aux(uint64_t d) { return (uint8_t)(d >> 24); }
 static inline uint8_t evf_dest_flags(uint64_t d) { return (uint8_t)(d >> 56); }
 
 struct evf_fdb {

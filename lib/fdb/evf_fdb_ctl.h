@@ -14,6 +14,20 @@ enum evf_fdb_origin {
 	EVF_FDB_EVPN,         /**< from an EVPN RT2 route */
 };
 
+#define EVF_RT2_SRC_MAX 4
+
+/** One EVPN MAC/IP route (RT2) for a MAC: from one VTEP, one IP (hashed). */
+struct evf_rt2_src {
+	uint32_t ip_hash;        /**< 0 for a MAC-only route */
+	uint32_t seq;            /**< MAC mobility sequence */
+	uint16_t vtep;           /**< VTEP id (a reference is held) */
+	uint16_t es;             /**< segment of a non-zero ESI, else EVF_INVALID_ID */
+	uint8_t es_slot;         /**< PE slot of the VTEP on that segment */
+	uint8_t sticky;
+	uint8_t used;
+	uint8_t pad;
+};
+
 /** Control-side view of one FDB entry. */
 struct evf_fdb_entry {
 	struct evf_fdb_key key;
@@ -29,6 +43,9 @@ struct evf_fdb_entry {
 	uint32_t move_window;    /**< start of that window */
 	uint16_t es;             /**< ES of the route or of the learning attachment */
 	uint16_t pad;
+	uint32_t frozen_at;      /**< when duplicate detection froze it */
+	uint8_t nb_src;
+	struct evf_rt2_src src[EVF_RT2_SRC_MAX]; /**< remote routes, kept even while local wins */
 };
 
 int evf_fdb_init(uint32_t capacity, unsigned int nb_workers);
@@ -45,6 +62,9 @@ struct evf_fdb_entry *evf_fdb_set(uint16_t bd, const struct rte_ether_addr *mac,
 /** Change the destination of an existing entry in place (atomic for readers). */
 void evf_fdb_redirect(struct evf_fdb_entry *e, enum evf_dest_kind kind, uint16_t target,
 	enum evf_fdb_origin origin);
+/** Same with the aux byte (ES destinations: RT2 PE slots). */
+void evf_fdb_redirect_aux(struct evf_fdb_entry *e, enum evf_dest_kind kind, uint16_t target,
+	enum evf_fdb_origin origin, uint8_t aux);
 /** Remove an entry; its slot is reused after a grace period. */
 void evf_fdb_remove(struct evf_fdb_entry *e);
 
@@ -56,6 +76,27 @@ typedef void (*evf_fdb_visit_fn)(struct evf_fdb_entry *e, void *arg);
 void evf_fdb_foreach(uint16_t bd, evf_fdb_visit_fn fn, void *arg);
 
 uint32_t evf_fdb_count(void);
+
+/* ---- MAC policy (fdb_mac_ctl.c) ---- */
+/** Add or withdraw an RT2 route for (bd, mac) from the VTEP at vtep_ip; ip_hash
+ *  identifies the route's IP (0 for MAC-only); es is the segment of a
+ *  non-zero ESI or EVF_INVALID_ID. Returns 0, -ENOENT (withdraw of an unknown
+ *  route), -ENOSPC (FDB full), -E2BIG (too many routes for the MAC) or the
+ *  error of the VTEP/segment tables. */
+int evf_fdb_rt2(uint16_t bd, const struct rte_ether_addr *mac, const struct evf_ip *vtep_ip,
+	uint32_t ip_hash, uint16_t es, uint32_t seq, bool sticky, bool add);
+/** Recompute where an entry points after its routes or local state changed. */
+void evf_fdb_reselect(struct evf_fdb_entry *e);
+/** Drop the entry's RT2 routes (references to VTEPs and segment PE slots). */
+void evf_fdb_release_sources(struct evf_fdb_entry *e);
+/** A local MAC disappeared: fall back to its remote routes, or remove it. */
+void evf_fdb_local_gone(struct evf_fdb_entry *e);
+/** Local MACs of one attachment are gone (interface or segment down). */
+uint32_t evf_fdb_flush_attach(uint16_t attach);
+/** Lift duplicate detection's freeze. */
+void evf_fdb_unfreeze(struct evf_fdb_entry *e);
+/** Identity of a route's IP address for evf_fdb_rt2 (0 for none). */
+uint32_t evf_ip_hash(const struct evf_ip *ip);
 /** Remove every entry pointing at (kind, target), e.g. when a VTEP or attachment goes. */
 uint32_t evf_fdb_flush_dest(enum evf_dest_kind kind, uint16_t target);
 

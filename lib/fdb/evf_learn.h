@@ -35,6 +35,7 @@ struct evf_learn_counters {
 	uint64_t full;
 	uint64_t ignored;
 	uint64_t aged;
+	uint64_t frozen;
 };
 extern struct evf_learn_counters evf_learn_counters;
 

@@ -53,7 +53,7 @@ evf_fdb_init(uint32_t capacity, unsigned int nb_workers)
 	};
 
 	RTE_BUILD_BUG_ON(sizeof(struct evf_fdb_key) != 8);
-	if (capacity < 64 || nb_workers > EVF_MAX_WORKERS)
+	if (capacity < 64 || capacity > EVF_FDB_MAX_ENTRIES || nb_workers > EVF_MAX_WORKERS)
 		return -EINVAL;
 	snprintf(name, sizeof(name), "evf_fdb%u", gen++);
 	hp.name = name;
@@ -203,11 +203,18 @@ void
 evf_fdb_redirect(struct evf_fdb_entry *e, enum evf_dest_kind kind, uint16_t target,
 		 enum evf_fdb_origin origin)
 {
+	evf_fdb_redirect_aux(e, kind, target, origin, 0);
+}
+
+void
+evf_fdb_redirect_aux(struct evf_fdb_entry *e, enum evf_dest_kind kind, uint16_t target,
+		     enum evf_fdb_origin origin, uint8_t aux)
+{
 	uint64_t old = e->dest;
 
 	origin_change(e->key.bd, e->origin, (uint8_t)origin);
 	e->origin = (uint8_t)origin;
-	e->dest = evf_dest_make(kind, target, evf_dest_index(old), flags_for(origin, e));
+	e->dest = evf_dest_make_aux(kind, target, evf_dest_index(old), flags_for(origin, e), aux);
 	if (e->dest == old)
 		return;
 	dest_ref(e->dest);
@@ -241,6 +248,7 @@ evf_fdb_remove(struct evf_fdb_entry *e)
 		return;
 	if (e->origin == EVF_FDB_LEARNED)
 		evf_bd_local_mac_removed(e->key.bd);
+	evf_fdb_release_sources(e);
 	dest_unref(e->dest);
 	e->in_use = 2; /* removed, waiting for the grace period */
 	nb_entries--;

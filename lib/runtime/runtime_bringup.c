@@ -12,6 +12,7 @@
 #include "evf_bd.h"
 #include "evf_ctl.h"
 #include "evf_dp.h"
+#include "evf_es.h"
 #include "evf_fdb_ctl.h"
 #include "evf_port.h"
 #include "evf_port_drv.h"
@@ -19,6 +20,7 @@
 #include "evf_stats.h"
 #include "evf_vxlan.h"
 #include "evf_vxlan_dp.h"
+#include "evf_xdp.h"
 
 #define ERR(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 
@@ -160,6 +162,39 @@ setup_bds(const struct evf_cfg *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+static int
+setup_es(const struct evf_cfg *cfg, char *err, size_t errlen)
+{
+	int rc = evf_es_init();
+
+	if (rc < 0)
+		ERR("ethernet segments: %s", strerror(-rc));
+	for (uint16_t i = 0; i < cfg->nb_es; i++) {
+		const struct evf_cfg_es *ce = &cfg->es[i];
+		const struct evf_iface *ifc = evf_iface_by_name(ce->iface);
+		struct evf_es_local_cfg lc;
+
+		if (ifc == NULL)
+			ERR("ethernet-segment %s: no interface %s", ce->name, ce->iface);
+		memset(&lc, 0, sizeof(lc));
+		snprintf(lc.name, sizeof(lc.name), "%s", ce->name);
+		lc.esi = ce->esi;
+		lc.mode = ce->mode == EVF_CFG_ES_SINGLE_ACTIVE ? EVF_ES_SINGLE_ACTIVE : EVF_ES_ALL_ACTIVE;
+		lc.iface = ifc->id;
+		lc.df_alg = (enum evf_df_alg)ce->df_alg;
+		lc.df_pref = ce->df_pref;
+		lc.df_dont_preempt = ce->df_dont_preempt;
+		lc.df_timer_ms = ce->df_timer * 1000;
+		lc.activation_ms = ce->activation_timer * 1000;
+		rc = evf_es_create_local(&lc);
+		if (rc < 0)
+			ERR("ethernet-segment %s: %s", ce->name, strerror(-rc));
+	}
+	evf_ctl_register_poller("es-link", evf_es_link_poll);
+	evf_ctl_register_poller("es-timers", evf_es_poll);
+	return 0;
+}
+
 int
 evf_bringup(const struct evf_cfg *cfg, char *err, size_t errlen)
 {
@@ -203,7 +238,11 @@ evf_bringup(const struct evf_cfg *cfg, char *err, size_t errlen)
 		ERR("FDB of %u entries: %s", cfg->node.fdb_capacity, strerror(-rc));
 	if (setup_bds(cfg, err, errlen) < 0)
 		return -1;
+	if (setup_es(cfg, err, errlen) < 0)
+		return -1;
 	if (evf_port_start_all(err, errlen) < 0)
+		return -1;
+	if (evf_xdp_steer_start_all(cfg, err, errlen) < 0) /* needs evf_node and started ports */
 		return -1;
 	evf_rcu_drain();
 	return 0;
@@ -243,6 +282,7 @@ evf_bringup_teardown(void)
 		evf_rcu_drain(); /* run every deferred free while the tables still exist */
 	evf_port_close_all();
 	evf_port_table_reset();
+	evf_es_reset();
 	evf_bd_reset();
 	if (evf_fdb.h != NULL)
 		evf_fdb_fini();

@@ -271,6 +271,9 @@ test_variants(void)
 		"node: {}\nports: [{name: h, device: d, role: access}]\nmac-vrfs: []\n",
 		"---\nnode: {}\nports: [{name: h, device: d, role: access}]\n...\n",
 		"node: {}\nports: [{name: h, device: d, role: access}]\nworkers: {lcores: [4, 2, 9]}\n",
+		("node: {vtep-ipv4: 198.18.0.1}\n"
+		 "ports: [{name: u, device: 'net_af_xdp0,iface=eth1', role: network,"
+		 " next-hop-mac: '02:00:00:00:00:01', xdp-steering: vxlan, xdp-object: /opt/x.o}]\n"),
 	};
 	char err[EVF_CFG_ERR_LEN];
 
@@ -284,6 +287,11 @@ test_variants(void)
 			CU_ASSERT_EQUAL(cfg->workers.count, 3);
 			CU_ASSERT_EQUAL(cfg->workers.nb_lcores, 3);
 			CU_ASSERT_EQUAL(cfg->workers.lcores[2], 9);
+		}
+		if (cfg != NULL) {
+			CU_ASSERT_EQUAL(cfg->ports[0].xdp_steering,
+				i == 4 ? EVF_XDP_STEER_VXLAN : EVF_XDP_STEER_NONE);
+			CU_ASSERT_STRING_EQUAL(cfg->ports[0].xdp_object, i == 4 ? "/opt/x.o" : "");
 		}
 		evf_cfg_free(cfg);
 	}
@@ -529,6 +537,18 @@ static const struct bad_case bad_cases[] = {
 	  "workers.idle-sleep-us: 100001 is out of range 0..100000" },
 	{ "workers is a sequence", BASE "workers: [1]\n", 11, 10,
 	  "workers: expected a mapping, got a sequence" },
+	/* xdp-steering (net_af_xdp network ports only) */
+	{ "xdp-steering on a pcap network port", NODE4 "ports:\n  - name: up\n    device: d0\n"
+	  "    role: network\n    next-hop-mac: 02:00:00:00:00:fe\n    xdp-steering: vxlan\n", 8, 19,
+	  "ports[0].xdp-steering: only allowed on a network port whose device is net_af_xdp" },
+	{ "xdp-steering with xdp_prog in the device", NODE4 "ports:\n  - name: up\n"
+	  "    device: net_af_xdp0,iface=eth1,xdp_prog=/x.o\n    role: network\n"
+	  "    next-hop-mac: 02:00:00:00:00:fe\n    xdp-steering: vxlan\n", 8, 19,
+	  "ports[0].xdp-steering: the device already sets xdp_prog" },
+	{ "xdp-object without xdp-steering", NODE4 "ports:\n  - name: up\n"
+	  "    device: net_af_xdp0,iface=eth1\n    role: network\n"
+	  "    next-hop-mac: 02:00:00:00:00:fe\n    xdp-object: /opt/x.o\n", 8, 17,
+	  "ports[0].xdp-object: only allowed with xdp-steering: vxlan" },
 };
 
 static bool

@@ -116,10 +116,10 @@ test_dest_pack(void)
 	} v[] = {
 		{ EVF_DEST_NONE, 0, 0, 0 },
 		{ EVF_DEST_ATTACH, 1, 2, 0 },
-		{ EVF_DEST_VTEP, 0xffff, 0xffffffff, 0xff },
-		{ EVF_DEST_ES, 0x8001, 0x80000001, EVF_DEST_F_PINNED },
+		{ EVF_DEST_VTEP, 0xffff, 0xffffff, 0xff },
+		{ EVF_DEST_ES, 0x8001, 0x800001, EVF_DEST_F_PINNED },
 		{ EVF_DEST_VTEP, 4095, 16777215, 0 },
-		{ EVF_DEST_ATTACH, 0, 0xffffffff, 0 },
+		{ EVF_DEST_ATTACH, 0, 0xffffff, 0 },
 		{ EVF_DEST_NONE, 0xffff, 0, 0xff },
 	};
 
@@ -131,9 +131,13 @@ test_dest_pack(void)
 		CU_ASSERT_EQUAL(evf_dest_index(d), v[i].idx);
 		CU_ASSERT_EQUAL(evf_dest_flags(d), v[i].flags);
 	}
-	/* Field layout: index 0..31, target 32..47, kind 48..55, flags 56..63. */
-	CU_ASSERT_EQUAL(evf_dest_make(EVF_DEST_VTEP, 0x1234, 0x89abcdef, 0x5a),
-			0x5a02123489abcdefull);
+	/* Field layout: index 0..23, aux 24..31, target 32..47, kind 48..55, flags 56..63. */
+	CU_ASSERT_EQUAL(evf_dest_make(EVF_DEST_VTEP, 0x1234, 0xabcdef, 0x5a),
+			0x5a02123400abcdefull);
+	CU_ASSERT_EQUAL(evf_dest_make_aux(EVF_DEST_ES, 0x1234, 0xabcdef, 0x5a, 0x89),
+			0x5a03123489abcdefull);
+	CU_ASSERT_EQUAL(evf_dest_aux(0x5a03123489abcdefull), 0x89);
+	CU_ASSERT_EQUAL(evf_dest_index(0x5a03123489abcdefull), 0xabcdef);
 }
 
 /* ---- writer API ---- */

@@ -286,21 +286,26 @@ test_move_from_evpn(void)
 	struct evf_ip ip = evft_ip("198.18.0.77");
 	struct rte_ether_addr m = mac_n(0x61);
 	struct evf_fdb_entry *e;
-	int v = evf_vtep_get(&ip);
+	int v;
 
 	fresh();
-	CU_ASSERT_FATAL(v >= 0);
-	e = evf_fdb_set(big, &m, EVF_DEST_VTEP, (uint16_t)v, EVF_FDB_EVPN, NULL);
+	/* An RT2 route with mobility sequence 41 makes the MAC remote. */
+	CU_ASSERT_EQUAL_FATAL(evf_fdb_rt2(big, &m, &ip, 0, EVF_INVALID_ID, 41, false, true), 0);
+	e = evf_fdb_find(big, &m);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
-	evf_vtep_put((uint16_t)v);
-	e->seq = 41;
-	CU_ASSERT_EQUAL(evf_vteps[v].refcnt, 1);
+	v = evf_vtep_find(&ip);
+	CU_ASSERT_FATAL(v >= 0);
+	CU_ASSERT_EQUAL(evf_dest_kind(e->dest), EVF_DEST_VTEP);
+	CU_ASSERT_EQUAL(evf_vteps[v].refcnt, 2); /* the route and the destination */
 	CU_ASSERT_EQUAL(evf_bd_local_macs(big), 0);
 	EXPECT_LEARN(learn(big, a_big, &m), EVF_LEARN_MOVED);
 	check_local(&m, big, a_big);
-	CU_ASSERT_EQUAL(e->seq, 42);
+	CU_ASSERT_EQUAL(e->seq, 42); /* the remote sequence + 1 (RFC 7432 15) */
 	CU_ASSERT_EQUAL(evf_bd_local_macs(big), 1);
+	CU_ASSERT_EQUAL(evf_vteps[v].refcnt, 1); /* the route is kept while local wins */
+	CU_ASSERT_EQUAL(evf_fdb_rt2(big, &m, &ip, 0, EVF_INVALID_ID, 41, false, false), 0);
 	CU_ASSERT_EQUAL(evf_vteps[v].refcnt, 0);
+	check_local(&m, big, a_big);
 	evf_rcu_drain();
 	CU_ASSERT_EQUAL(evf_vteps[v].in_use, 0);
 }

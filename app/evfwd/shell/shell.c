@@ -96,9 +96,13 @@ build_ctx(void)
 		n++;
 	for (unsigned int i = 0; evf_shell_cmds_misc[i]; i++)
 		n++;
+	for (unsigned int i = 0; evf_shell_cmds_route[i]; i++)
+		n++;
 	ctx = calloc(n + 2, sizeof(*ctx));
 	for (unsigned int i = 0; evf_shell_cmds_show[i]; i++)
 		ctx[k++] = evf_shell_cmds_show[i];
+	for (unsigned int i = 0; evf_shell_cmds_route[i]; i++)
+		ctx[k++] = evf_shell_cmds_route[i];
 	for (unsigned int i = 0; evf_shell_cmds_misc[i]; i++)
 		ctx[k++] = evf_shell_cmds_misc[i];
 	ctx[k++] = &cmd_help;

@@ -15,5 +15,6 @@ int evf_shell_show_ctl(int (*fn)(FILE *, const char *), const char *arg);
 /* Command tables, NULL-terminated, one per area. */
 extern cmdline_parse_inst_t *evf_shell_cmds_show[];
 extern cmdline_parse_inst_t *evf_shell_cmds_misc[];
+extern cmdline_parse_inst_t *evf_shell_cmds_route[];
 
 #endif /* EVF_SHELL_PRIVATE_H */

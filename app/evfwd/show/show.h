@@ -22,6 +22,11 @@ int evf_show_vteps(FILE *out);
 void evf_show_drops(FILE *out, bool all);
 /** Per-worker loop and cycle counters. */
 void evf_show_workers(FILE *out);
+/** Ethernet segments, or one by name or ESI (control), like SR Linux's
+ *  "show system network-instance ethernet-segments NAME detail". */
+int evf_show_es(FILE *out, const char *name);
+/** DF per segment and MAC-VRF (control). */
+int evf_show_df(FILE *out);
 /** Learning and control-thread counters (control). */
 int evf_show_learning(FILE *out);
 

@@ -5,6 +5,7 @@
 
 #include "bd_private.h"
 #include "evf_bd.h"
+#include "evf_es.h"
 #include "evf_fdb_ctl.h"
 #include "evf_port.h"
 #include "evf_vxlan.h"
@@ -147,9 +148,32 @@ dest_text(const struct evf_fdb_entry *e, char *buf, size_t len)
 	case EVF_DEST_VTEP:
 		snprintf(buf, len, "vxlan %s", evf_ip_fmt(&evf_vteps[target].ip, ip, sizeof(ip)));
 		break;
-	case EVF_DEST_ES:
-		snprintf(buf, len, "es %u", target);
+	case EVF_DEST_ES: {
+		const struct evf_esevi *x = &evf_esevis[target];
+		const struct evf_es *es = &evf_ess[x->es];
+		uint8_t m = es->per_es_mask & x->per_evi_mask;
+		char esi[EVF_ESI_STRLEN];
+		size_t off;
+		const char *how = "aliasing";
+
+		if (m == 0) {
+			m = evf_dest_aux(e->dest);
+			how = "rt2 fallback";
+		}
+		off = (size_t)snprintf(buf, len, "esi:%s", evf_esi_fmt(&es->esi, esi, sizeof(esi)));
+		if (es->local && x->local_attach != EVF_INVALID_ID && es->local_up) {
+			snprintf(buf + off, len - off, " (local %s)", evf_attachs[x->local_attach].name);
+			break;
+		}
+		off += (size_t)snprintf(buf + off, len - off, " (%s:", how);
+		for (int i = 0; i < EVF_ES_MAX_PE && off < len; i++)
+			if (m & (1u << i))
+				off += (size_t)snprintf(buf + off, len - off, " %s",
+					evf_ip_fmt(&es->pe_ip[i], ip, sizeof(ip)));
+		if (off < len)
+			snprintf(buf + off, len - off, "%s)", m ? "" : " none");
 		break;
+	}
 	default:
 		snprintf(buf, len, "-");
 	}
@@ -188,7 +212,7 @@ evf_show_fdb(FILE *out, const char *bd_name)
 	for (uint32_t i = 0; i < rows.n; i++) {
 		const struct evf_fdb_entry *e = &rows.e[i];
 		const struct evf_bd *b = &evf_bds[e->key.bd];
-		char mac[EVF_MAC_STRLEN], dst[96], aging[16], seq[16];
+		char mac[EVF_MAC_STRLEN], dst[256], aging[16], seq[16];
 
 		evf_mac_fmt(&e->key.mac, mac, sizeof(mac));
 		dest_text(e, dst, sizeof(dst));

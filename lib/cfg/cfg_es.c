@@ -1,0 +1,139 @@
+/* cfg_es.c: the "ethernet-segments" section: local Ethernet Segments, the
+ * interface each covers, multihoming mode and DF election settings. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfg_sections.h"
+
+static const char *const es_modes[] = { "all-active", "single-active", NULL };
+static const char *const df_algs[] = { "modulo", "hrw", "preference", NULL };
+
+static size_t
+es_index(struct cfg_ctx *ctx, const struct evf_cfg_es *es)
+{
+	return (size_t)(es - ctx->cfg->es);
+}
+
+static int
+es_name(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
+{
+	struct evf_cfg_es *es = obj;
+
+	if (cfg_get_name(ctx, val, es->name, sizeof(es->name)) < 0)
+		return -1;
+	for (size_t i = 0; i < es_index(ctx, es); i++)
+		if (strcmp(ctx->cfg->es[i].name, es->name) == 0)
+			return cfg_error(ctx, val, "duplicate ethernet-segment name '%s' (first at line %u)",
+				es->name, ctx->cfg->es[i].line);
+	return 0;
+}
+
+static int
+es_esi(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
+{
+	struct evf_cfg_es *es = obj;
+	const char *s;
+
+	if (cfg_get_str(ctx, val, &s) < 0)
+		return -1;
+	if (evf_esi_parse(s, &es->esi) < 0)
+		return cfg_error(ctx, val, "'%s' is not an ESI (ten colon-separated hex bytes)", s);
+	if (evf_esi_is_zero(&es->esi) || evf_esi_is_max(&es->esi))
+		return cfg_error(ctx, val, "ESI %s is reserved (all-zero: single-homed, all-ones: MAX-ESI)", s);
+	for (size_t i = 0; i < es_index(ctx, es); i++)
+		if (memcmp(&ctx->cfg->es[i].esi, &es->esi, sizeof(es->esi)) == 0)
+			return cfg_error(ctx, val, "ESI %s is already used by ethernet-segment '%s'", s,
+				ctx->cfg->es[i].name);
+	return 0;
+}
+
+static int
+es_iface(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
+{
+	struct evf_cfg_es *es = obj;
+	int idx;
+
+	if (cfg_get_name(ctx, val, es->iface, sizeof(es->iface)) < 0)
+		return -1;
+	idx = evf_cfg_port_index(ctx->cfg, es->iface);
+	if (idx < 0)
+		return cfg_error(ctx, val, "unknown interface '%s'", es->iface);
+	if (ctx->cfg->ports[idx].role != EVF_ROLE_ACCESS)
+		return cfg_error(ctx, val, "'%s' is a network port; a segment covers an access interface",
+			es->iface);
+	for (size_t i = 0; i < es_index(ctx, es); i++)
+		if (strcmp(ctx->cfg->es[i].iface, es->iface) == 0)
+			return cfg_error(ctx, val, "interface '%s' already belongs to ethernet-segment '%s'",
+				es->iface, ctx->cfg->es[i].name);
+	return 0;
+}
+
+#define E struct evf_cfg_es
+static const struct cfg_key df_keys[] = {
+	CFG_KEY_ENUM("algorithm", E, df_alg, df_algs, false),
+	CFG_KEY_UINT("preference", E, df_pref, 0, 65535, false),
+	CFG_KEY_TYPED("dont-preempt", CFG_T_BOOL, E, df_dont_preempt, false),
+};
+
+static int
+es_df(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
+{
+	struct evf_cfg_es *es = obj;
+	struct cfg_map map;
+	yaml_node_t *bad;
+
+	if (cfg_map_parse(ctx, val, df_keys, RTE_DIM(df_keys), obj, &map) < 0)
+		return -1;
+	if (es->df_alg != EVF_CFG_DF_PREFERENCE) {
+		bad = cfg_map_get(&map, "preference");
+		if (bad == NULL)
+			bad = cfg_map_get(&map, "dont-preempt");
+		if (bad != NULL)
+			return cfg_error(ctx, bad, "preference and dont-preempt need algorithm: preference");
+	}
+	return 0;
+}
+
+static const struct cfg_key es_keys[] = {
+	CFG_KEY_FUNC("name", es_name, true),
+	CFG_KEY_FUNC("esi", es_esi, true),
+	CFG_KEY_ENUM("mode", E, mode, es_modes, false),
+	CFG_KEY_FUNC("interface", es_iface, true),
+	CFG_KEY_FUNC("df-election", es_df, false),
+	CFG_KEY_UINT("df-timer", E, df_timer, 0, 100, false),
+	CFG_KEY_UINT("activation-timer", E, activation_timer, 0, 100, false),
+};
+#undef E
+
+int
+cfg_section_es(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
+{
+	struct evf_cfg *cfg = obj;
+	size_t n;
+
+	if (cfg_expect_seq(ctx, val) < 0)
+		return -1;
+	n = cfg_seq_len(val);
+	if (n == 0)
+		return 0;
+	if (n > 1024)
+		return cfg_error(ctx, val, "more than 1024 ethernet-segments");
+	cfg->es = calloc(n, sizeof(*cfg->es));
+	if (cfg->es == NULL)
+		return cfg_error(ctx, val, "out of memory");
+	cfg->nb_es = (uint16_t)n;
+	for (size_t i = 0; i < n; i++) {
+		yaml_node_t *item = cfg_seq_item(ctx, val, i);
+		size_t old = cfg_path_push_index(ctx, i);
+		struct evf_cfg_es *es = &cfg->es[i];
+		struct cfg_map map;
+
+		es->line = cfg_line(item);
+		es->df_pref = 32767;
+		es->df_timer = 3;
+		if (cfg_map_parse(ctx, item, es_keys, RTE_DIM(es_keys), es, &map) < 0)
+			return -1;
+		cfg_path_pop(ctx, old);
+	}
+	return 0;
+}

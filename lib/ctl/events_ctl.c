@@ -1,0 +1,134 @@
+/* events_ctl.c: the control-plane event log and sink (control thread). */
+#include <string.h>
+
+#include "evf_bd.h"
+#include "evf_common.h"
+#include "evf_es.h"
+#include "evf_events.h"
+#include "evf_fdb.h"
+
+#define LOG_SIZE 1024
+
+static struct evf_event log_ring[LOG_SIZE];
+static uint64_t emitted, lost;
+static evf_event_sink sink;
+
+void
+evf_event_set_sink(evf_event_sink s)
+{
+	sink = s;
+}
+
+uint64_t
+evf_event_count(void)
+{
+	return emitted;
+}
+
+uint64_t
+evf_event_lost(void)
+{
+	return lost;
+}
+
+void
+evf_event_emit(struct evf_event *ev)
+{
+	ev->seq = ++emitted;
+	ev->time = evf_clock_sec();
+	log_ring[ev->seq % LOG_SIZE] = *ev;
+	if (sink != NULL && !sink(ev))
+		lost++;
+}
+
+const char *
+evf_event_name(uint8_t type)
+{
+	static const char *const names[] = {
+		[EVF_EV_MAC_LEARNED] = "mac-learned", [EVF_EV_MAC_AGED] = "mac-aged",
+		[EVF_EV_MAC_MOVED] = "mac-moved", [EVF_EV_MAC_FROZEN] = "mac-frozen",
+		[EVF_EV_MAC_UNFROZEN] = "mac-unfrozen", [EVF_EV_ES_UP] = "es-up",
+		[EVF_EV_ES_DOWN] = "es-down", [EVF_EV_DF_CHANGE] = "df-change",
+	};
+
+	return type < RTE_DIM(names) && names[type] ? names[type] : "?";
+}
+
+void
+evf_event_mac(uint8_t type, uint16_t bd, const struct rte_ether_addr *mac, uint16_t attach,
+	      uint16_t es, uint32_t mob_seq)
+{
+	struct evf_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = type;
+	ev.vni = bd < evf_nb_bds ? evf_bds[bd].vni : 0;
+	ev.mac = *mac;
+	ev.attach = attach;
+	ev.mob_seq = mob_seq;
+	if (es != EVF_INVALID_ID)
+		ev.esi = evf_ess[es].esi;
+	evf_event_emit(&ev);
+}
+
+void
+evf_event_es(uint16_t es, bool up, uint16_t pref, bool dp, uint8_t alg)
+{
+	struct evf_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = up ? EVF_EV_ES_UP : EVF_EV_ES_DOWN;
+	ev.esi = evf_ess[es].esi;
+	ev.pref = pref;
+	ev.flag = dp;
+	ev.df_alg = alg;
+	ev.attach = EVF_INVALID_ID;
+	evf_event_emit(&ev);
+}
+
+void
+evf_event_df(uint16_t es, uint16_t esevi, bool df)
+{
+	struct evf_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = EVF_EV_DF_CHANGE;
+	ev.esi = evf_ess[es].esi;
+	ev.vni = evf_bds[evf_esevis[esevi].bd].vni;
+	ev.flag = df;
+	ev.attach = EVF_INVALID_ID;
+	evf_event_emit(&ev);
+}
+
+void
+evf_event_print(FILE *out, unsigned int n)
+{
+	uint64_t first = emitted > n ? emitted - n + 1 : 1;
+
+	if (first + LOG_SIZE <= emitted)
+		first = emitted - LOG_SIZE + 1;
+	for (uint64_t s = first; s <= emitted; s++) {
+		const struct evf_event *ev = &log_ring[s % LOG_SIZE];
+		char mac[EVF_MAC_STRLEN], esi[EVF_ESI_STRLEN];
+
+		evf_mac_fmt(&ev->mac, mac, sizeof(mac));
+		evf_esi_fmt(&ev->esi, esi, sizeof(esi));
+		fprintf(out, "%6lu  t=%-6u %-13s", (unsigned long)ev->seq, ev->time,
+			evf_event_name(ev->type));
+		switch (ev->type) {
+		case EVF_EV_ES_UP:
+		case EVF_EV_ES_DOWN:
+			fprintf(out, " esi %s pref %u%s\n", esi, ev->pref, ev->flag ? " dont-preempt" : "");
+			break;
+		case EVF_EV_DF_CHANGE:
+			fprintf(out, " esi %s vni %u %s\n", esi, ev->vni, ev->flag ? "DF" : "non-DF");
+			break;
+		default:
+			fprintf(out, " vni %u mac %s seq %u%s%s\n", ev->vni, mac, ev->mob_seq,
+				evf_esi_is_zero(&ev->esi) ? "" : " esi ",
+				evf_esi_is_zero(&ev->esi) ? "" : esi);
+		}
+	}
+	fprintf(out, "Events: %lu emitted, %lu lost by the sink\n", (unsigned long)emitted,
+		(unsigned long)lost);
+}

@@ -1,0 +1,401 @@
+/* fdb_mac_ctl.c: where a MAC lives (control thread): local learning from
+ * worker events, aging, EVPN RT2 routes, MAC mobility (RFC 7432 section 15)
+ * and duplicate detection.
+ *
+ * An entry keeps every RT2 route for its MAC (up to EVF_RT2_SRC_MAX) even
+ * while a local observation wins, so that the MAC falls back to the best
+ * remote route when the local one ages out. The best remote route: a sticky
+ * one first, then the highest sequence number, then the lowest VTEP address;
+ * routes of the best sequence that carry the same ESI are aliases (their PE
+ * slots form the entry's aux mask). A local observation beats remote routes
+ * of a lower sequence; an equal sequence goes to the lower VTEP address. */
+#include <string.h>
+
+#include <rte_hash_crc.h>
+
+#include "evf_bd.h"
+#include "evf_es.h"
+#include "evf_events.h"
+#include "evf_fdb_ctl.h"
+#include "evf_learn.h"
+#include "evf_vxlan.h"
+
+struct evf_learn_counters evf_learn_counters;
+static uint32_t age_cursor;
+
+static const struct evf_ip *
+own_vtep(void)
+{
+	return evf_node.ipv4.family ? &evf_node.ipv4 : &evf_node.ipv6;
+}
+
+/* ---- mobility ---- */
+
+static void
+emit(uint8_t type, const struct evf_fdb_entry *e, uint16_t attach)
+{
+	evf_event_mac(type, e->key.bd, &e->key.mac, attach, e->es, e->seq);
+}
+
+static void
+freeze(struct evf_fdb_entry *e)
+{
+	e->frozen = 1;
+	e->frozen_at = evf_clock_sec();
+	/* Same destination, now pinned: workers stop reporting moves. */
+	evf_fdb_redirect_aux(e, evf_dest_kind(e->dest), evf_dest_target(e->dest),
+			     (enum evf_fdb_origin)e->origin, evf_dest_aux(e->dest));
+	evf_learn_counters.frozen++;
+	emit(EVF_EV_MAC_FROZEN, e, evf_dest_kind(e->dest) == EVF_DEST_ATTACH ?
+	     evf_dest_target(e->dest) : EVF_INVALID_ID);
+}
+
+/* A location change: count it in the detection window (RFC 7432 15.1). */
+static void
+count_move(struct evf_fdb_entry *e)
+{
+	const struct evf_bd *bd = &evf_bds[e->key.bd];
+	uint32_t now = evf_clock_sec();
+
+	evf_learn_counters.moved++;
+	if (e->moves == 0 || now - e->move_window >= bd->dup_window) {
+		e->move_window = now;
+		e->moves = 0;
+	}
+	if (++e->moves >= bd->dup_moves && !e->frozen)
+		freeze(e);
+}
+
+void
+evf_fdb_unfreeze(struct evf_fdb_entry *e)
+{
+	if (!e->frozen)
+		return;
+	e->frozen = 0;
+	e->moves = 0;
+	evf_fdb_redirect_aux(e, evf_dest_kind(e->dest), evf_dest_target(e->dest),
+			     (enum evf_fdb_origin)e->origin, evf_dest_aux(e->dest));
+	emit(EVF_EV_MAC_UNFROZEN, e, EVF_INVALID_ID);
+	evf_fdb_reselect(e);
+}
+
+/* ---- remote route selection ---- */
+
+static bool
+src_better(const struct evf_rt2_src *a, const struct evf_rt2_src *b)
+{
+	if (a->sticky != b->sticky)
+		return a->sticky;
+	if (a->seq != b->seq)
+		return a->seq > b->seq;
+	return evf_ip_cmp(&evf_vteps[a->vtep].ip, &evf_vteps[b->vtep].ip) < 0;
+}
+
+static int
+best_src(const struct evf_fdb_entry *e)
+{
+	int best = -1;
+
+	for (int i = 0; i < EVF_RT2_SRC_MAX; i++)
+		if (e->src[i].used && (best < 0 || src_better(&e->src[i], &e->src[best])))
+			best = i;
+	return best;
+}
+
+/* Destination of the best remote route (ES aliasing group or one VTEP). */
+static void
+remote_dest(const struct evf_fdb_entry *e, int best, enum evf_dest_kind *kind,
+	    uint16_t *target, uint8_t *aux)
+{
+	const struct evf_rt2_src *b = &e->src[best];
+
+	*aux = 0;
+	if (b->es != EVF_INVALID_ID) {
+		int x = evf_esevi_get(b->es, e->key.bd);
+
+		if (x >= 0) {
+			for (int i = 0; i < EVF_RT2_SRC_MAX; i++) {
+				const struct evf_rt2_src *s = &e->src[i];
+				if (s->used && s->es == b->es && s->seq == b->seq &&
+				    s->sticky == b->sticky)
+					*aux |= (uint8_t)(1u << s->es_slot);
+			}
+			*kind = EVF_DEST_ES;
+			*target = (uint16_t)x;
+			return;
+		}
+	}
+	*kind = EVF_DEST_VTEP;
+	*target = b->vtep;
+}
+
+static uint32_t
+max_src_seq(const struct evf_fdb_entry *e)
+{
+	uint32_t m = 0;
+
+	for (int i = 0; i < EVF_RT2_SRC_MAX; i++)
+		if (e->src[i].used && e->src[i].seq > m)
+			m = e->src[i].seq;
+	return m;
+}
+
+void
+evf_fdb_reselect(struct evf_fdb_entry *e)
+{
+	enum evf_dest_kind kind;
+	uint16_t target;
+	uint8_t aux;
+	int best;
+
+	if (e->origin == EVF_FDB_STATIC || e->in_use != 1)
+		return;
+	best = best_src(e);
+	if (e->origin == EVF_FDB_LEARNED) {
+		const struct evf_rt2_src *b;
+
+		if (best < 0 || e->frozen)
+			return;
+		b = &e->src[best];
+		if (!b->sticky && (b->seq < e->seq || (b->seq == e->seq &&
+		    evf_ip_cmp(own_vtep(), &evf_vteps[b->vtep].ip) <= 0)))
+			return; /* our local observation stays the best route */
+		/* Moved away: stop advertising ours (event), follow the remote. */
+		remote_dest(e, best, &kind, &target, &aux);
+		emit(EVF_EV_MAC_MOVED, e, EVF_INVALID_ID);
+		evf_fdb_redirect_aux(e, kind, target, EVF_FDB_EVPN, aux);
+		e->es = kind == EVF_DEST_ES ? evf_esevis[target].es : EVF_INVALID_ID;
+		count_move(e);
+		return;
+	}
+	/* EVPN-owned */
+	if (best < 0) {
+		evf_fdb_remove(e);
+		return;
+	}
+	if (e->frozen)
+		return;
+	remote_dest(e, best, &kind, &target, &aux);
+	if (kind != evf_dest_kind(e->dest) || target != evf_dest_target(e->dest)) {
+		bool had_dest = evf_dest_kind(e->dest) != EVF_DEST_NONE;
+
+		evf_fdb_redirect_aux(e, kind, target, EVF_FDB_EVPN, aux);
+		e->es = kind == EVF_DEST_ES ? evf_esevis[target].es : EVF_INVALID_ID;
+		if (had_dest)
+			count_move(e);
+	} else if (aux != evf_dest_aux(e->dest)) {
+		evf_fdb_redirect_aux(e, kind, target, EVF_FDB_EVPN, aux);
+	}
+}
+
+/* ---- RT2 routes ---- */
+
+static void
+src_release(struct evf_rt2_src *s)
+{
+	if (s->es != EVF_INVALID_ID)
+		evf_es_rt2_ref(s->es, s->es_slot, false);
+	evf_vtep_put(s->vtep);
+	memset(s, 0, sizeof(*s));
+}
+
+void
+evf_fdb_release_sources(struct evf_fdb_entry *e)
+{
+	for (int i = 0; i < EVF_RT2_SRC_MAX; i++)
+		if (e->src[i].used)
+			src_release(&e->src[i]);
+	e->nb_src = 0;
+}
+
+int
+evf_fdb_rt2(uint16_t bd, const struct rte_ether_addr *mac, const struct evf_ip *vtep_ip,
+	    uint32_t ip_hash, uint16_t es, uint32_t seq, bool sticky, bool add)
+{
+	struct evf_fdb_entry *e = evf_fdb_find(bd, mac);
+	struct evf_rt2_src *s = NULL;
+	int vtep = evf_vtep_find(vtep_ip), slot = -1, err = 0;
+
+	if (e != NULL && vtep >= 0)
+		for (int i = 0; i < EVF_RT2_SRC_MAX; i++)
+			if (e->src[i].used && e->src[i].vtep == vtep && e->src[i].ip_hash == ip_hash)
+				s = &e->src[i];
+	if (!add) {
+		if (s == NULL)
+			return -ENOENT;
+		src_release(s);
+		e->nb_src--;
+		evf_fdb_reselect(e);
+		return 0;
+	}
+	if (es != EVF_INVALID_ID) {
+		slot = evf_es_pe_slot(es, vtep_ip, true);
+		if (slot < 0)
+			return slot;
+	}
+	if (e == NULL) {
+		e = evf_fdb_set(bd, mac, EVF_DEST_NONE, 0, EVF_FDB_EVPN, &err);
+		if (e == NULL)
+			return -ENOSPC;
+	}
+	if (s == NULL) {
+		for (int i = 0; i < EVF_RT2_SRC_MAX && s == NULL; i++)
+			if (!e->src[i].used)
+				s = &e->src[i];
+		if (s == NULL) {
+			if (evf_dest_kind(e->dest) == EVF_DEST_NONE)
+				evf_fdb_remove(e);
+			return -E2BIG;
+		}
+		vtep = evf_vtep_get(vtep_ip);
+		if (vtep < 0) {
+			if (evf_dest_kind(e->dest) == EVF_DEST_NONE)
+				evf_fdb_remove(e);
+			return vtep;
+		}
+		s->used = 1;
+		s->vtep = (uint16_t)vtep;
+		s->ip_hash = ip_hash;
+		s->es = EVF_INVALID_ID;
+		e->nb_src++;
+	} else if (s->es != EVF_INVALID_ID) {
+		evf_es_rt2_ref(s->es, s->es_slot, false); /* re-taken below */
+	}
+	s->seq = seq;
+	s->sticky = sticky;
+	s->es = es;
+	if (es != EVF_INVALID_ID) {
+		s->es_slot = (uint8_t)slot;
+		evf_es_rt2_ref(es, (uint8_t)slot, true);
+	}
+	evf_fdb_reselect(e);
+	return 0;
+}
+
+/* ---- local learning ---- */
+
+enum evf_learn_result
+evf_fdb_learn(const struct evf_learn_ev *ev)
+{
+	struct evf_fdb_entry *e;
+	int err = 0;
+
+	evf_learn_counters.events++;
+	if (ev->bd >= evf_nb_bds || ev->attach >= evf_nb_attachs ||
+	    evf_attachs[ev->attach].bd != ev->bd || !evf_bds[ev->bd].learning ||
+	    !rte_is_valid_assigned_ether_addr(&ev->mac)) {
+		evf_learn_counters.ignored++;
+		return EVF_LEARN_IGNORED;
+	}
+	e = evf_fdb_find(ev->bd, &ev->mac);
+	if (e != NULL) {
+		if (e->origin == EVF_FDB_STATIC || e->frozen) {
+			evf_learn_counters.ignored++;
+			return EVF_LEARN_IGNORED;
+		}
+		if (e->origin == EVF_FDB_LEARNED && evf_dest_kind(e->dest) == EVF_DEST_ATTACH &&
+		    evf_dest_target(e->dest) == ev->attach) {
+			e->last_seen = evf_clock_sec();
+			evf_learn_counters.refreshed++;
+			return EVF_LEARN_REFRESHED;
+		}
+		/* Moved from another attachment, or a remote MAC now seen here: the
+		 * local observation wins with a higher sequence (RFC 7432 15). */
+		if (e->origin != EVF_FDB_LEARNED)
+			e->seq = max_src_seq(e) + 1;
+		evf_fdb_redirect(e, EVF_DEST_ATTACH, ev->attach, EVF_FDB_LEARNED);
+		e->es = evf_attachs[ev->attach].es;
+		e->last_seen = evf_clock_sec();
+		emit(EVF_EV_MAC_LEARNED, e, ev->attach);
+		count_move(e);
+		return EVF_LEARN_MOVED;
+	}
+	if (evf_bd_limit_reached(ev->bd)) {
+		evf_learn_counters.limit++;
+		return EVF_LEARN_LIMIT;
+	}
+	e = evf_fdb_set(ev->bd, &ev->mac, EVF_DEST_ATTACH, ev->attach, EVF_FDB_LEARNED, &err);
+	if (e == NULL) {
+		evf_learn_counters.full++;
+		return EVF_LEARN_FULL;
+	}
+	e->es = evf_attachs[ev->attach].es;
+	evf_learn_counters.learned++;
+	emit(EVF_EV_MAC_LEARNED, e, ev->attach);
+	return EVF_LEARN_NEW;
+}
+
+/* A local MAC is gone (aged, or its attachment went down): fall back to the
+ * remote routes if there are any, else remove it. */
+void
+evf_fdb_local_gone(struct evf_fdb_entry *e)
+{
+	emit(EVF_EV_MAC_AGED, e, evf_dest_target(e->dest));
+	if (e->nb_src == 0) {
+		evf_fdb_remove(e);
+		return;
+	}
+	evf_fdb_redirect(e, EVF_DEST_NONE, 0, EVF_FDB_EVPN);
+	e->frozen = 0;
+	evf_fdb_reselect(e);
+}
+
+uint32_t
+evf_fdb_age(uint32_t now, uint32_t budget)
+{
+	uint32_t removed = 0;
+
+	if (evf_fdb.capacity == 0)
+		return 0;
+	for (uint32_t n = 0; n < budget && n < evf_fdb.capacity; n++) {
+		struct evf_fdb_entry *e;
+		const struct evf_bd *bd;
+
+		if (age_cursor >= evf_fdb.capacity)
+			age_cursor = 0;
+		e = evf_fdb_entry_at(age_cursor++);
+		if (e == NULL)
+			continue;
+		bd = &evf_bds[e->key.bd];
+		if (e->frozen) {
+			if (bd->dup_hold && now - e->frozen_at >= bd->dup_hold)
+				evf_fdb_unfreeze(e);
+			continue;
+		}
+		if (e->origin != EVF_FDB_LEARNED || bd->mac_aging == 0)
+			continue;
+		if (now - evf_fdb_last_seen(e) >= bd->mac_aging) {
+			evf_fdb_local_gone(e);
+			evf_learn_counters.aged++;
+			removed++;
+		}
+	}
+	return removed;
+}
+
+uint32_t
+evf_fdb_flush_attach(uint16_t attach)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < evf_fdb.capacity; i++) {
+		struct evf_fdb_entry *e = evf_fdb_entry_at(i);
+
+		if (e != NULL && e->origin == EVF_FDB_LEARNED &&
+		    evf_dest_kind(e->dest) == EVF_DEST_ATTACH && evf_dest_target(e->dest) == attach) {
+			evf_fdb_local_gone(e);
+			n++;
+		}
+	}
+	return n;
+}
+
+uint32_t
+evf_ip_hash(const struct evf_ip *ip)
+{
+	if (ip->family == AF_INET)
+		return rte_hash_crc_4byte(ip->v4, 0x4) | 1;
+	if (ip->family == AF_INET6)
+		return rte_hash_crc(ip->v6, 16, 0x6) | 1;
+	return 0;
+}
