@@ -9,6 +9,7 @@
 
 #include "evf_port.h"
 #include "evf_port_drv.h"
+#include "evf_xdp.h"
 
 #define ERR(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 
@@ -46,6 +47,7 @@ int
 evf_port_probe(const struct evf_cfg_port *cfg, uint16_t *port_id, char *err, size_t errlen)
 {
 	char name[EVF_CFG_DEVICE_LEN];
+	char devargs[EVF_CFG_DEVICE_LEN + EVF_CFG_PATH_LEN + 16];
 	char *comma;
 	int rc;
 
@@ -59,11 +61,18 @@ evf_port_probe(const struct evf_cfg_port *cfg, uint16_t *port_id, char *err, siz
 		snprintf(full, sizeof(full), "0000:%.20s", name);
 		snprintf(name, sizeof(name), "%s", full);
 	}
-	if (find_port(name, port_id) == 0)
+	if (find_port(name, port_id) == 0) {
+		if (cfg->xdp_steering != EVF_XDP_STEER_NONE)
+			ERR("port %s: device '%s' was already probed (EAL --vdev?); xdp-steering needs"
+			    " evfwd to probe it: remove it from the EAL arguments", cfg->name, name);
 		return 0; /* already probed by EAL arguments */
-	rc = rte_dev_probe(cfg->device);
+	}
+	/* xdp-steering: the user's devargs + ",xdp_prog=<evfwd's XDP object>" */
+	if (evf_xdp_devargs(cfg, devargs, sizeof(devargs), err, errlen) < 0)
+		return -1;
+	rc = rte_dev_probe(devargs);
 	if (rc < 0 && rc != -EEXIST)
-		ERR("port %s: cannot probe device '%s': %s", cfg->name, cfg->device, strerror(-rc));
+		ERR("port %s: cannot probe device '%s': %s", cfg->name, devargs, strerror(-rc));
 	if (find_port(name, port_id) != 0)
 		ERR("port %s: device '%s' probed but no ethdev named '%s'", cfg->name,
 		    cfg->device, name);
@@ -206,6 +215,7 @@ evf_port_close_all(void)
 			continue;
 		if (rte_eth_dev_info_get(pid, &info) != 0)
 			info.device = NULL;
+		evf_xdp_steer_close(pid); /* before the PMD detaches the program */
 		rte_eth_dev_close(pid);
 		/* Unplug what we probed so the same devargs can be probed again. */
 		if (info.device != NULL)

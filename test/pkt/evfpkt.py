@@ -664,3 +664,453 @@ def main():
         for lab in _labs:
             lab.failed = True
     sys.exit(0 if ok else 1)
+
+
+# ------------------------------------------- live ports: veth, tap, netns --
+# Helpers for tests that run evfwd on kernel interfaces instead of pcap files
+# (test_backends.py, test_multiworker.py): Links makes network namespaces,
+# veth pairs and persistent taps and removes them again; Peer runs scapy on
+# the far side of a link (inside a namespace) to send frames and capture what
+# evfwd transmits; LiveRun runs evfwd with a FIFO as its --cmdline-file so a
+# test can issue shell commands while traffic flows.
+
+import select  # noqa: E402
+import signal  # noqa: E402
+import time  # noqa: E402
+import types  # noqa: E402
+
+IP_CMD = shutil.which("ip") or "/usr/sbin/ip"
+
+
+def sh(args, ns=None, check=True, timeout=30):
+    """Run a command (a list), inside network namespace ns when given; returns stdout.
+    A failure raises AssertionError with the command and its stderr."""
+    if ns is not None:
+        args = [IP_CMD, "netns", "exec", ns] + list(args)
+    p = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                       timeout=timeout)
+    if check and p.returncode != 0:
+        raise AssertionError("command failed (rc %d): %s\n%s" % (p.returncode, " ".join(args),
+                                                                 p.stderr.strip()))
+    return p.stdout
+
+
+def _no_ipv6(ifname, ns=None):
+    # no IPv6 on test links: no router solicitations, MLD reports or DAD probes
+    sh(["sysctl", "-qw", "net.ipv6.conf.%s.disable_ipv6=1" % ifname], ns=ns)
+
+
+class Links:
+    """Network namespaces, veth pairs and taps made by one test. Everything is
+    removed by cleanup(), which is also registered with atexit (and is safe to
+    call twice). Names should carry the test's own prefix (e.g. 'evfb-')."""
+
+    def __init__(self):
+        self.namespaces, self.links = [], []
+        atexit.register(self.cleanup)
+
+    def netns(self, name):
+        sh([IP_CMD, "netns", "add", name])
+        self.namespaces.append(name)
+        sh([IP_CMD, "-n", name, "link", "set", "lo", "up"])
+        return name
+
+    def veth(self, name, peer, peer_ns, mtu=None, peer_mac=None, queues=None):
+        """A veth pair: name stays in this namespace (for evfwd), peer goes to peer_ns.
+        IPv6 is disabled on both ends before they come up. queues: number of TX and RX
+        queues of both ends (the kernel's default is one per CPU)."""
+        q = [] if queues is None else ["numtxqueues", str(queues), "numrxqueues", str(queues)]
+        sh([IP_CMD, "link", "add", name] + q + ["type", "veth", "peer", "name", peer] + q +
+           ["netns", peer_ns])
+        self.links.append(name)
+        _no_ipv6(name)
+        _no_ipv6(peer, ns=peer_ns)
+        if mtu is not None:
+            sh([IP_CMD, "link", "set", name, "mtu", str(mtu)])
+            sh([IP_CMD, "-n", peer_ns, "link", "set", peer, "mtu", str(mtu)])
+        if peer_mac is not None:
+            sh([IP_CMD, "-n", peer_ns, "link", "set", peer, "address", peer_mac])
+        sh([IP_CMD, "link", "set", name, "up"])
+        sh([IP_CMD, "-n", peer_ns, "link", "set", peer, "up"])
+        return name
+
+    def tap(self, name, mtu=None, multi_queue=True, up=True):
+        """A persistent tap in this namespace, made before evfwd starts so that IPv6 is
+        off before the link ever comes up; net_tap,iface=NAME attaches to it (net_tap
+        opens its queues with IFF_MULTI_QUEUE, so the tap must be multi_queue). up: set
+        the link up now (a packet socket cannot be opened on a link that is down)."""
+        args = [IP_CMD, "tuntap", "add", "dev", name, "mode", "tap"]
+        if multi_queue:
+            args.append("multi_queue")
+        sh(args)
+        self.links.append(name)
+        _no_ipv6(name)
+        if mtu is not None:
+            sh([IP_CMD, "link", "set", name, "mtu", str(mtu)])
+        if up:
+            sh([IP_CMD, "link", "set", name, "up"])
+        return name
+
+    def cleanup(self):
+        # evfwd and the scapy peers first: they hold the interfaces
+        _close_live()
+        _close_peers()
+        for name in reversed(self.links):
+            subprocess.run([IP_CMD, "link", "del", name], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+        self.links = []
+        for ns in reversed(self.namespaces):
+            subprocess.run([IP_CMD, "netns", "del", ns], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+        self.namespaces = []
+
+    @staticmethod
+    def leftovers(prefix):
+        """Namespaces and links whose names start with prefix (should be none after cleanup)."""
+        out = []
+        for line in sh([IP_CMD, "netns", "list"], check=False).splitlines():
+            if line.split() and line.split()[0].startswith(prefix):
+                out.append("netns " + line.split()[0])
+        for line in sh([IP_CMD, "-o", "link", "show"], check=False).splitlines():
+            m = re.match(r"\d+: ([^:@]+)", line)
+            if m and m.group(1).startswith(prefix):
+                out.append("link " + m.group(1))
+        return out
+
+
+# The scapy side of a link, run as its own process (inside a namespace with
+# "ip netns exec"). One scapy L2Socket per interface, read by an AsyncSniffer:
+# an L2Socket (unlike sniff()'s default listen socket) drops the frames it
+# sends itself, and scapy re-inserts the 802.1Q tag the kernel moved into the
+# packet's auxiliary data. Protocol on stdin/stdout, one line each:
+#   send IFACE HEX [HEX...] -> "ok"      dump -> "pkt IFACE HEX"... then "end"
+#   count -> "count N"                   quit -> exits
+_PEER_AGENT = r'''
+import logging, sys, threading
+logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
+logging.getLogger("scapy.loading").setLevel(logging.ERROR)
+from scapy.all import AsyncSniffer, conf
+from scapy.arch.linux import L2Socket
+conf.sniff_promisc = 1
+socks, sniffers, cap = {}, [], []
+lock = threading.Lock()
+def keep(iface):
+    def prn(p):
+        b = p.original if getattr(p, "original", None) is not None else bytes(p)
+        with lock:
+            cap.append((iface, bytes(b)))
+    return prn
+for ifname in sys.argv[1:]:
+    s = L2Socket(iface=ifname, promisc=True)
+    socks[ifname] = s
+    ev = threading.Event()
+    sn = AsyncSniffer(opened_socket=s, store=False, prn=keep(ifname), started_callback=ev.set)
+    sn.start()
+    if not ev.wait(10):
+        print("error sniffer on %s did not start" % ifname, flush=True)
+        sys.exit(1)
+    sniffers.append(sn)
+print("ready", flush=True)
+for line in sys.stdin:
+    w = line.split()
+    if not w:
+        continue
+    if w[0] == "send":
+        for h in w[2:]:
+            socks[w[1]].send(bytes.fromhex(h))
+        print("ok", flush=True)
+    elif w[0] == "dump":
+        with lock:
+            got = list(cap)
+        for ifname, b in got:
+            print("pkt %s %s" % (ifname, b.hex()))
+        print("end", flush=True)
+    elif w[0] == "count":
+        with lock:
+            print("count %d" % len(cap), flush=True)
+    elif w[0] == "quit":
+        break
+for sn in sniffers:
+    try:
+        sn.stop(join=False)
+    except Exception:
+        pass
+'''
+
+
+class _LineReader:
+    """Lines from a pipe with a timeout (os.read + select, no Python buffering)."""
+
+    def __init__(self, fd):
+        self.fd, self.buf = fd, b""
+
+    def readline(self, timeout):
+        end = time.monotonic() + timeout
+        while b"\n" not in self.buf:
+            left = end - time.monotonic()
+            if left <= 0:
+                return None
+            r, _, _ = select.select([self.fd], [], [], left)
+            if r:
+                chunk = os.read(self.fd, 65536)
+                if not chunk:
+                    return None
+                self.buf += chunk
+        line, self.buf = self.buf.split(b"\n", 1)
+        return line.decode()
+
+
+class Peer:
+    """scapy on interfaces ifaces (in namespace ns, or this one when ns is None):
+    every frame arriving on them is captured from start to close()."""
+
+    def __init__(self, ifaces, ns=None, timeout=20):
+        self.ifaces = list(ifaces)
+        args = ["/usr/bin/python3", "-c", _PEER_AGENT] + self.ifaces
+        if ns is not None:
+            args = [IP_CMD, "netns", "exec", ns] + args
+        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE)
+        _peers.append(self)
+        self.rd = _LineReader(self.proc.stdout.fileno())
+        self.timeout = timeout
+        line = self.rd.readline(timeout)
+        if line != "ready":
+            err = self._kill()
+            raise AssertionError("scapy peer on %s (netns %s) did not start: %r\n%s"
+                                 % (self.ifaces, ns, line, err))
+
+    def _ask(self, text, until):
+        try:
+            self.proc.stdin.write((text + "\n").encode())
+            self.proc.stdin.flush()
+        except OSError as e:
+            raise AssertionError("scapy peer on %s is gone: %s\n%s" % (self.ifaces, e,
+                                                                        self._kill()))
+        lines = []
+        while True:
+            line = self.rd.readline(self.timeout)
+            if line is None:
+                raise AssertionError("scapy peer on %s: no answer to %r\n%s"
+                                     % (self.ifaces, text.split()[0], self._kill()))
+            if line.startswith(until):
+                return lines, line
+            lines.append(line)
+
+    def send(self, iface, frames):
+        """Transmit frames (bytes) on iface, in order."""
+        frames = [bytes(f) for f in frames]
+        for k in range(0, len(frames), 16):
+            self._ask("send %s %s" % (iface, " ".join(f.hex() for f in frames[k:k + 16])), "ok")
+
+    def captured(self, iface=None):
+        """Frames captured so far (bytes, in arrival order), on iface or all interfaces."""
+        lines, _ = self._ask("dump", "end")
+        out = []
+        for line in lines:
+            _, ifname, h = line.split(" ", 2)
+            if iface is None or ifname == iface:
+                out.append(bytes.fromhex(h))
+        return out
+
+    def count(self):
+        _, line = self._ask("count", "count ")
+        return int(line.split()[1])
+
+    def _kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+        try:
+            _, err = self.proc.communicate(timeout=5)
+        except (subprocess.TimeoutExpired, ValueError, OSError):
+            err = b""
+        return (err or b"").decode(errors="replace")[-3000:]
+
+    def close(self):
+        if self.proc.poll() is None:
+            try:
+                self.proc.stdin.write(b"quit\n")
+                self.proc.stdin.flush()
+                self.proc.wait(timeout=5)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+        self._kill()
+
+
+_peers = []
+
+
+def _close_peers():
+    for p in _peers:
+        p.close()
+
+
+atexit.register(_close_peers)
+
+
+class LiveRun:
+    """evfwd running in the background with a FIFO as --cmdline-file, so that shell
+    commands can be issued while the test sends traffic:
+
+        run = LiveRun(lab, config_text, eal_args=[...], max_runtime=60)
+        out = run.cmd("show fdb")     # its output lines, once evfwd executed it
+        res = run.quit()              # a Result (final statistics, sections, mbufs)
+
+    Each cmd() is followed by "sleep 0" and waits for its echo, so the command's
+    output is complete when cmd() returns. --max-runtime ends evfwd if the test
+    dies; close() (also at exit) kills it if it is still there."""
+
+    def __init__(self, lab, config, eal_args=None, max_runtime=60, tag=None,
+                 start_timeout=30, extra_args=()):
+        lab.runs += 1
+        self.lab = lab
+        self.dir = os.path.join(lab.dir, tag or "run%d" % lab.runs)
+        os.makedirs(self.dir, exist_ok=True)
+        self.cfg = os.path.join(self.dir, "evfwd.yaml")
+        with open(self.cfg, "w") as fh:
+            fh.write(config)
+        self.fifo = os.path.join(self.dir, "cmds.fifo")
+        os.mkfifo(self.fifo)
+        self.out_path = os.path.join(self.dir, "stdout.txt")
+        self.err_path = os.path.join(self.dir, "stderr.txt")
+        self.args = ([EVFWD] + list(eal_args or EAL_ARGS) +
+                     ["--", "--config", self.cfg, "--cmdline-file", self.fifo,
+                      "--max-runtime", str(max_runtime)] + list(extra_args))
+        self.cmds, self.markers, self.fd, self.result = [], 0, None, None
+        self.max_runtime = max_runtime
+        with open(self.out_path, "w") as o, open(self.err_path, "w") as e:
+            self.proc = subprocess.Popen(self.args, stdout=o, stderr=e, cwd=self.dir,
+                                         start_new_session=True)
+        _live.append(self)
+        end = time.monotonic() + start_timeout
+        while self.fd is None:
+            try:
+                self.fd = os.open(self.fifo, os.O_WRONLY | os.O_NONBLOCK)
+                break
+            except OSError:  # ENXIO: evfwd has not opened the command file yet
+                pass
+            if self.proc.poll() is not None:
+                lab.failed = True
+                raise AssertionError("evfwd exited with %d during start-up\n%s"
+                                     % (self.proc.returncode, self.describe()))
+            if time.monotonic() > end:
+                self.close()
+                lab.failed = True
+                raise AssertionError("evfwd did not reach its command file within %d s\n%s"
+                                     % (start_timeout, self.describe()))
+            time.sleep(0.02)
+        os.set_blocking(self.fd, True)
+
+    def stdout(self):
+        with open(self.out_path, errors="replace") as fh:
+            return fh.read()
+
+    def stderr(self):
+        with open(self.err_path, errors="replace") as fh:
+            return fh.read()
+
+    def describe(self):
+        return ("command: %s\nexit code: %s\n---- stdout ----\n%s\n---- stderr ----\n%s"
+                % (" ".join(self.args), self.proc.poll(), self.stdout()[-12000:],
+                   self.stderr()[-6000:]))
+
+    def cmd(self, text, timeout=30):
+        """Run one shell command; returns its output lines."""
+        self.cmds.append(text)
+        self.markers += 1
+        try:
+            os.write(self.fd, (text + "\nsleep 0\n").encode())
+        except OSError as e:  # EPIPE: evfwd is gone
+            self.lab.failed = True
+            raise AssertionError("cannot send %r to evfwd: %s\n%s" % (text, e, self.describe()))
+        end = time.monotonic() + timeout
+        while True:
+            out = self.stdout()
+            if out.count("evfwd> sleep 0\n") >= self.markers:
+                break
+            if self.proc.poll() is not None or time.monotonic() > end:
+                self.lab.failed = True
+                raise AssertionError("evfwd did not complete %r within %d s\n%s"
+                                     % (text, timeout, self.describe()))
+            time.sleep(0.02)
+        # the output of the last "evfwd> TEXT" before the marker
+        lines = out.splitlines()
+        idx = [i for i, l in enumerate(lines) if l == "evfwd> sleep 0"][self.markers - 1]
+        start = max(i for i in range(idx) if lines[i] == "evfwd> " + text)
+        return lines[start + 1:idx]
+
+    def wait_for(self, text, pred, timeout=10, interval=0.1):
+        """Repeat cmd(text) until pred(output lines) is true; returns the last output."""
+        end = time.monotonic() + timeout
+        while True:
+            out = self.cmd(text)
+            if pred(out):
+                return out
+            if time.monotonic() > end:
+                return out
+            time.sleep(interval)
+
+    def quit(self, expect_rc=0, timeout=60):
+        """Send quit, wait for evfwd to exit; returns a Result of the whole run."""
+        try:
+            os.write(self.fd, b"quit\n")
+        except OSError:
+            pass
+        os.close(self.fd)
+        self.fd = None
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.close()
+            self.lab.failed = True
+            raise AssertionError("evfwd did not exit within %d s after quit\n%s"
+                                 % (timeout, self.describe()))
+        proc = types.SimpleNamespace(returncode=self.proc.returncode, stdout=self.stdout(),
+                                     stderr=self.stderr())
+        self.result = Result(self.lab, self.dir, [], self.args, proc, self.cmds + ["quit"])
+        if proc.returncode != expect_rc:
+            self.lab.failed = True
+            raise AssertionError("evfwd exited with %d (expected %d)\n%s"
+                                 % (proc.returncode, expect_rc, self.result.describe()))
+        if expect_rc == 0 and not self.result.final_text:
+            self.lab.failed = True
+            raise AssertionError("evfwd printed no final statistics\n" + self.result.describe())
+        return self.result
+
+    def close(self):
+        """Kill evfwd (its own process group) if it is still running."""
+        if self.fd is not None:
+            try:
+                os.close(self.fd)
+            except OSError:
+                pass
+            self.fd = None
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(timeout=10)
+            except (OSError, subprocess.TimeoutExpired):
+                try:
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                    self.proc.wait(timeout=10)
+                except (OSError, subprocess.TimeoutExpired):
+                    pass
+
+
+_live = []
+
+
+def _close_live():
+    for r in _live:
+        r.close()
+
+
+atexit.register(_close_live)
+
+
+def cleanup_on_sigterm():
+    """Turn SIGTERM (meson's timeout) into SystemExit so that finally blocks and
+    atexit handlers (Links.cleanup, LiveRun.close, Peer.close) still run."""
+    def _term(signum, frame):
+        raise SystemExit(128 + signum)
+    signal.signal(signal.SIGTERM, _term)
