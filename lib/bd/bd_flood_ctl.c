@@ -6,6 +6,7 @@
 
 #include "evf_bd.h"
 #include "evf_rcu.h"
+#include "evf_vxlan.h"
 #include "bd_private.h"
 
 static void
@@ -94,6 +95,42 @@ evf_bd_flood_del(uint16_t b, uint16_t vtep, uint8_t src)
 		(ctl->nb_members - i - 1) * sizeof(*ctl->members));
 	ctl->nb_members--;
 	return evf_bd_flood_publish(b);
+}
+
+void
+evf_bd_flood_set_gen(uint16_t b, uint16_t vtep, uint8_t gen)
+{
+	int i;
+
+	if (b < evf_nb_bds && (i = member_find(&evf_bd_ctls[b], vtep)) >= 0)
+		evf_bd_ctls[b].members[i].imet_gen = gen;
+}
+
+uint32_t
+evf_bd_sweep_imet(uint8_t gen)
+{
+	uint32_t n = 0;
+
+	for (uint16_t b = 0; b < evf_nb_bds; b++) {
+		struct evf_bd_ctl *ctl = &evf_bd_ctls[b];
+
+		for (uint16_t i = 0; i < ctl->nb_members;) {
+			struct evf_bd_flood_member *m = &ctl->members[i];
+			uint16_t vtep = m->vtep;
+
+			if ((m->sources & EVF_FLOOD_SRC_IMET) && m->imet_gen != 0 && m->imet_gen != gen) {
+				bool gone = m->sources == EVF_FLOOD_SRC_IMET;
+
+				evf_bd_flood_del(b, vtep, EVF_FLOOD_SRC_IMET);
+				evf_vtep_put(vtep);
+				n++;
+				if (gone)
+					continue; /* the array shifted: same index again */
+			}
+			i++;
+		}
+	}
+	return n;
 }
 
 bool

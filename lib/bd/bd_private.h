@@ -7,6 +7,7 @@
 struct evf_bd_flood_member {
 	uint16_t vtep;
 	uint8_t sources;     /**< EVF_FLOOD_SRC_* bits */
+	uint8_t imet_gen;    /**< owner generation of the RT3 route (0: manual) */
 };
 
 struct evf_bd_ctl {

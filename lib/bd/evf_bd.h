@@ -118,6 +118,11 @@ int evf_bd_flood_add(uint16_t bd, uint16_t vtep, uint8_t src);
 int evf_bd_flood_del(uint16_t bd, uint16_t vtep, uint8_t src);
 /** Rebuild and publish the flood list (after attachment or ES state changes). */
 int evf_bd_flood_publish(uint16_t bd);
+/** Record the owner generation of an RT3 membership. */
+void evf_bd_flood_set_gen(uint16_t bd, uint16_t vtep, uint8_t gen);
+/** Remove RT3 memberships owned by a generation other than gen (not manual);
+ *  drops the VTEP reference each held. Returns how many. */
+uint32_t evf_bd_sweep_imet(uint8_t gen);
 /** Whether vtep is in bd's flood list through src. */
 bool evf_bd_flood_has(uint16_t bd, uint16_t vtep, uint8_t src);
 /** Remote VTEP ids currently in the flood list (control view). */

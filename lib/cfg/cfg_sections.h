@@ -15,6 +15,7 @@ int cfg_section_ports(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
 int cfg_section_bds(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
 int cfg_section_workers(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
 int cfg_section_es(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
+int cfg_section_ring(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
 
 /** Defaults of sections that may be absent from the file. */
 void cfg_node_defaults(struct evf_cfg_node *node);

@@ -113,6 +113,15 @@ struct evf_cfg_es {
 	unsigned int line;
 };
 
+struct evf_cfg_ring {
+	bool enabled;                     /**< the section is present */
+	char name[128];                   /**< "name": POSIX shm name, "/evfwd" by default */
+	uint32_t records;                 /**< "records": routes ring size, power of two 64..4194304, default 65536 */
+	uint32_t event_records;           /**< "event-records": events ring size, same range, default 65536 */
+	uint32_t hold_time;               /**< "hold-time" s 1..3600, default 30: sweep without SYNC-END */
+	uint32_t batch;                   /**< "batch" 1..4096, default 256 records per poll */
+};
+
 struct evf_cfg_workers {
 	uint16_t count;                   /**< "count" 1..EVF_MAX_WORKERS, default 1 */
 	uint16_t nb_lcores;
@@ -130,6 +139,7 @@ struct evf_cfg {
 	struct evf_cfg_bd *bds;
 	uint16_t nb_es;
 	struct evf_cfg_es *es;            /**< "ethernet-segments" */
+	struct evf_cfg_ring ring;         /**< "control-ring" */
 	struct evf_cfg_workers workers;
 };
 

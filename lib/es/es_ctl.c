@@ -29,6 +29,7 @@ struct pe_slot {
 	uint16_t pref;
 	bool dp;
 	uint32_t evi_routes;     /**< RT1 per-EVI routes over all bindings */
+	uint8_t rt1_gen, rt4_gen;/**< owner generations (0: manual) */
 	uint32_t rt2_macs;       /**< MACs whose RT2 came from this PE with this ESI */
 	int vtep;                /**< VTEP id (reference held) */
 };
@@ -52,6 +53,7 @@ static uint16_t nb_es;
 static struct rte_hash *es_by_esi;     /* ESI (padded to 12 bytes) -> id */
 static struct rte_hash *esevi_by_key;  /* es << 16 | bd -> binding id */
 static uint16_t nb_esevi;
+static uint8_t evi_gen[EVF_MAX_ESEVI][EVF_ES_MAX_PE]; /* owner of each per-EVI route */
 
 struct esi_key {
 	uint8_t b[12];
@@ -101,6 +103,7 @@ evf_es_reset(void)
 	memset(evf_ess, 0, sizeof(evf_ess));
 	memset(evf_esevis, 0, sizeof(evf_esevis));
 	memset(ctls, 0, sizeof(ctls));
+	memset(evi_gen, 0, sizeof(evi_gen));
 	nb_es = 0;
 	nb_esevi = 0;
 	if (es_by_esi != NULL)
@@ -196,7 +199,7 @@ publish_df(uint16_t es, const uint8_t *bits)
 	old = __atomic_exchange_n(&evf_ess[es].df, t, __ATOMIC_ACQ_REL);
 	if (old != NULL)
 		evf_rcu_defer(df_free, old, 0);
-	if (changed)
+	if (changed && evf_ess[es].local) /* remote segments have no DF of ours */
 		for (uint16_t i = 0; i < c->nb_bind; i++)
 			evf_event_df(es, c->bind[i], bits[i]);
 }
@@ -342,7 +345,8 @@ update_single_active(uint16_t es)
 static void df_schedule(uint16_t es, bool immediate);
 
 int
-evf_es_rt1_per_es(uint16_t es, const struct evf_ip *vtep, bool single_active, bool add)
+evf_es_rt1_per_es(uint16_t es, const struct evf_ip *vtep, bool single_active, bool add,
+		  uint8_t gen)
 {
 	int i = evf_es_pe_slot(es, vtep, add);
 	struct pe_slot *s;
@@ -354,6 +358,7 @@ evf_es_rt1_per_es(uint16_t es, const struct evf_ip *vtep, bool single_active, bo
 		return -ENOENT;
 	s->rt1_es = add;
 	s->rt1_single_active = add && single_active;
+	s->rt1_gen = gen;
 	/* Mass withdrawal: one byte changes the PE set of every MAC on the segment. */
 	set_mask_bit(&evf_ess[es].per_es_mask, i, add);
 	update_peer_mask(es, i);
@@ -364,7 +369,7 @@ evf_es_rt1_per_es(uint16_t es, const struct evf_ip *vtep, bool single_active, bo
 }
 
 int
-evf_es_rt1_per_evi(uint16_t es, uint16_t bd, const struct evf_ip *vtep, bool add)
+evf_es_rt1_per_evi(uint16_t es, uint16_t bd, const struct evf_ip *vtep, bool add, uint8_t gen)
 {
 	int x = evf_esevi_get(es, bd), i;
 	uint8_t bit;
@@ -375,6 +380,8 @@ evf_es_rt1_per_evi(uint16_t es, uint16_t bd, const struct evf_ip *vtep, bool add
 	if (i < 0)
 		return i;
 	bit = (uint8_t)(1u << i);
+	if (add)
+		evi_gen[x][i] = gen;
 	if (add == !!(evf_esevis[x].per_evi_mask & bit))
 		return add ? 0 : -ENOENT; /* repeated add refreshes; unknown withdraw */
 	set_mask_bit(&evf_esevis[x].per_evi_mask, i, add);
@@ -389,7 +396,7 @@ evf_es_rt1_per_evi(uint16_t es, uint16_t bd, const struct evf_ip *vtep, bool add
 
 int
 evf_es_rt4(uint16_t es, const struct evf_ip *vtep, enum evf_df_alg alg, uint16_t pref,
-	   bool dont_preempt, bool add)
+	   bool dont_preempt, bool add, uint8_t gen)
 {
 	int i = evf_es_pe_slot(es, vtep, add);
 	struct pe_slot *s;
@@ -402,6 +409,7 @@ evf_es_rt4(uint16_t es, const struct evf_ip *vtep, enum evf_df_alg alg, uint16_t
 	if (!add && !was)
 		return -ENOENT;
 	s->rt4 = add;
+	s->rt4_gen = gen;
 	s->alg = alg;
 	s->pref = pref;
 	s->dp = dont_preempt;
@@ -413,6 +421,46 @@ evf_es_rt4(uint16_t es, const struct evf_ip *vtep, enum evf_df_alg alg, uint16_t
 	if (!add)
 		slot_maybe_free(es, i);
 	return 0;
+}
+
+static bool
+stale(uint8_t owner, uint8_t gen)
+{
+	return owner != 0 && owner != gen;
+}
+
+uint32_t
+evf_es_sweep_routes(uint8_t gen)
+{
+	uint32_t n = 0;
+
+	for (uint16_t es = 0; es < nb_es; es++) {
+		struct es_ctl *c = &ctls[es];
+
+		for (int i = 0; i < EVF_ES_MAX_PE; i++) {
+			struct pe_slot *s = &c->pe[i];
+			struct evf_ip ip = evf_ess[es].pe_ip[i];
+
+			if (!s->used)
+				continue;
+			for (uint16_t b = 0; b < c->nb_bind; b++) {
+				uint16_t x = c->bind[b];
+				if ((evf_esevis[x].per_evi_mask & (1u << i)) && stale(evi_gen[x][i], gen)) {
+					evf_es_rt1_per_evi(es, evf_esevis[x].bd, &ip, false, 0);
+					n++;
+				}
+			}
+			if (s->used && s->rt1_es && stale(s->rt1_gen, gen)) {
+				evf_es_rt1_per_es(es, &ip, false, false, 0);
+				n++;
+			}
+			if (s->used && s->rt4 && stale(s->rt4_gen, gen)) {
+				evf_es_rt4(es, &ip, EVF_DF_MODULO, 0, false, false, 0);
+				n++;
+			}
+		}
+	}
+	return n;
 }
 
 void

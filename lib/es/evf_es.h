@@ -104,10 +104,14 @@ int evf_esevi_get(uint16_t es, uint16_t bd);
 int evf_es_pe_slot(uint16_t es, const struct evf_ip *vtep, bool create);
 
 /** Route effects (counted in the segment; the route layer validates first). */
-int evf_es_rt1_per_es(uint16_t es, const struct evf_ip *vtep, bool single_active, bool add);
-int evf_es_rt1_per_evi(uint16_t es, uint16_t bd, const struct evf_ip *vtep, bool add);
+int evf_es_rt1_per_es(uint16_t es, const struct evf_ip *vtep, bool single_active, bool add,
+	uint8_t gen);
+int evf_es_rt1_per_evi(uint16_t es, uint16_t bd, const struct evf_ip *vtep, bool add,
+	uint8_t gen);
 int evf_es_rt4(uint16_t es, const struct evf_ip *vtep, enum evf_df_alg alg, uint16_t pref,
-	bool dont_preempt, bool add);
+	bool dont_preempt, bool add, uint8_t gen);
+/** Withdraw RT1/RT4 routes owned by a generation other than gen (not manual). */
+uint32_t evf_es_sweep_routes(uint8_t gen);
 /** An RT2 source (PE slot) on the segment gained or lost one MAC. */
 void evf_es_rt2_ref(uint16_t es, uint8_t slot, bool add);
 /** Free a PE slot nothing refers to (after a failed route apply). */

@@ -25,7 +25,7 @@ struct evf_rt2_src {
 	uint8_t es_slot;         /**< PE slot of the VTEP on that segment */
 	uint8_t sticky;
 	uint8_t used;
-	uint8_t pad;
+	uint8_t gen;             /**< owner generation (0: manual) */
 };
 
 /** Control-side view of one FDB entry. */
@@ -84,7 +84,9 @@ uint32_t evf_fdb_count(void);
  *  route), -ENOSPC (FDB full), -E2BIG (too many routes for the MAC) or the
  *  error of the VTEP/segment tables. */
 int evf_fdb_rt2(uint16_t bd, const struct rte_ether_addr *mac, const struct evf_ip *vtep_ip,
-	uint32_t ip_hash, uint16_t es, uint32_t seq, bool sticky, bool add);
+	uint32_t ip_hash, uint16_t es, uint32_t seq, bool sticky, bool add, uint8_t gen);
+/** Withdraw RT2 routes owned by a generation other than gen (not manual). */
+uint32_t evf_fdb_sweep_routes(uint8_t gen);
 /** Recompute where an entry points after its routes or local state changed. */
 void evf_fdb_reselect(struct evf_fdb_entry *e);
 /** Drop the entry's RT2 routes (references to VTEPs and segment PE slots). */

@@ -210,7 +210,7 @@ evf_fdb_release_sources(struct evf_fdb_entry *e)
 
 int
 evf_fdb_rt2(uint16_t bd, const struct rte_ether_addr *mac, const struct evf_ip *vtep_ip,
-	    uint32_t ip_hash, uint16_t es, uint32_t seq, bool sticky, bool add)
+	    uint32_t ip_hash, uint16_t es, uint32_t seq, bool sticky, bool add, uint8_t gen)
 {
 	struct evf_fdb_entry *e = evf_fdb_find(bd, mac);
 	struct evf_rt2_src *s = NULL;
@@ -263,6 +263,7 @@ evf_fdb_rt2(uint16_t bd, const struct rte_ether_addr *mac, const struct evf_ip *
 	}
 	s->seq = seq;
 	s->sticky = sticky;
+	s->gen = gen;
 	s->es = es;
 	if (es != EVF_INVALID_ID) {
 		s->es_slot = (uint8_t)slot;
@@ -386,6 +387,33 @@ evf_fdb_flush_attach(uint16_t attach)
 			evf_fdb_local_gone(e);
 			n++;
 		}
+	}
+	return n;
+}
+
+uint32_t
+evf_fdb_sweep_routes(uint8_t gen)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < evf_fdb.capacity; i++) {
+		struct evf_fdb_entry *e = evf_fdb_entry_at(i);
+		bool changed = false;
+
+		if (e == NULL || e->nb_src == 0)
+			continue;
+		for (int k = 0; k < EVF_RT2_SRC_MAX; k++) {
+			struct evf_rt2_src *s = &e->src[k];
+
+			if (s->used && s->gen != 0 && s->gen != gen) {
+				src_release(s);
+				e->nb_src--;
+				changed = true;
+				n++;
+			}
+		}
+		if (changed)
+			evf_fdb_reselect(e);
 	}
 	return n;
 }

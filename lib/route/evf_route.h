@@ -47,6 +47,7 @@ struct evf_route {
 	struct evf_ip vtep;       /**< originating VTEP / next hop */
 	struct evf_ip ip;         /**< RT2: optional IPv4/IPv6 (family 0 when absent) */
 	struct rte_ether_addr mac;/**< RT2 */
+	uint8_t gen;              /**< owner: 0 = manual (never swept), else the ring generation */
 };
 
 /* X(enum suffix, name) of every result: 0 is success. */
@@ -79,6 +80,7 @@ struct evf_route_counters {
 	uint64_t applied[5][2];          /**< [type][withdraw] */
 	uint64_t result[EVF_RR_MAX];
 	uint64_t last_apply_cycles;      /**< TSC cycles of the last apply */
+	uint64_t swept;                  /**< withdrawn by resync sweeps */
 };
 extern struct evf_route_counters evf_route_counters;
 
@@ -94,6 +96,10 @@ int evf_route_format(const struct evf_route *r, char *buf, size_t len);
 
 /** Validate and apply (control thread). Returns enum evf_route_result. */
 int evf_route_apply(const struct evf_route *r);
+
+/** Withdraw every route owned by a ring generation other than gen (and not
+ *  manual): the end of a resync. Returns how many were withdrawn. */
+uint32_t evf_route_sweep(uint8_t gen);
 
 /** Route counters (control thread). */
 void evf_route_print_counters(FILE *out);

@@ -91,9 +91,10 @@ apply_rt1(const struct evf_route *r)
 			return EVF_RR_TABLE_FULL;
 	}
 	if (r->per_es)
-		rc = evf_es_rt1_per_es((uint16_t)es, &r->vtep, r->single_active, !r->withdraw);
+		rc = evf_es_rt1_per_es((uint16_t)es, &r->vtep, r->single_active, !r->withdraw,
+				       r->gen);
 	else
-		rc = evf_es_rt1_per_evi((uint16_t)es, (uint16_t)bd, &r->vtep, !r->withdraw);
+		rc = evf_es_rt1_per_evi((uint16_t)es, (uint16_t)bd, &r->vtep, !r->withdraw, r->gen);
 	if (rc == -ENOENT)
 		return EVF_RR_NOT_FOUND;
 	if (rc == -ENOSPC)
@@ -130,7 +131,7 @@ apply_rt2(const struct evf_route *r)
 		es = (uint16_t)id;
 	}
 	rc = evf_fdb_rt2((uint16_t)bd, &r->mac, &r->vtep, evf_ip_hash(&r->ip), es, r->seq,
-			 r->sticky, !r->withdraw);
+			 r->sticky, !r->withdraw, r->gen);
 	if (rc < 0 && slot >= 0)
 		evf_es_pe_gc(es, (uint8_t)slot);
 	switch (rc) {
@@ -157,8 +158,10 @@ apply_rt3(const struct evf_route *r)
 		return EVF_RR_OK;
 	}
 	vtep = evf_vtep_find(&r->vtep);
-	if (vtep >= 0 && evf_bd_flood_has((uint16_t)bd, (uint16_t)vtep, EVF_FLOOD_SRC_IMET))
+	if (vtep >= 0 && evf_bd_flood_has((uint16_t)bd, (uint16_t)vtep, EVF_FLOOD_SRC_IMET)) {
+		evf_bd_flood_set_gen((uint16_t)bd, (uint16_t)vtep, r->gen);
 		return EVF_RR_OK; /* repeated add (BGP upsert) */
+	}
 	vtep = evf_vtep_get(&r->vtep);
 	if (vtep < 0)
 		return EVF_RR_TABLE_FULL;
@@ -166,6 +169,7 @@ apply_rt3(const struct evf_route *r)
 		evf_vtep_put((uint16_t)vtep);
 		return EVF_RR_TABLE_FULL;
 	}
+	evf_bd_flood_set_gen((uint16_t)bd, (uint16_t)vtep, r->gen);
 	return EVF_RR_OK;
 }
 
@@ -183,7 +187,7 @@ apply_rt4(const struct evf_route *r)
 	if (es < 0 || !evf_ess[es].local)
 		return EVF_RR_ES_NOT_LOCAL;
 	rc = evf_es_rt4((uint16_t)es, &r->vtep, (enum evf_df_alg)r->df_alg, r->df_pref, r->df_dp,
-			!r->withdraw);
+			!r->withdraw, r->gen);
 	if (rc == -ENOENT)
 		return EVF_RR_NOT_FOUND;
 	if (rc == -ENOSPC)
@@ -218,6 +222,18 @@ out:
 	return res;
 }
 
+uint32_t
+evf_route_sweep(uint8_t gen)
+{
+	/* MACs first: they hold references on segment PE slots and VTEPs. */
+	uint32_t n = evf_fdb_sweep_routes(gen);
+
+	n += evf_es_sweep_routes(gen);
+	n += evf_bd_sweep_imet(gen);
+	evf_route_counters.swept += n;
+	return n;
+}
+
 void
 evf_route_print_counters(FILE *out)
 {
@@ -232,6 +248,7 @@ evf_route_print_counters(FILE *out)
 		if (evf_route_counters.result[i])
 			fprintf(out, " %s %lu", result_names[i],
 				(unsigned long)evf_route_counters.result[i]);
-	fprintf(out, "\nLast apply: %.3f us\n",
+	fprintf(out, "\nSwept by resyncs: %lu\nLast apply: %.3f us\n",
+		(unsigned long)evf_route_counters.swept,
 		(double)evf_route_counters.last_apply_cycles * 1e6 / (double)rte_get_tsc_hz());
 }

@@ -13,6 +13,7 @@
 #include "evf_ctl.h"
 #include "evf_dp.h"
 #include "evf_es.h"
+#include "evf_ring.h"
 #include "evf_fdb_ctl.h"
 #include "evf_port.h"
 #include "evf_port_drv.h"
@@ -240,6 +241,10 @@ evf_bringup(const struct evf_cfg *cfg, char *err, size_t errlen)
 		return -1;
 	if (setup_es(cfg, err, errlen) < 0)
 		return -1;
+	if (evf_ring_init(&cfg->ring, err, errlen) < 0)
+		return -1;
+	if (cfg->ring.enabled)
+		evf_ctl_register_poller("control-ring", evf_ring_poll);
 	if (evf_port_start_all(err, errlen) < 0)
 		return -1;
 	if (evf_xdp_steer_start_all(cfg, err, errlen) < 0) /* needs evf_node and started ports */
@@ -280,6 +285,7 @@ evf_bringup_teardown(void)
 {
 	if (evf_rcu != NULL)
 		evf_rcu_drain(); /* run every deferred free while the tables still exist */
+	evf_ring_fini();
 	evf_port_close_all();
 	evf_port_table_reset();
 	evf_es_reset();

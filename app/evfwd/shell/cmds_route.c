@@ -6,6 +6,7 @@
 #include "evf_ctl.h"
 #include "evf_events.h"
 #include "evf_fdb_ctl.h"
+#include "evf_ring.h"
 #include "evf_route.h"
 #include "show.h"
 #include "shell_private.h"
@@ -103,6 +104,14 @@ show_routes_ctl(FILE *out, const char *unused)
 	return 0;
 }
 
+static int
+show_ring_ctl(FILE *out, const char *unused)
+{
+	(void)unused;
+	evf_ring_print_status(out);
+	return 0;
+}
+
 static void
 cmd_mh_parsed(void *r, struct cmdline *cl, void *data)
 {
@@ -116,20 +125,22 @@ cmd_mh_parsed(void *r, struct cmdline *cl, void *data)
 		evf_shell_show_ctl(show_df_ctl, NULL);
 	} else if (strcmp(res->what, "routes") == 0) {
 		evf_shell_show_ctl(show_routes_ctl, NULL);
+	} else if (strcmp(res->what, "ring") == 0) {
+		evf_shell_show_ctl(show_ring_ctl, NULL);
 	}
 	fflush(stdout);
 }
 
 static cmdline_parse_token_string_t mh_show = TOK_STR(cmd_mh_result, show, "show");
-static cmdline_parse_token_string_t mh_what = TOK_STR(cmd_mh_result, what, "es#df#routes");
+static cmdline_parse_token_string_t mh_what = TOK_STR(cmd_mh_result, what, "es#df#routes#ring");
 static cmdline_parse_token_string_t mh_es = TOK_STR(cmd_mh_result, what, "es");
 static cmdline_parse_token_string_t mh_name = TOK_STR(cmd_mh_result, name, NULL);
 
 static cmdline_parse_inst_t cmd_mh = {
 	.f = cmd_mh_parsed,
 	.data = NULL,
-	.help_str = "show es|df|routes: ethernet segments, DF per segment and MAC-VRF,"
-		" route counters",
+	.help_str = "show es|df|routes|ring: ethernet segments, DF per segment and MAC-VRF,"
+		" route counters, control ring state",
 	.tokens = { (void *)&mh_show, (void *)&mh_what, NULL },
 };
 static cmdline_parse_inst_t cmd_es_one = {

@@ -1,0 +1,92 @@
+/* main.c: evfwd-ctl: producer and inspector of evfwd's control ring (no DPDK
+ * runtime: it only maps the shared-memory object, doc/ring-abi.md).
+ *   evfwd-ctl [--ring NAME] push [--new-epoch] [--wait] [ROUTE WORDS...]
+ *   evfwd-ctl [--ring NAME] watch [--count N] [--timeout MS]
+ *   evfwd-ctl [--ring NAME] status */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl_main.h"
+#include "ctl_shm.h"
+#include "evf_addr.h"
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+		"usage: evfwd-ctl [--ring NAME] push [--new-epoch] [--wait] [--quiet] [ROUTE...]\n"
+		"       evfwd-ctl [--ring NAME] watch [--count N] [--timeout MS]\n"
+		"       evfwd-ctl [--ring NAME] status\n"
+		"push: one route from the arguments, or one per line from standard input\n"
+		"      (syntax: doc/routes.md; also sync-begin, sync-end, heartbeat)\n");
+}
+
+static int
+num(const char *opt, const char *v, unsigned long *out)
+{
+	uint64_t x;
+
+	if (v == NULL || evf_u64_parse(v, 0, UINT32_MAX, &x) < 0) {
+		fprintf(stderr, "evfwd-ctl: %s needs a number\n", opt);
+		return -1;
+	}
+	*out = (unsigned long)x;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ctl_opts o = { .ring = "/evfwd" };
+	struct ctl_ring r;
+	const char *cmd;
+	int i = 1, rc;
+
+	if (i + 1 < argc && strcmp(argv[i], "--ring") == 0) {
+		o.ring = argv[i + 1];
+		i += 2;
+	}
+	if (i >= argc) {
+		usage();
+		return 2;
+	}
+	cmd = argv[i++];
+	for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
+		if (strcmp(argv[i], "--new-epoch") == 0 && strcmp(cmd, "push") == 0)
+			o.new_epoch = true;
+		else if (strcmp(argv[i], "--wait") == 0 && strcmp(cmd, "push") == 0)
+			o.wait_applied = true;
+		else if (strcmp(argv[i], "--quiet") == 0)
+			o.quiet = true;
+		else if (strcmp(argv[i], "--count") == 0 && strcmp(cmd, "watch") == 0) {
+			if (num("--count", argv[++i], &o.count) < 0)
+				return 2;
+		} else if (strcmp(argv[i], "--timeout") == 0 && strcmp(cmd, "watch") == 0) {
+			if (num("--timeout", argv[++i], &o.timeout_ms) < 0)
+				return 2;
+		} else {
+			fprintf(stderr, "evfwd-ctl: unknown option %s for %s\n", argv[i], cmd);
+			usage();
+			return 2;
+		}
+	}
+	if (strcmp(cmd, "push") != 0 && strcmp(cmd, "watch") != 0 && strcmp(cmd, "status") != 0) {
+		usage();
+		return 2;
+	}
+	if (strcmp(cmd, "push") != 0 && i < argc) {
+		fprintf(stderr, "evfwd-ctl: unexpected argument '%s'\n", argv[i]);
+		return 2;
+	}
+	if (ctl_ring_open(o.ring, &r) < 0)
+		return 2;
+	if (strcmp(cmd, "push") == 0)
+		rc = ctl_push(&r, &o, argc - i, argv + i);
+	else if (strcmp(cmd, "watch") == 0)
+		rc = ctl_watch(&r, &o);
+	else
+		rc = ctl_status(&r);
+	ctl_ring_close(&r);
+	return rc;
+}

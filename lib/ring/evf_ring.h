@@ -1,0 +1,80 @@
+/* evf_ring.h: evfwd's side of the control ring (control thread).
+ *
+ * evfwd creates the shared-memory object of evf_ring_abi.h, consumes the
+ * routes ring in batches from the control loop (validating every field before
+ * the route API sees it), produces the events ring from the control-plane
+ * event log, and handles producer restarts: a new producer epoch keeps all
+ * state and opens a resync; routes not re-sent by SYNC-END (or by the hold
+ * time, when no SYNC-END comes) are withdrawn. Workers are never involved:
+ * they keep forwarding on the last good state whatever the producer does. */
+#ifndef EVF_RING_H
+#define EVF_RING_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "evf_cfg.h"
+#include "evf_ring_abi.h"
+
+/* X(enum suffix, name): why a record was not applied. */
+#define EVF_RING_REJECTS(X) \
+	X(TORN,        "torn-or-stale")    /* index or CRC mismatch */ \
+	X(BAD_TYPE,    "bad-type") \
+	X(BAD_OP,      "bad-op") \
+	X(BAD_FLAGS,   "bad-flags") \
+	X(BAD_AF,      "bad-address-family") \
+	X(BAD_ALG,     "bad-df-alg") \
+	X(RESERVED,    "reserved-not-zero") \
+	X(BAD_VNI,     "bad-vni") \
+	X(ROUTE,       "route-rejected")   /* valid record, refused by the route API */
+
+enum evf_ring_reject {
+#define EVF_RING_REJ_ENUM(e, n) EVF_RING_REJ_ ## e,
+	EVF_RING_REJECTS(EVF_RING_REJ_ENUM)
+#undef EVF_RING_REJ_ENUM
+	EVF_RING_REJ_MAX
+};
+#define EVF_RING_OK EVF_RING_REJ_MAX /**< evf_ring_decode_route: valid */
+
+struct evf_route;
+/* ---- record codec (ring_codec.c: no evfwd state, any thread or process) ---- */
+/** Decode and check every field of a route record (type RT1..RT4). Returns
+ *  EVF_RING_OK with r filled, or the reject reason. The record's index/CRC
+ *  are checked by the caller (evf_ring_rec_intact). */
+int evf_ring_decode_route(const struct evf_ring_rec *rec, struct evf_route *r);
+/** Fill a record (not sealed) from a route. */
+void evf_ring_encode_route(const struct evf_route *r, struct evf_ring_rec *rec);
+/** One line of text for an events-ring record. */
+int evf_ring_format_event(const struct evf_ring_rec *rec, char *buf, size_t len);
+
+struct evf_ring_counters {
+	uint64_t records;            /**< read from the routes ring */
+	uint64_t applied;            /**< routes applied */
+	uint64_t rejected[EVF_RING_REJ_MAX];
+	uint64_t bad_header;         /**< polls that found the header damaged */
+	uint64_t bad_index;          /**< polls that found indices out of range */
+	uint64_t epochs;             /**< producer restarts seen */
+	uint64_t syncs_begun, syncs_ended, hold_expired;
+	uint64_t swept;              /**< routes withdrawn by resyncs */
+	uint64_t heartbeats;
+	uint64_t events_out;         /**< events written to the events ring */
+	uint64_t events_lost;        /**< events not written: ring full */
+	uint64_t lat_hist[32];       /**< apply latency: bucket i = [2^i, 2^(i+1)) ns */
+	uint64_t lat_count;
+};
+extern struct evf_ring_counters evf_ring_counters;
+
+/** Create the shared-memory object (main thread, start-up). */
+int evf_ring_init(const struct evf_cfg_ring *cfg, char *err, size_t errlen);
+void evf_ring_fini(void);
+bool evf_ring_enabled(void);
+/** Control-loop poller: drain a batch of records, run timers. */
+unsigned int evf_ring_poll(uint64_t now_tsc);
+/** Status for the shell and evfwd-ctl (control thread). */
+void evf_ring_print_status(FILE *out);
+const char *evf_ring_reject_name(int r);
+/** Apply-latency percentile (0..100) in ns, from the histogram (upper bound). */
+uint64_t evf_ring_latency_pct(double pct);
+
+#endif /* EVF_RING_H */

@@ -1,0 +1,275 @@
+/* evf_ring_abi.h: evfwd control ring, ABI version 1 (doc/ring-abi.md).
+ *
+ * Self-contained: C11 and <stdint.h> only, no DPDK. Any process (a BGP speaker,
+ * an adapter, evfwd-ctl) includes it to exchange EVPN routes and events with
+ * evfwd through one POSIX shared-memory object that evfwd creates (mode 0600).
+ *
+ * The object holds a 4096-byte header and two rings of fixed 128-byte records:
+ *   ring 0 "routes": control plane -> evfwd (RT1-RT4 add/withdraw, SYNC-BEGIN,
+ *                    SYNC-END, HEARTBEAT); producer: the control plane.
+ *   ring 1 "events": evfwd -> control plane (local MACs learned/aged/moved,
+ *                    frozen MACs, segment and DF changes); producer: evfwd.
+ * Each ring is single producer / single consumer. Indices are free-running
+ * 64-bit counters (slot = index & (count - 1)); the producer owns prod_idx,
+ * the consumer owns cons_idx, each on its own cache line. A producer fills a
+ * record completely, then publishes it with a release store of prod_idx; a
+ * consumer reads prod_idx with acquire, reads the records, then releases them
+ * with a release store of cons_idx. Full: prod_idx - cons_idx == count (the
+ * producer waits). Records carry their index and a CRC-32C so that a torn or
+ * stale record is recognised and rejected, never applied. */
+#ifndef EVF_RING_ABI_H
+#define EVF_RING_ABI_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define EVF_RING_MAGIC        0x52465645u  /* "EVFR" little endian */
+#define EVF_RING_ABI_VERSION  1u
+#define EVF_RING_HDR_SIZE     4096u
+#define EVF_RING_REC_SIZE     128u
+#define EVF_RING_ROUTES       0u           /* ring index: control plane -> evfwd */
+#define EVF_RING_EVENTS       1u           /* ring index: evfwd -> control plane */
+
+/* ---- record ---- */
+
+enum evf_ring_type {
+	EVF_REC_RT1 = 1,            /* routes ring */
+	EVF_REC_RT2 = 2,
+	EVF_REC_RT3 = 3,
+	EVF_REC_RT4 = 4,
+	EVF_REC_SYNC_BEGIN = 16,    /* a full table follows */
+	EVF_REC_SYNC_END = 17,      /* end of the full table: what was not re-sent is swept */
+	EVF_REC_HEARTBEAT = 18,
+	EVF_REC_EV_MAC_LEARNED = 64,/* events ring: advertise RT2 (seq, esi) */
+	EVF_REC_EV_MAC_AGED = 65,   /* withdraw RT2 */
+	EVF_REC_EV_MAC_MOVED = 66,  /* moved: attach != 0xffff re-advertise, else withdraw (now remote) */
+	EVF_REC_EV_MAC_FROZEN = 67,
+	EVF_REC_EV_MAC_UNFROZEN = 68,
+	EVF_REC_EV_ES_UP = 69,      /* advertise RT4 (+RT1) for esi with df_alg/df_pref/DP */
+	EVF_REC_EV_ES_DOWN = 70,    /* withdraw them */
+	EVF_REC_EV_DF_CHANGE = 71,  /* flags bit EVF_REC_F_DF: we are DF for <esi, vni> */
+};
+
+enum evf_ring_op {
+	EVF_REC_ADD = 0,
+	EVF_REC_WITHDRAW = 1,
+};
+
+/* flags */
+#define EVF_REC_F_PER_ES        0x01u  /* RT1: Ethernet tag MAX-ET */
+#define EVF_REC_F_SINGLE_ACTIVE 0x02u  /* RT1 per-ES */
+#define EVF_REC_F_STICKY        0x04u  /* RT2 */
+#define EVF_REC_F_DONT_PREEMPT  0x08u  /* RT4, EV_ES_UP */
+#define EVF_REC_F_DF            0x10u  /* EV_DF_CHANGE */
+#define EVF_REC_F_KNOWN         0x1fu  /* any other bit set: record rejected */
+
+/* address families in records */
+#define EVF_REC_AF_NONE 0u
+#define EVF_REC_AF_IPV4 4u             /* address in the first 4 bytes, network order */
+#define EVF_REC_AF_IPV6 6u
+
+struct evf_ring_rec {
+	uint32_t rec_idx;       /*   0: low 32 bits of this record's ring index */
+	uint32_t crc;           /*   4: CRC-32C (Castagnoli, init ~0, final xor ~0) of bytes 8..127 */
+	uint8_t type;           /*   8: enum evf_ring_type */
+	uint8_t op;             /*   9: enum evf_ring_op (routes) */
+	uint8_t flags;          /*  10: EVF_REC_F_* */
+	uint8_t vtep_af;        /*  11: EVF_REC_AF_* of vtep */
+	uint8_t ip_af;          /*  12: EVF_REC_AF_* of ip (RT2) */
+	uint8_t df_alg;         /*  13: RT4 / ES_UP: 0 modulo, 1 hrw, 2 preference */
+	uint16_t df_pref;       /*  14: RT4 / ES_UP: preference */
+	uint32_t vni;           /*  16: RT1 per-EVI, RT2, RT3, MAC and DF events */
+	uint32_t seq;           /*  20: RT2 / MAC events: MAC mobility sequence */
+	uint8_t esi[10];        /*  24: RT1, RT4, RT2 (zero: single-homed), events */
+	uint8_t mac[6];         /*  34: RT2, MAC events */
+	uint8_t vtep[16];       /*  40: originating VTEP (routes) */
+	uint8_t ip[16];         /*  56: RT2 IP (optional) */
+	uint16_t attach;        /*  72: MAC events: evfwd attachment id, 0xffff none */
+	uint16_t reserved0;     /*  74: zero */
+	uint32_t reserved1;     /*  76: zero */
+	uint64_t ts_ns;         /*  80: producer's CLOCK_MONOTONIC time, 0 = not given */
+	uint64_t ev_seq;        /*  88: events ring: event number */
+	uint8_t reserved2[32];  /*  96: zero */
+};
+
+/* ---- shared-memory header ---- */
+
+struct evf_ring_desc {
+	uint64_t offset;        /* first record, from the start of the object */
+	uint32_t count;         /* records, a power of two */
+	uint32_t reserved;
+};
+
+/* Index block of one ring: producer and consumer lines never shared. */
+struct evf_ring_idx {
+	_Alignas(64) _Atomic uint64_t prod_idx;   /* producer: next index to publish */
+	_Atomic uint64_t prod_epoch;              /* producer: changes when a new producer starts */
+	_Atomic uint64_t prod_heartbeat_ns;       /* producer: CLOCK_MONOTONIC of its last sign of life */
+	_Alignas(64) _Atomic uint64_t cons_idx;   /* consumer: next index to read */
+	_Atomic uint64_t cons_epoch;              /* consumer: the producer epoch it last saw */
+	_Alignas(64) uint8_t pad[64];
+};
+
+struct evf_ring_hdr {
+	uint32_t magic;             /*   0: EVF_RING_MAGIC */
+	uint16_t abi_version;       /*   4: EVF_RING_ABI_VERSION */
+	uint16_t header_size;       /*   6: EVF_RING_HDR_SIZE */
+	uint32_t record_size;       /*   8: EVF_RING_REC_SIZE */
+	uint32_t nb_rings;          /*  12: 2 */
+	uint64_t total_size;        /*  16: size of the object */
+	uint64_t evfwd_pid;         /*  24: informational */
+	struct evf_ring_desc ring[2]; /* 32 */
+	uint8_t pad0[256 - 64];
+	struct evf_ring_idx idx[2]; /* 256: one 192-byte block per ring */
+};
+
+/* Counters evfwd publishes for observers (evfwd-ctl status), written by
+ * evfwd only, refreshed on every poll; not a consistent snapshot. */
+#define EVF_RING_STATS_OFFSET 2048u
+#define EVF_RING_STATS_REJECTS 16u
+struct evf_ring_stats {
+	uint64_t updated_ns;        /* CLOCK_MONOTONIC of the last refresh */
+	uint64_t records;           /* read from the routes ring */
+	uint64_t applied;           /* routes applied */
+	uint64_t rejected[EVF_RING_STATS_REJECTS]; /* by reason, see rejected_names */
+	uint64_t epochs;            /* producer restarts seen */
+	uint64_t syncs_begun, syncs_ended, hold_expired, swept, heartbeats;
+	uint64_t bad_header, bad_index;
+	uint64_t events_out, events_lost;
+	uint64_t lat_p50_ns, lat_p99_ns;  /* apply latency of records that carry ts_ns */
+	uint32_t generation;        /* ring generation owning new routes */
+	uint32_t syncing;           /* 1 between SYNC-BEGIN and SYNC-END or hold expiry */
+	char rejected_names[EVF_RING_STATS_REJECTS][24];
+};
+
+static inline struct evf_ring_stats *
+evf_ring_stats(struct evf_ring_hdr *h)
+{
+	return (struct evf_ring_stats *)((uint8_t *)h + EVF_RING_STATS_OFFSET);
+}
+
+_Static_assert(EVF_RING_STATS_OFFSET + sizeof(struct evf_ring_stats) <= EVF_RING_HDR_SIZE,
+	       "stats block fits the header");
+_Static_assert(sizeof(struct evf_ring_rec) == EVF_RING_REC_SIZE, "record size");
+_Static_assert(offsetof(struct evf_ring_rec, ts_ns) == 80, "record layout");
+_Static_assert(offsetof(struct evf_ring_hdr, idx) == 256, "header layout");
+_Static_assert(sizeof(struct evf_ring_hdr) <= EVF_RING_HDR_SIZE, "header size");
+
+/* ---- helpers (header-only) ---- */
+
+/** CRC-32C (Castagnoli, reflected 0x82F63B78, init and final xor ~0). */
+#if defined(__SSE4_2__)
+#include <nmmintrin.h>
+static inline uint32_t
+evf_ring_crc32c(const void *data, size_t len)
+{
+	const uint8_t *p = (const uint8_t *)data;
+	uint64_t crc = 0xffffffffu;
+
+	for (; len >= 8; p += 8, len -= 8) {
+		uint64_t v;
+		memcpy(&v, p, sizeof(v));
+		crc = _mm_crc32_u64(crc, v);
+	}
+	for (; len; p++, len--)
+		crc = _mm_crc32_u8((uint32_t)crc, *p);
+	return ~(uint32_t)crc;
+}
+#else
+static inline uint32_t
+evf_ring_crc32c(const void *data, size_t len)
+{
+	static uint32_t table[256];
+	const uint8_t *p = (const uint8_t *)data;
+	uint32_t crc = 0xffffffffu;
+
+	if (table[1] == 0) {
+		for (uint32_t i = 0; i < 256; i++) {
+			uint32_t c = i;
+			for (int b = 0; b < 8; b++)
+				c = (c >> 1) ^ (0x82f63b78u & (0u - (c & 1u)));
+			table[i] = c;
+		}
+	}
+	for (size_t i = 0; i < len; i++)
+		crc = (crc >> 8) ^ table[(crc ^ p[i]) & 0xffu];
+	return ~crc;
+}
+#endif
+
+/** Seal a filled record for ring index idx (sets rec_idx and crc). */
+static inline void
+evf_ring_rec_seal(struct evf_ring_rec *r, uint64_t idx)
+{
+	r->rec_idx = (uint32_t)idx;
+	r->crc = evf_ring_crc32c((const uint8_t *)r + 8, EVF_RING_REC_SIZE - 8);
+}
+
+/** Is r an intact record for ring index idx? */
+static inline int
+evf_ring_rec_intact(const struct evf_ring_rec *r, uint64_t idx)
+{
+	return r->rec_idx == (uint32_t)idx &&
+		r->crc == evf_ring_crc32c((const uint8_t *)r + 8, EVF_RING_REC_SIZE - 8);
+}
+
+static inline struct evf_ring_rec *
+evf_ring_slot(struct evf_ring_hdr *h, unsigned int ring, uint64_t idx)
+{
+	return (struct evf_ring_rec *)((uint8_t *)h + h->ring[ring].offset) +
+		(idx & (h->ring[ring].count - 1));
+}
+
+/** Producer: room for one more record? */
+static inline int
+evf_ring_can_produce(struct evf_ring_hdr *h, unsigned int ring)
+{
+	uint64_t p = atomic_load_explicit(&h->idx[ring].prod_idx, memory_order_relaxed);
+	uint64_t c = atomic_load_explicit(&h->idx[ring].cons_idx, memory_order_acquire);
+
+	return p - c < h->ring[ring].count;
+}
+
+/** Producer: write rec into the next slot and publish it. Returns 0, or -1
+ *  when the ring is full (nothing written; retry later). */
+static inline int
+evf_ring_produce(struct evf_ring_hdr *h, unsigned int ring, const struct evf_ring_rec *rec)
+{
+	uint64_t p = atomic_load_explicit(&h->idx[ring].prod_idx, memory_order_relaxed);
+	uint64_t c = atomic_load_explicit(&h->idx[ring].cons_idx, memory_order_acquire);
+	struct evf_ring_rec *slot;
+
+	if (p - c >= h->ring[ring].count)
+		return -1;
+	slot = evf_ring_slot(h, ring, p);
+	memcpy(slot, rec, sizeof(*slot));
+	evf_ring_rec_seal(slot, p);
+	atomic_store_explicit(&h->idx[ring].prod_idx, p + 1, memory_order_release);
+	return 0;
+}
+
+/** Consumer: copy out up to max records and release them; returns how many,
+ *  or -1 when the indices are out of range (a broken producer). */
+static inline int
+evf_ring_consume(struct evf_ring_hdr *h, unsigned int ring, struct evf_ring_rec *out,
+		 unsigned int max, uint64_t *first_idx)
+{
+	uint64_t c = atomic_load_explicit(&h->idx[ring].cons_idx, memory_order_relaxed);
+	uint64_t p = atomic_load_explicit(&h->idx[ring].prod_idx, memory_order_acquire);
+	unsigned int n = 0;
+
+	if (p - c > h->ring[ring].count)
+		return -1;
+	if (first_idx != NULL)
+		*first_idx = c;
+	while (c + n != p && n < max) {
+		memcpy(&out[n], evf_ring_slot(h, ring, c + n), sizeof(out[n]));
+		n++;
+	}
+	atomic_store_explicit(&h->idx[ring].cons_idx, c + n, memory_order_release);
+	return (int)n;
+}
+
+#endif /* EVF_RING_ABI_H */
