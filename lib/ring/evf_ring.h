@@ -68,6 +68,10 @@ extern struct evf_ring_counters evf_ring_counters;
 /** Create the shared-memory object (main thread, start-up). */
 int evf_ring_init(const struct evf_cfg_ring *cfg, char *err, size_t errlen);
 void evf_ring_fini(void);
+/** Same as evf_ring_init over caller memory instead of a shared-memory object
+ *  (unit tests and fuzzers): mem must hold evf_ring_mem_size(cfg) bytes. */
+int evf_ring_init_mem(const struct evf_cfg_ring *cfg, void *mem, char *err, size_t errlen);
+size_t evf_ring_mem_size(const struct evf_cfg_ring *cfg);
 bool evf_ring_enabled(void);
 /** Control-loop poller: drain a batch of records, run timers. */
 unsigned int evf_ring_poll(uint64_t now_tsc);

@@ -23,6 +23,7 @@ struct evf_ring_counters evf_ring_counters;
 
 static struct {
 	bool on;
+	bool external;             /* memory given by evf_ring_init_mem */
 	char name[128];
 	struct evf_ring_hdr *hdr;
 	size_t size;
@@ -118,11 +119,59 @@ event_sink(const struct evf_event *ev)
 
 /* ---- set-up ---- */
 
+size_t
+evf_ring_mem_size(const struct evf_cfg_ring *cfg)
+{
+	return EVF_RING_HDR_SIZE + ((size_t)cfg->records + cfg->event_records) * EVF_RING_REC_SIZE;
+}
+
+/* Lay out the header in mem and start serving it. */
+static void
+ring_start(const struct evf_cfg_ring *cfg, struct evf_ring_hdr *h, size_t size)
+{
+	memset(h, 0, EVF_RING_HDR_SIZE);
+	h->abi_version = EVF_RING_ABI_VERSION;
+	h->header_size = EVF_RING_HDR_SIZE;
+	h->record_size = EVF_RING_REC_SIZE;
+	h->nb_rings = 2;
+	h->total_size = size;
+	h->evfwd_pid = (uint64_t)getpid();
+	h->ring[EVF_RING_ROUTES].offset = EVF_RING_HDR_SIZE;
+	h->ring[EVF_RING_ROUTES].count = cfg->records;
+	h->ring[EVF_RING_EVENTS].offset = EVF_RING_HDR_SIZE + (uint64_t)cfg->records * EVF_RING_REC_SIZE;
+	h->ring[EVF_RING_EVENTS].count = cfg->event_records;
+	/* The magic last: a producer that sees it sees a complete header. */
+	atomic_thread_fence(memory_order_release);
+	__atomic_store_n(&h->magic, EVF_RING_MAGIC, __ATOMIC_RELEASE);
+
+	R.on = true;
+	R.hdr = h;
+	R.size = size;
+	R.batch = cfg->batch > MAX_BATCH ? MAX_BATCH : (cfg->batch ? cfg->batch : 256);
+	R.hold_tsc = rte_get_tsc_hz() * cfg->hold_time;
+	R.desc[0] = h->ring[0];
+	R.desc[1] = h->ring[1];
+	R.total_size = size;
+	memset(&evf_ring_counters, 0, sizeof(evf_ring_counters));
+	evf_event_set_sink(event_sink);
+}
+
+int
+evf_ring_init_mem(const struct evf_cfg_ring *cfg, void *mem, char *err, size_t errlen)
+{
+	memset(&R, 0, sizeof(R));
+	if (mem == NULL || cfg->records == 0 || (cfg->records & (cfg->records - 1)) ||
+	    cfg->event_records == 0 || (cfg->event_records & (cfg->event_records - 1)))
+		ERR("control-ring: bad memory or ring sizes");
+	ring_start(cfg, mem, evf_ring_mem_size(cfg));
+	R.external = true;
+	return 0;
+}
+
 int
 evf_ring_init(const struct evf_cfg_ring *cfg, char *err, size_t errlen)
 {
-	size_t size = EVF_RING_HDR_SIZE + ((size_t)cfg->records + cfg->event_records) *
-		EVF_RING_REC_SIZE;
+	size_t size = evf_ring_mem_size(cfg);
 	struct evf_ring_hdr *h;
 	int fd;
 
@@ -147,31 +196,7 @@ evf_ring_init(const struct evf_cfg_ring *cfg, char *err, size_t errlen)
 		shm_unlink(R.name);
 		ERR("control-ring: cannot map %s: %s", R.name, strerror(errno));
 	}
-	memset(h, 0, EVF_RING_HDR_SIZE);
-	h->abi_version = EVF_RING_ABI_VERSION;
-	h->header_size = EVF_RING_HDR_SIZE;
-	h->record_size = EVF_RING_REC_SIZE;
-	h->nb_rings = 2;
-	h->total_size = size;
-	h->evfwd_pid = (uint64_t)getpid();
-	h->ring[EVF_RING_ROUTES].offset = EVF_RING_HDR_SIZE;
-	h->ring[EVF_RING_ROUTES].count = cfg->records;
-	h->ring[EVF_RING_EVENTS].offset = EVF_RING_HDR_SIZE + (uint64_t)cfg->records * EVF_RING_REC_SIZE;
-	h->ring[EVF_RING_EVENTS].count = cfg->event_records;
-	/* The magic last: a producer that sees it sees a complete header. */
-	atomic_thread_fence(memory_order_release);
-	__atomic_store_n(&h->magic, EVF_RING_MAGIC, __ATOMIC_RELEASE);
-
-	R.on = true;
-	R.hdr = h;
-	R.size = size;
-	R.batch = cfg->batch > MAX_BATCH ? MAX_BATCH : cfg->batch;
-	R.hold_tsc = rte_get_tsc_hz() * cfg->hold_time;
-	R.desc[0] = h->ring[0];
-	R.desc[1] = h->ring[1];
-	R.total_size = size;
-	memset(&evf_ring_counters, 0, sizeof(evf_ring_counters));
-	evf_event_set_sink(event_sink);
+	ring_start(cfg, h, size);
 	return 0;
 }
 
@@ -181,8 +206,10 @@ evf_ring_fini(void)
 	if (!R.on)
 		return;
 	evf_event_set_sink(NULL);
-	munmap(R.hdr, R.size);
-	shm_unlink(R.name);
+	if (!R.external) {
+		munmap(R.hdr, R.size);
+		shm_unlink(R.name);
+	}
 	R.on = false;
 }
 
