@@ -3,6 +3,9 @@
 #define EVF_CTL_MAIN_H
 
 #include <stdbool.h>
+#include <stdint.h>
+
+#include "evf_addr.h"
 
 struct ctl_ring;
 
@@ -13,6 +16,12 @@ struct ctl_opts {
 	bool quiet;
 	unsigned long count;     /**< watch --count N (0: forever) */
 	unsigned long timeout_ms;/**< watch --timeout MS (0: none) */
+	/* bench-rt2 */
+	uint32_t vni;            /**< --vni N */
+	struct evf_ip vtep;      /**< --vtep IP */
+	struct evf_esi esi;      /**< --esi ESI (default none) */
+	bool withdraw;           /**< --withdraw */
+	unsigned long rate;      /**< --rate N records/s (0: as fast as possible) */
 };
 
 struct ctl_push_stats {
@@ -24,5 +33,6 @@ int ctl_push_line(struct ctl_ring *r, const char *line, const char *where, unsig
 	struct ctl_push_stats *st);
 int ctl_watch(struct ctl_ring *r, const struct ctl_opts *o);
 int ctl_status(struct ctl_ring *r);
+int ctl_bench_rt2(struct ctl_ring *r, const struct ctl_opts *o);
 
 #endif /* EVF_CTL_MAIN_H */

@@ -2,7 +2,9 @@
  * runtime: it only maps the shared-memory object, doc/ring-abi.md).
  *   evfwd-ctl [--ring NAME] push [--new-epoch] [--wait] [ROUTE WORDS...]
  *   evfwd-ctl [--ring NAME] watch [--count N] [--timeout MS]
- *   evfwd-ctl [--ring NAME] status */
+ *   evfwd-ctl [--ring NAME] status
+ *   evfwd-ctl [--ring NAME] bench-rt2 --vni N --vtep IP [--esi ESI] [--count N] [--rate N]
+ *             [--withdraw] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,8 @@ usage(void)
 		"usage: evfwd-ctl [--ring NAME] push [--new-epoch] [--wait] [--quiet] [ROUTE...]\n"
 		"       evfwd-ctl [--ring NAME] watch [--count N] [--timeout MS]\n"
 		"       evfwd-ctl [--ring NAME] status\n"
+		"       evfwd-ctl [--ring NAME] bench-rt2 --vni N --vtep IP [--esi ESI] [--count N]"
+		" [--rate N] [--withdraw]\n"
 		"push: one route from the arguments, or one per line from standard input\n"
 		"      (syntax: doc/routes.md; also sync-begin, sync-end, heartbeat)\n");
 }
@@ -65,13 +69,37 @@ main(int argc, char **argv)
 		} else if (strcmp(argv[i], "--timeout") == 0 && strcmp(cmd, "watch") == 0) {
 			if (num("--timeout", argv[++i], &o.timeout_ms) < 0)
 				return 2;
+		} else if (strcmp(cmd, "bench-rt2") == 0 && strcmp(argv[i], "--count") == 0) {
+			if (num("--count", argv[++i], &o.count) < 0)
+				return 2;
+		} else if (strcmp(cmd, "bench-rt2") == 0 && strcmp(argv[i], "--vni") == 0) {
+			unsigned long v;
+			if (num("--vni", argv[++i], &v) < 0)
+				return 2;
+			o.vni = (uint32_t)v;
+		} else if (strcmp(cmd, "bench-rt2") == 0 && strcmp(argv[i], "--vtep") == 0) {
+			if (i + 1 >= argc || evf_ip_parse(argv[++i], &o.vtep) < 0) {
+				fprintf(stderr, "evfwd-ctl: --vtep needs an address\n");
+				return 2;
+			}
+		} else if (strcmp(cmd, "bench-rt2") == 0 && strcmp(argv[i], "--esi") == 0) {
+			if (i + 1 >= argc || evf_esi_parse(argv[++i], &o.esi) < 0) {
+				fprintf(stderr, "evfwd-ctl: --esi needs an ESI\n");
+				return 2;
+			}
+		} else if (strcmp(cmd, "bench-rt2") == 0 && strcmp(argv[i], "--rate") == 0) {
+			if (num("--rate", argv[++i], &o.rate) < 0)
+				return 2;
+		} else if (strcmp(cmd, "bench-rt2") == 0 && strcmp(argv[i], "--withdraw") == 0) {
+			o.withdraw = true;
 		} else {
 			fprintf(stderr, "evfwd-ctl: unknown option %s for %s\n", argv[i], cmd);
 			usage();
 			return 2;
 		}
 	}
-	if (strcmp(cmd, "push") != 0 && strcmp(cmd, "watch") != 0 && strcmp(cmd, "status") != 0) {
+	if (strcmp(cmd, "push") != 0 && strcmp(cmd, "watch") != 0 && strcmp(cmd, "status") != 0 &&
+	    strcmp(cmd, "bench-rt2") != 0) {
 		usage();
 		return 2;
 	}
@@ -85,6 +113,9 @@ main(int argc, char **argv)
 		rc = ctl_push(&r, &o, argc - i, argv + i);
 	else if (strcmp(cmd, "watch") == 0)
 		rc = ctl_watch(&r, &o);
+	else if (strcmp(cmd, "bench-rt2") == 0)
+		rc = o.vni && o.vtep.family ? ctl_bench_rt2(&r, &o) :
+			(fprintf(stderr, "evfwd-ctl: bench-rt2 needs --vni and --vtep\n"), 2);
 	else
 		rc = ctl_status(&r);
 	ctl_ring_close(&r);

@@ -16,7 +16,8 @@
 #include "evf_rcu.h"
 
 #define LEARN_BATCH      256
-#define AGE_BUDGET       4096   /* entries inspected per loop */
+#define AGE_PERIOD_MS    10     /* an aging step every 10 ms ... */
+#define AGE_STEPS        100    /* ... covering 1/100 of the table: a full scan per second */
 #define IDLE_SLEEP_US    200
 #define MAX_POLLERS      16
 
@@ -32,6 +33,7 @@ static pthread_t thread;
 static volatile bool running;
 static volatile bool stop_flag;
 static uint64_t start_tsc;
+static uint64_t next_age_tsc;
 
 /* Mailbox: one call at a time, callers serialized by call_lock. */
 static pthread_mutex_t call_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -109,7 +111,10 @@ evf_ctl_poll_once(void)
 	if (now != evf_now_sec)
 		__atomic_store_n(&evf_now_sec, now, __ATOMIC_RELAXED);
 	work += drain_learn();
-	work += evf_fdb_age(now, AGE_BUDGET);
+	if (now_tsc >= next_age_tsc) {
+		next_age_tsc = now_tsc + rte_get_tsc_hz() / 1000 * AGE_PERIOD_MS;
+		work += evf_fdb_age(now, evf_fdb.capacity / AGE_STEPS + 1);
+	}
 	for (unsigned int i = 0; i < nb_pollers; i++)
 		work += pollers[i].fn(now_tsc);
 	work += serve_mailbox();

@@ -70,8 +70,10 @@ evf_fdb_init(uint32_t capacity, unsigned int nb_workers)
 		if (evf_fdb.seen[w] == NULL)
 			return -ENOMEM;
 	}
-	entries = calloc(capacity, sizeof(*entries));
-	free_idx = malloc(sizeof(uint32_t) * capacity);
+	/* DPDK memory, zeroed (so touched) now: filling the table later must not
+	 * take page faults, whose TLB shootdowns would interrupt the workers. */
+	entries = rte_zmalloc("evf_fdb_entries", sizeof(*entries) * capacity, RTE_CACHE_LINE_SIZE);
+	free_idx = rte_malloc("evf_fdb_free", sizeof(uint32_t) * capacity, RTE_CACHE_LINE_SIZE);
 	if (entries == NULL || free_idx == NULL)
 		return -ENOMEM;
 	nb_free = 0;
@@ -88,8 +90,8 @@ evf_fdb_fini(void)
 	for (unsigned int w = 0; w < evf_fdb.nb_workers; w++)
 		rte_free(evf_fdb.seen[w]);
 	rte_hash_free(evf_fdb.h);
-	free(entries);
-	free(free_idx);
+	rte_free(entries);
+	rte_free(free_idx);
 	entries = NULL;
 	free_idx = NULL;
 	memset(&evf_fdb, 0, sizeof(evf_fdb));
