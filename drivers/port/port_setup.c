@@ -43,6 +43,40 @@ find_port(const char *name, uint16_t *port_id)
 	return -ENODEV;
 }
 
+/* rte_dev_probe() passes on whatever the bus or PMD returned, often -1: name
+ * the errno values it defines and do not invent a reason for the rest. */
+static const char *
+probe_error_text(int rc)
+{
+	static char buf[96];
+
+	switch (rc) {
+	case -EINVAL: return "bad device arguments (see the driver's log above)";
+	case -ENOMEM: return "out of memory";
+	case -ENODEV: return "no such device";
+	case -ENOTSUP: return "not supported by the driver";
+	default:
+		snprintf(buf, sizeof(buf), "the driver refused it (code %d; see its log above)", rc);
+		return buf;
+	}
+}
+
+/* Largest MTU the device takes: its max_mtu, and no more than its longest
+ * receive frame less the L2 overhead (ethdev's own rule: max_rx_pktlen -
+ * max_mtu when the driver sets both, else Ethernet header + CRC). */
+static uint32_t
+device_max_mtu(const struct rte_eth_dev_info *info)
+{
+	uint32_t overhead = RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
+	uint32_t mtu = info->max_mtu;
+
+	if (info->max_mtu != UINT16_MAX && info->max_rx_pktlen > info->max_mtu)
+		overhead = info->max_rx_pktlen - info->max_mtu;
+	if (info->max_rx_pktlen > overhead && info->max_rx_pktlen - overhead < mtu)
+		mtu = info->max_rx_pktlen - overhead;
+	return mtu;
+}
+
 int
 evf_port_probe(const struct evf_cfg_port *cfg, uint16_t *port_id, char *err, size_t errlen)
 {
@@ -72,7 +106,7 @@ evf_port_probe(const struct evf_cfg_port *cfg, uint16_t *port_id, char *err, siz
 		return -1;
 	rc = rte_dev_probe(devargs);
 	if (rc < 0 && rc != -EEXIST)
-		ERR("port %s: cannot probe device '%s': %s", cfg->name, devargs, strerror(-rc));
+		ERR("port %s: cannot probe device '%s': %s", cfg->name, devargs, probe_error_text(rc));
 	if (find_port(name, port_id) != 0)
 		ERR("port %s: device '%s' probed but no ethdev named '%s'", cfg->name,
 		    cfg->device, name);
@@ -113,8 +147,9 @@ evf_port_setup(uint16_t port_id, const struct evf_cfg_port *cfg, unsigned int nb
 		ERR("port %s: device %s has %u TX queue(s), evfwd needs one per worker (%u);"
 		    " give the device more queues (e.g. one tx_pcap= per worker for net_pcap)",
 		    cfg->name, info.driver_name, info.max_tx_queues, nb_txq);
-	if (info.max_mtu < cfg->mtu)
-		ERR("port %s: mtu %u above the device maximum %u", cfg->name, cfg->mtu, info.max_mtu);
+	if (device_max_mtu(&info) < cfg->mtu)
+		ERR("port %s: mtu %u above what device %s takes: mtu %u (frames up to %u bytes)",
+		    cfg->name, cfg->mtu, info.driver_name, device_max_mtu(&info), info.max_rx_pktlen);
 
 	memset(&conf, 0, sizeof(conf));
 	conf.rxmode.mtu = cfg->mtu;

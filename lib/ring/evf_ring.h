@@ -48,6 +48,9 @@ void evf_ring_encode_route(const struct evf_route *r, struct evf_ring_rec *rec);
 /** One line of text for an events-ring record. */
 int evf_ring_format_event(const struct evf_ring_rec *rec, char *buf, size_t len);
 
+#define EVF_RING_LAT_SUB 8
+#define EVF_RING_LAT_BUCKETS (EVF_RING_LAT_SUB * 40)
+
 struct evf_ring_counters {
 	uint64_t records;            /**< read from the routes ring */
 	uint64_t applied;            /**< routes applied */
@@ -60,7 +63,8 @@ struct evf_ring_counters {
 	uint64_t heartbeats;
 	uint64_t events_out;         /**< events written to the events ring */
 	uint64_t events_lost;        /**< events not written: ring full */
-	uint64_t lat_hist[32];       /**< apply latency: bucket i = [2^i, 2^(i+1)) ns */
+	/** Apply latency, log-linear: 8 buckets per power of two of ns. */
+	uint64_t lat_hist[EVF_RING_LAT_BUCKETS];
 	uint64_t lat_count;
 };
 extern struct evf_ring_counters evf_ring_counters;

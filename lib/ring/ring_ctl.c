@@ -256,19 +256,39 @@ sweep(void)
 		EVF_LOG(INFO, "control ring: resync withdrew %u stale route(s)", n);
 }
 
+/* Log-linear histogram: 8 sub-buckets per power of two (12.5% resolution). */
+static unsigned int
+latency_bucket(uint64_t d)
+{
+	unsigned int octave;
+
+	if (d < EVF_RING_LAT_SUB)
+		return (unsigned int)d;
+	octave = 63u - (unsigned int)__builtin_clzll(d); /* >= 3 */
+	return (octave - 2u) * EVF_RING_LAT_SUB + (unsigned int)((d >> (octave - 3u)) & 7u);
+}
+
+/* Exclusive upper bound in ns of a bucket. */
+static uint64_t
+latency_bucket_top(unsigned int b)
+{
+	unsigned int octave = b / EVF_RING_LAT_SUB, sub = b % EVF_RING_LAT_SUB;
+
+	if (octave == 0)
+		return b + 1;
+	return (uint64_t)(EVF_RING_LAT_SUB + sub + 1) << (octave - 1);
+}
+
 static void
 record_latency(uint64_t ts_ns, uint64_t now_ns)
 {
-	uint64_t d;
-	int b = 0;
+	unsigned int b;
 
 	if (ts_ns == 0 || now_ns < ts_ns)
 		return;
-	d = now_ns - ts_ns;
-	while (d > 1 && b < 31) {
-		d >>= 1;
-		b++;
-	}
+	b = latency_bucket(now_ns - ts_ns);
+	if (b >= EVF_RING_LAT_BUCKETS)
+		b = EVF_RING_LAT_BUCKETS - 1;
 	evf_ring_counters.lat_hist[b]++;
 	evf_ring_counters.lat_count++;
 }
@@ -278,10 +298,10 @@ evf_ring_latency_pct(double pct)
 {
 	uint64_t want = (uint64_t)((double)evf_ring_counters.lat_count * pct / 100.0), seen = 0;
 
-	for (int b = 0; b < 32; b++) {
+	for (unsigned int b = 0; b < EVF_RING_LAT_BUCKETS; b++) {
 		seen += evf_ring_counters.lat_hist[b];
 		if (seen >= want && seen > 0)
-			return 2ull << b;
+			return latency_bucket_top(b);
 	}
 	return 0;
 }

@@ -76,6 +76,29 @@ static cmdline_parse_inst_t cmd_sleep = {
 	.tokens = { (void *)&sleep_tok, (void *)&sleep_ms, NULL },
 };
 
+/* ---- echo WORD (a marker a script driving a command file waits for) ---- */
+struct cmd_echo_result {
+	cmdline_fixed_string_t echo, word;
+};
+
+static void
+cmd_echo_parsed(void *r, struct cmdline *cl, void *data)
+{
+	struct cmd_echo_result *res = r;
+	(void)cl; (void)data;
+
+	printf("%s\n", res->word);
+}
+
+static cmdline_parse_token_string_t echo_tok = TOK_STR(cmd_echo_result, echo, "echo");
+static cmdline_parse_token_string_t echo_word = TOK_STR(cmd_echo_result, word, NULL);
+
+static cmdline_parse_inst_t cmd_echo = {
+	.f = cmd_echo_parsed,
+	.help_str = "echo <word>: print <word> (a marker for scripts driving a command file)",
+	.tokens = { (void *)&echo_tok, (void *)&echo_word, NULL },
+};
+
 /* ---- wait idle MS ---- */
 struct cmd_wait_result {
 	cmdline_fixed_string_t wait, idle;
@@ -132,5 +155,5 @@ static cmdline_parse_inst_t cmd_quit = {
 };
 
 cmdline_parse_inst_t *evf_shell_cmds_misc[] = {
-	&cmd_portadm, &cmd_sleep, &cmd_wait, &cmd_quit, NULL,
+	&cmd_portadm, &cmd_sleep, &cmd_echo, &cmd_wait, &cmd_quit, NULL,
 };
