@@ -89,6 +89,7 @@ evf_bd_create(const struct evf_cfg_bd *cfg)
 	bd->dup_moves = cfg->dup_moves ? cfg->dup_moves : 5;
 	bd->dup_window = cfg->dup_window ? cfg->dup_window : 180;
 	bd->dup_hold = cfg->dup_hold;
+	bd->dup_blackhole = cfg->dup_blackhole;
 	rte_strscpy(bd->name, cfg->name, sizeof(bd->name));
 
 	ctl->attach = calloc(cfg->nb_attach ? cfg->nb_attach : 1, sizeof(uint16_t));

@@ -54,6 +54,7 @@ struct evf_bd {
 	uint32_t dup_moves;          /**< duplicate detection: moves ... */
 	uint32_t dup_window;         /**< ... within this many seconds freeze the MAC */
 	uint32_t dup_hold;           /**< seconds a MAC stays frozen, 0 = until cleared */
+	uint8_t dup_blackhole;       /**< frozen: drop its frames arriving elsewhere (frozen-mac) */
 	char name[EVF_NAME_LEN];
 } __rte_cache_aligned;
 

@@ -377,8 +377,11 @@ bd_static_macs(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 
 /* ---- duplicate MAC detection ---- */
 
+static const char *const dup_actions[] = { "stop-learning", "blackhole", NULL };
+
 #define B struct evf_cfg_bd
 static const struct cfg_key dup_keys[] = {
+	CFG_KEY_ENUM("action", B, dup_blackhole, dup_actions, false),
 	CFG_KEY_UINT("num-moves", B, dup_moves, 2, 1000, false),
 	CFG_KEY_UINT("monitoring-window", B, dup_window, 1, 3600, false),
 	CFG_KEY_UINT0("hold-down", B, dup_hold, 1, 86400, false),

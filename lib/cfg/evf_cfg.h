@@ -86,6 +86,7 @@ struct evf_cfg_bd {
 	uint32_t dup_moves;               /**< "mac-duplication.num-moves" 2..1000, default 5 */
 	uint32_t dup_window;              /**< "mac-duplication.monitoring-window" s 1..3600, default 180 */
 	uint32_t dup_hold;                /**< "mac-duplication.hold-down" s 0 (until cleared) or 1..86400, default 540 */
+	uint8_t dup_blackhole;            /**< "mac-duplication.action": 0 stop-learning (default), 1 blackhole */
 	uint16_t nb_attach;
 	struct evf_cfg_attach *attach;    /**< "attachments" */
 	uint16_t nb_vteps;

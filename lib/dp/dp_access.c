@@ -151,7 +151,11 @@ decide(struct evf_worker *w, const struct evf_fdb_batch *fb, const struct evf_at
 		if (likely(evf_fdb_batch_hit(fb, src_slot))) {
 			if (likely(evf_dest_kind(sd) == EVF_DEST_ATTACH && evf_dest_target(sd) == a->id))
 				evf_fdb_touch(w->index, sd, w->now);
-			else if (!(evf_dest_flags(sd) & EVF_DEST_F_PINNED))
+			else if (unlikely(evf_dest_flags(sd) & EVF_DEST_F_BLOCK)) {
+				d.action = ACT_DROP;
+				d.target = EVF_DROP_FROZEN_MAC;
+				return d;
+			} else if (!(evf_dest_flags(sd) & EVF_DEST_F_PINNED))
 				learn_report(w, bd->id, eth + EVF_ETH_SRC, a->id);
 		} else if (unlikely(__atomic_load_n(&bd->at_limit, __ATOMIC_RELAXED))) {
 			d.action = ACT_DROP;

@@ -182,26 +182,73 @@ df_free(void *p, uint64_t unused)
 	free(p);
 }
 
+/* Publish the DF bits of every binding of a segment; a df-change event for
+ * each binding of a local segment whose bit changed (a new binding starts
+ * non-DF: an event only when it is born DF). */
 static void
 publish_df(uint16_t es, const uint8_t *bits)
 {
 	struct es_ctl *c = &ctls[es];
 	struct evf_es_df *t = malloc(sizeof(*t) + (c->nb_bind ? c->nb_bind : 1));
 	struct evf_es_df *old;
-	bool changed = evf_ess[es].df == NULL || evf_ess[es].df->nb != c->nb_bind;
+	uint16_t old_nb;
 
 	if (t == NULL)
 		return; /* keep the previous table: stale DF beats none */
 	t->nb = c->nb_bind;
 	memcpy(t->df, bits, c->nb_bind);
-	if (!changed)
-		changed = memcmp(evf_ess[es].df->df, bits, c->nb_bind) != 0;
 	old = __atomic_exchange_n(&evf_ess[es].df, t, __ATOMIC_ACQ_REL);
+	old_nb = old != NULL ? old->nb : 0;
+	if (evf_ess[es].local) /* remote segments have no DF of ours */
+		for (uint16_t i = 0; i < c->nb_bind; i++)
+			if (i >= old_nb ? bits[i] != 0 : old->df[i] != bits[i])
+				evf_event_df(es, c->bind[i], bits[i]);
 	if (old != NULL)
 		evf_rcu_defer(df_free, old, 0);
-	if (changed && evf_ess[es].local) /* remote segments have no DF of ours */
-		for (uint16_t i = 0; i < c->nb_bind; i++)
-			evf_event_df(es, c->bind[i], bits[i]);
+}
+
+/* Undo the creation of a remote segment a rejected route just made, so that
+ * a rejected route leaves nothing behind. Only the newest segment, only while
+ * nothing refers to it (no PE slot, not even one pending release). */
+void
+evf_es_discard_new(uint16_t es)
+{
+	struct esi_key k;
+	struct es_ctl *c = &ctls[es];
+
+	if (es + 1u != nb_es || evf_ess[es].local || c->nb_bind != 0)
+		return;
+	for (int i = 0; i < EVF_ES_MAX_PE; i++) {
+		const struct pe_slot *s = &c->pe[i];
+
+		if (s->rt1_es || s->rt4 || s->evi_routes || s->rt2_macs ||
+		    (!s->used && s->vtep >= 0)) /* referenced, or a release pending */
+			return;
+	}
+	/* No FDB entry or attachment names a segment this new: no worker can
+	 * see it, so its unreferenced slots go at once. */
+	for (int i = 0; i < EVF_ES_MAX_PE; i++)
+		if (c->pe[i].used && c->pe[i].vtep >= 0)
+			evf_vtep_put((uint16_t)c->pe[i].vtep);
+	k = esi_key(&evf_ess[es].esi);
+	rte_hash_del_key(es_by_esi, &k);
+	free(c->bind);
+	memset(c, 0, sizeof(*c));
+	if (evf_ess[es].df != NULL)
+		evf_rcu_defer(df_free, evf_ess[es].df, 0);
+	memset(&evf_ess[es], 0, sizeof(evf_ess[es]));
+	nb_es--;
+}
+
+int
+evf_esevi_find(uint16_t es, uint16_t bd)
+{
+	uint32_t key = ((uint32_t)es << 16) | bd;
+	void *data;
+
+	if (esevi_by_key == NULL || rte_hash_lookup_data(esevi_by_key, &key, &data) < 0)
+		return -ENOENT;
+	return (int)(uintptr_t)data;
 }
 
 int
@@ -371,14 +418,20 @@ evf_es_rt1_per_es(uint16_t es, const struct evf_ip *vtep, bool single_active, bo
 int
 evf_es_rt1_per_evi(uint16_t es, uint16_t bd, const struct evf_ip *vtep, bool add, uint8_t gen)
 {
-	int x = evf_esevi_get(es, bd), i;
+	int x, i;
 	uint8_t bit;
 
-	if (x < 0)
-		return x;
+	/* The PE slot first (-ENOSPC: PE limit), then the binding: a rejected
+	 * route creates neither; a withdraw creates nothing. */
 	i = evf_es_pe_slot(es, vtep, add);
 	if (i < 0)
 		return i;
+	x = add ? evf_esevi_get(es, bd) : evf_esevi_find(es, bd);
+	if (x < 0) {
+		if (add)
+			slot_maybe_free(es, i);
+		return add ? -ENOMEM : -ENOENT;
+	}
 	bit = (uint8_t)(1u << i);
 	if (add)
 		evi_gen[x][i] = gen;

@@ -100,6 +100,11 @@ int evf_es_find(const struct evf_esi *esi);
 int evf_es_get(const struct evf_esi *esi);
 /** Binding of (segment, MAC-VRF), created on demand; -ENOSPC when full. */
 int evf_esevi_get(uint16_t es, uint16_t bd);
+/** Binding of (segment, MAC-VRF) or -ENOENT (never creates). */
+int evf_esevi_find(uint16_t es, uint16_t bd);
+/** Remove the segment evf_es_get() just created for a route that was then
+ *  rejected (no-op when anything refers to it). */
+void evf_es_discard_new(uint16_t es);
 /** PE slot of vtep on a segment, allocated on demand; -ENOSPC past EVF_ES_MAX_PE. */
 int evf_es_pe_slot(uint16_t es, const struct evf_ip *vtep, bool create);
 

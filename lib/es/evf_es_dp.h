@@ -8,6 +8,7 @@
 
 #include "evf_bd.h"
 #include "evf_es.h"
+#include "evf_pkt.h"
 
 enum evf_es_target {
 	EVF_ES_TO_NONE = 0,   /**< no usable PE */
@@ -72,7 +73,7 @@ evf_es_resolve(uint16_t esevi, uint8_t aux, uint32_t hash, uint16_t *id)
 		uint8_t p = m & aux;
 		*id = es->pe_vtep[__builtin_ctz(p ? p : m)];
 	} else {
-		*id = es->pe_vtep[evf_nth_bit(m, hash % (unsigned int)__builtin_popcount(m))];
+		*id = es->pe_vtep[evf_nth_bit(m, evf_hash_pick(hash, (unsigned int)__builtin_popcount(m)))];
 	}
 	return EVF_ES_TO_VTEP;
 }

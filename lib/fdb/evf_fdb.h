@@ -39,8 +39,8 @@ enum evf_dest_kind {
 	EVF_DEST_ES,       /**< target = remote Ethernet Segment id (aliasing) */
 };
 
-#define EVF_DEST_F_PINNED 0x1 /**< static, EVPN-owned or frozen: workers report no moves */
-#define EVF_DEST_F_BLOCK  0x2 /**< frozen duplicate: drop frames from this MAC elsewhere */
+#define EVF_DEST_F_PINNED 0x1 /**< static, sticky or frozen: workers report no moves */
+#define EVF_DEST_F_BLOCK  0x2 /**< frozen duplicate (action blackhole): drop frames from it elsewhere */
 
 #define EVF_FDB_MAX_ENTRIES (1u << 24) /**< the entry index has 24 bits */
 

@@ -83,6 +83,10 @@ uint32_t evf_fdb_count(void);
  *  non-zero ESI or EVF_INVALID_ID. Returns 0, -ENOENT (withdraw of an unknown
  *  route), -ENOSPC (FDB full), -E2BIG (too many routes for the MAC) or the
  *  error of the VTEP/segment tables. */
+/** Would an RT2 add from (vtep, ip) for (bd, mac) find room (a known route,
+ *  or fewer than EVF_RT2_SRC_MAX routes)? */
+bool evf_fdb_rt2_room(uint16_t bd, const struct rte_ether_addr *mac, const struct evf_ip *vtep_ip,
+	uint32_t ip_hash);
 int evf_fdb_rt2(uint16_t bd, const struct rte_ether_addr *mac, const struct evf_ip *vtep_ip,
 	uint32_t ip_hash, uint16_t es, uint32_t seq, bool sticky, bool add, uint8_t gen);
 /** Withdraw RT2 routes owned by a generation other than gen (not manual). */

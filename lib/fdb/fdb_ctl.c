@@ -124,10 +124,20 @@ evf_fdb_entry_at(uint32_t idx)
 	return &entries[idx];
 }
 
+/* Static and sticky MACs never move, frozen ones are held where they are:
+ * workers report no moves for them. Other EVPN MACs are reported when seen
+ * on a local attachment (mobility, RFC 7432 section 15). A frozen MAC of a
+ * MAC-VRF with action blackhole also has its frames from elsewhere dropped. */
 static uint8_t
 flags_for(enum evf_fdb_origin origin, const struct evf_fdb_entry *e)
 {
-	return (origin != EVF_FDB_LEARNED || e->frozen) ? EVF_DEST_F_PINNED : 0;
+	uint8_t f = 0;
+
+	if (origin == EVF_FDB_STATIC || e->frozen || (origin == EVF_FDB_EVPN && e->sticky))
+		f |= EVF_DEST_F_PINNED;
+	if (e->frozen && evf_bds[e->key.bd].dup_blackhole)
+		f |= EVF_DEST_F_BLOCK;
+	return f;
 }
 
 /* VTEP references follow the destination so a VTEP outlives every entry using it. */

@@ -146,6 +146,7 @@ evf_fdb_reselect(struct evf_fdb_entry *e)
 	enum evf_dest_kind kind;
 	uint16_t target;
 	uint8_t aux;
+	bool restick;
 	int best;
 
 	if (e->origin == EVF_FDB_STATIC || e->in_use != 1)
@@ -162,6 +163,8 @@ evf_fdb_reselect(struct evf_fdb_entry *e)
 			return; /* our local observation stays the best route */
 		/* Moved away: stop advertising ours (event), follow the remote. */
 		remote_dest(e, best, &kind, &target, &aux);
+		e->seq = b->seq;
+		e->sticky = b->sticky;
 		emit(EVF_EV_MAC_MOVED, e, EVF_INVALID_ID);
 		evf_fdb_redirect_aux(e, kind, target, EVF_FDB_EVPN, aux);
 		e->es = kind == EVF_DEST_ES ? evf_esevis[target].es : EVF_INVALID_ID;
@@ -176,6 +179,9 @@ evf_fdb_reselect(struct evf_fdb_entry *e)
 	if (e->frozen)
 		return;
 	remote_dest(e, best, &kind, &target, &aux);
+	e->seq = e->src[best].seq;
+	restick = e->sticky != e->src[best].sticky; /* the pinned flag follows it */
+	e->sticky = e->src[best].sticky;
 	if (kind != evf_dest_kind(e->dest) || target != evf_dest_target(e->dest)) {
 		bool had_dest = evf_dest_kind(e->dest) != EVF_DEST_NONE;
 
@@ -183,7 +189,7 @@ evf_fdb_reselect(struct evf_fdb_entry *e)
 		e->es = kind == EVF_DEST_ES ? evf_esevis[target].es : EVF_INVALID_ID;
 		if (had_dest)
 			count_move(e);
-	} else if (aux != evf_dest_aux(e->dest)) {
+	} else if (aux != evf_dest_aux(e->dest) || restick) {
 		evf_fdb_redirect_aux(e, kind, target, EVF_FDB_EVPN, aux);
 	}
 }
@@ -206,6 +212,21 @@ evf_fdb_release_sources(struct evf_fdb_entry *e)
 		if (e->src[i].used)
 			src_release(&e->src[i]);
 	e->nb_src = 0;
+}
+
+bool
+evf_fdb_rt2_room(uint16_t bd, const struct rte_ether_addr *mac, const struct evf_ip *vtep_ip,
+		 uint32_t ip_hash)
+{
+	const struct evf_fdb_entry *e = evf_fdb_find(bd, mac);
+	int vtep = evf_vtep_find(vtep_ip);
+
+	if (e == NULL || e->nb_src < EVF_RT2_SRC_MAX)
+		return true;
+	for (int i = 0; i < EVF_RT2_SRC_MAX; i++)
+		if (e->src[i].used && e->src[i].vtep == vtep && e->src[i].ip_hash == ip_hash)
+			return true;
+	return false;
 }
 
 int
@@ -290,7 +311,9 @@ evf_fdb_learn(const struct evf_learn_ev *ev)
 	}
 	e = evf_fdb_find(ev->bd, &ev->mac);
 	if (e != NULL) {
-		if (e->origin == EVF_FDB_STATIC || e->frozen) {
+		/* Static and sticky MACs do not move (RFC 7432 15.2); frozen ones are held. */
+		if (e->origin == EVF_FDB_STATIC || e->frozen ||
+		    (e->origin == EVF_FDB_EVPN && e->sticky)) {
 			evf_learn_counters.ignored++;
 			return EVF_LEARN_IGNORED;
 		}
@@ -304,6 +327,7 @@ evf_fdb_learn(const struct evf_learn_ev *ev)
 		 * local observation wins with a higher sequence (RFC 7432 15). */
 		if (e->origin != EVF_FDB_LEARNED)
 			e->seq = max_src_seq(e) + 1;
+		e->sticky = 0;
 		evf_fdb_redirect(e, EVF_DEST_ATTACH, ev->attach, EVF_FDB_LEARNED);
 		e->es = evf_attachs[ev->attach].es;
 		e->last_seen = evf_clock_sec();

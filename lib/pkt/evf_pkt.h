@@ -164,6 +164,27 @@ l2:
 	return evf_crc_u32(et, h);
 }
 
+/** Mix a flow hash before choosing with it: CRC-32C is linear, so its low
+ *  bits alone are parities of a few input bits (two flows differing in one
+ *  port bit land on the same side of a 2-way choice far too often). */
+static inline uint32_t
+evf_hash_mix(uint32_t h)
+{
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return h;
+}
+
+/** Choice among n (1..): a mixed hash scaled to [0, n) (no division). */
+static inline uint32_t
+evf_hash_pick(uint32_t h, uint32_t n)
+{
+	return (uint32_t)(((uint64_t)evf_hash_mix(h) * n) >> 32);
+}
+
 /** Fold a 32-bit hash into the VXLAN UDP source port range 49152..65535 (RFC 7348 5). */
 static inline uint16_t
 evf_udp_src_port(uint32_t hash)

@@ -33,7 +33,7 @@ ip_is_unicast(const struct evf_ip *ip)
 {
 	if (ip->family == AF_INET) {
 		uint32_t a = ntohl(ip->v4);
-		return a != 0 && (a >> 24) != 127 && (a >> 28) < 14; /* not 0/8 zero, loopback, D, E */
+		return (a >> 24) != 0 && (a >> 24) != 127 && (a >> 28) < 14; /* not 0/8, loopback, D, E */
 	}
 	if (ip->family == AF_INET6) {
 		static const uint8_t zero[16], loop[16] = { [15] = 1 };
@@ -76,6 +76,7 @@ static int
 apply_rt1(const struct evf_route *r)
 {
 	int es, bd = -1, rc;
+	bool created = false;
 
 	if (!esi_usable(&r->esi))
 		return EVF_RR_BAD_ESI;
@@ -86,6 +87,7 @@ apply_rt1(const struct evf_route *r)
 		if (es < 0)
 			return EVF_RR_NOT_FOUND;
 	} else {
+		created = evf_es_find(&r->esi) < 0;
 		es = evf_es_get(&r->esi);
 		if (es < 0)
 			return EVF_RR_TABLE_FULL;
@@ -95,10 +97,12 @@ apply_rt1(const struct evf_route *r)
 				       r->gen);
 	else
 		rc = evf_es_rt1_per_evi((uint16_t)es, (uint16_t)bd, &r->vtep, !r->withdraw, r->gen);
+	if (rc < 0 && created)
+		evf_es_discard_new((uint16_t)es);
 	if (rc == -ENOENT)
 		return EVF_RR_NOT_FOUND;
 	if (rc == -ENOSPC)
-		return r->per_es ? EVF_RR_ES_PE_LIMIT : EVF_RR_TABLE_FULL;
+		return EVF_RR_ES_PE_LIMIT;
 	return rc < 0 ? EVF_RR_TABLE_FULL : EVF_RR_OK;
 }
 
@@ -108,6 +112,7 @@ apply_rt2(const struct evf_route *r)
 	const struct evf_fdb_entry *e;
 	uint16_t es = EVF_INVALID_ID;
 	int bd, rc, slot = -1;
+	bool created = false;
 
 	if ((bd = bd_of_vni(r->vni)) < 0)
 		return EVF_RR_UNKNOWN_VNI;
@@ -121,19 +126,31 @@ apply_rt2(const struct evf_route *r)
 	if (e != NULL && e->origin == EVF_FDB_STATIC)
 		return EVF_RR_STATIC_MAC;
 	if (!evf_esi_is_zero(&r->esi) && !r->withdraw) {
-		int id = evf_es_get(&r->esi);
+		int id;
 
+		/* a route that cannot fit must not create its segment */
+		if (!evf_fdb_rt2_room((uint16_t)bd, &r->mac, &r->vtep, evf_ip_hash(&r->ip)))
+			return EVF_RR_TOO_MANY_ROUTES;
+		created = evf_es_find(&r->esi) < 0;
+		id = evf_es_get(&r->esi);
 		if (id < 0)
 			return EVF_RR_TABLE_FULL;
 		slot = evf_es_pe_slot((uint16_t)id, &r->vtep, true);
-		if (slot < 0)
-			return EVF_RR_ES_PE_LIMIT;
+		if (slot < 0) {
+			if (created)
+				evf_es_discard_new((uint16_t)id);
+			return slot == -ENOSPC ? EVF_RR_ES_PE_LIMIT : EVF_RR_TABLE_FULL;
+		}
 		es = (uint16_t)id;
 	}
 	rc = evf_fdb_rt2((uint16_t)bd, &r->mac, &r->vtep, evf_ip_hash(&r->ip), es, r->seq,
 			 r->sticky, !r->withdraw, r->gen);
-	if (rc < 0 && slot >= 0)
-		evf_es_pe_gc(es, (uint8_t)slot);
+	if (rc < 0 && slot >= 0) {
+		if (created)
+			evf_es_discard_new(es); /* frees its fresh slot at once */
+		else
+			evf_es_pe_gc(es, (uint8_t)slot);
+	}
 	switch (rc) {
 	case 0: return EVF_RR_OK;
 	case -ENOENT: return EVF_RR_NOT_FOUND;

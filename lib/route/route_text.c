@@ -44,7 +44,9 @@ int
 evf_route_parse(int argc, char **argv, struct evf_route *r, char *err, size_t errlen)
 {
 	bool have_vni = false, have_vtep = false, have_esi = false, have_mac = false;
-	bool have_alg = false, have_pref = false, have_dp = false;
+	bool have_alg = false, have_pref = false;
+	const char *seen[32];
+	int nb_seen = 0;
 
 	memset(r, 0, sizeof(*r));
 	if (argc < 2)
@@ -70,6 +72,12 @@ evf_route_parse(int argc, char **argv, struct evf_route *r, char *err, size_t er
 		const char *k = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 
+		/* every keyword at most once */
+		for (int j = 0; j < nb_seen; j++)
+			if (strcmp(seen[j], k) == 0)
+				PERR("'%s' given twice", k);
+		if (nb_seen < (int)RTE_DIM(seen))
+			seen[nb_seen++] = k;
 		/* flags without a value */
 		if (strcmp(k, "single-active") == 0 && r->type == EVF_RT_AD) {
 			r->single_active = true;
@@ -80,41 +88,29 @@ evf_route_parse(int argc, char **argv, struct evf_route *r, char *err, size_t er
 			continue;
 		}
 		if (strcmp(k, "dont-preempt") == 0 && r->type == EVF_RT_ES) {
-			if (have_dp)
-				PERR("'dont-preempt' given twice");
-			r->df_dp = have_dp = true;
+			r->df_dp = true;
 			continue;
 		}
 		if (v == NULL)
 			PERR("'%s' needs a value", k);
 		i++;
 		if (strcmp(k, "vni") == 0 && r->type != EVF_RT_ES) {
-			if (have_vni)
-				PERR("'vni' given twice");
 			if (parse_u32(v, 0xffffff, &r->vni) < 0 || r->vni == 0)
 				PERR("vni '%s' is not 1..16777215", v);
 			have_vni = true;
 		} else if (strcmp(k, "vtep") == 0) {
-			if (have_vtep)
-				PERR("'vtep' given twice");
 			if (evf_ip_parse(v, &r->vtep) < 0)
 				PERR("vtep '%s' is not an IPv4/IPv6 address", v);
 			have_vtep = true;
 		} else if (strcmp(k, "esi") == 0 && r->type != EVF_RT_IMET) {
-			if (have_esi)
-				PERR("'esi' given twice");
 			if (evf_esi_parse(v, &r->esi) < 0)
 				PERR("esi '%s' is not ten colon-separated hex bytes", v);
 			have_esi = true;
 		} else if (strcmp(k, "mac") == 0 && r->type == EVF_RT_MAC) {
-			if (have_mac)
-				PERR("'mac' given twice");
 			if (evf_mac_parse(v, &r->mac) < 0)
 				PERR("mac '%s' is not xx:xx:xx:xx:xx:xx", v);
 			have_mac = true;
 		} else if (strcmp(k, "ip") == 0 && r->type == EVF_RT_MAC) {
-			if (r->ip.family)
-				PERR("'ip' given twice");
 			if (evf_ip_parse(v, &r->ip) < 0)
 				PERR("ip '%s' is not an IPv4/IPv6 address", v);
 		} else if (strcmp(k, "seq") == 0 && r->type == EVF_RT_MAC) {
@@ -126,12 +122,12 @@ evf_route_parse(int argc, char **argv, struct evf_route *r, char *err, size_t er
 				     " give 'vni'", v);
 			r->per_es = true;
 		} else if (strcmp(k, "df-alg") == 0 && r->type == EVF_RT_ES) {
-			if (have_alg || df_alg_parse(v, &r->df_alg) < 0)
+			if (df_alg_parse(v, &r->df_alg) < 0)
 				PERR("df-alg '%s' is not modulo, hrw or preference", v);
 			have_alg = true;
 		} else if (strcmp(k, "pref") == 0 && r->type == EVF_RT_ES) {
 			uint32_t p;
-			if (have_pref || parse_u32(v, 65535, &p) < 0)
+			if (parse_u32(v, 65535, &p) < 0)
 				PERR("pref '%s' is not 0..65535", v);
 			r->df_pref = (uint16_t)p;
 			have_pref = true;

@@ -318,6 +318,17 @@ test_variants(void)
 	"mac-vrfs:\n" \
 	"  - name: a\n" \
 	"    vni: 10\n"
+/* Lines 11-13: a second access port h2; lines 14-17: ethernet-segment es1 on
+ * h1, continuing with its keys at column 5. */
+#define H2 \
+	"  - name: h2\n" \
+	"    device: d2\n" \
+	"    role: access\n"
+#define ES_BASE BASE H2 \
+	"ethernet-segments:\n" \
+	"  - name: es1\n" \
+	"    esi: 00:11:11:11:11:11:11:11:11:01\n" \
+	"    interface: h1\n"
 /* A valid network + access port list, for cases that change node. */
 #define PORTS1 "ports: [{name: up, device: d0, role: network, next-hop-mac: 02:00:00:00:00:fe}]\n"
 
@@ -549,6 +560,88 @@ static const struct bad_case bad_cases[] = {
 	  "    device: net_af_xdp0,iface=eth1\n    role: network\n"
 	  "    next-hop-mac: 02:00:00:00:00:fe\n    xdp-object: /opt/x.o\n", 8, 17,
 	  "ports[0].xdp-object: only allowed with xdp-steering: vxlan" },
+	/* ethernet-segments (ES_BASE: lines 11-13 a second access port h2, 14-17
+	 * segment es1 on h1, its keys at column 5; the next line is 18) */
+	{ "duplicate ethernet-segment name", ES_BASE "  - name: es1\n"
+	  "    esi: 00:11:11:11:11:11:11:11:11:02\n    interface: h2\n", 18, 11,
+	  "ethernet-segments[1].name: duplicate ethernet-segment name 'es1' (first at line 15)" },
+	{ "duplicate ESI", ES_BASE "  - name: es2\n    esi: 00:11:11:11:11:11:11:11:11:01\n"
+	  "    interface: h2\n", 19, 10, "ethernet-segments[1].esi: ESI 00:11:11:11:11:11:11:11:11:01"
+	  " is already used by ethernet-segment 'es1'" },
+	{ "duplicate ESI in other letter case", BASE H2 "ethernet-segments:\n"
+	  "  - {name: es1, esi: 00:aa:00:00:00:00:00:00:00:01, interface: h1}\n"
+	  "  - {name: es2, esi: 00:AA:00:00:00:00:00:00:00:01, interface: h2}\n", 16, 22,
+	  "ethernet-segments[1].esi: ESI 00:AA:00:00:00:00:00:00:00:01 is already used by"
+	  " ethernet-segment 'es1'" },
+	{ "ESI all-zero", BASE "ethernet-segments:\n  - name: es1\n"
+	  "    esi: 00:00:00:00:00:00:00:00:00:00\n    interface: h1\n", 13, 10,
+	  "ethernet-segments[0].esi: ESI 00:00:00:00:00:00:00:00:00:00 is reserved (all-zero:"
+	  " single-homed, all-ones: MAX-ESI)" },
+	{ "ESI all-ones", BASE "ethernet-segments:\n  - name: es1\n"
+	  "    esi: FF:FF:FF:ff:ff:ff:ff:ff:ff:ff\n    interface: h1\n", 13, 10,
+	  "ethernet-segments[0].esi: ESI FF:FF:FF:ff:ff:ff:ff:ff:ff:ff is reserved (all-zero:"
+	  " single-homed, all-ones: MAX-ESI)" },
+	{ "ESI of nine bytes", BASE "ethernet-segments:\n  - name: es1\n"
+	  "    esi: 00:11:11:11:11:11:11:11:11\n    interface: h1\n", 13, 10,
+	  "ethernet-segments[0].esi: '00:11:11:11:11:11:11:11:11' is not an ESI"
+	  " (ten colon-separated hex bytes)" },
+	{ "ESI with dashes", BASE "ethernet-segments:\n  - name: es1\n"
+	  "    esi: 00-11-11-11-11-11-11-11-11-01\n    interface: h1\n", 13, 10,
+	  "ethernet-segments[0].esi: '00-11-11-11-11-11-11-11-11-01' is not an ESI"
+	  " (ten colon-separated hex bytes)" },
+	{ "ESI with a bad hex digit", BASE "ethernet-segments:\n  - name: es1\n"
+	  "    esi: 00:11:11:11:11:11:11:11:11:0g\n    interface: h1\n", 13, 10,
+	  "ethernet-segments[0].esi: '00:11:11:11:11:11:11:11:11:0g' is not an ESI"
+	  " (ten colon-separated hex bytes)" },
+	{ "segment on an unknown interface", BASE "ethernet-segments:\n  - name: es1\n"
+	  "    esi: 00:11:11:11:11:11:11:11:11:01\n    interface: h9\n", 14, 16,
+	  "ethernet-segments[0].interface: unknown interface 'h9'" },
+	{ "segment on a network port", BASE "ethernet-segments:\n  - name: es1\n"
+	  "    esi: 00:11:11:11:11:11:11:11:11:01\n    interface: up\n", 14, 16,
+	  "ethernet-segments[0].interface: 'up' is a network port; a segment covers an access"
+	  " interface" },
+	{ "interface in two segments", ES_BASE "  - name: es2\n"
+	  "    esi: 00:11:11:11:11:11:11:11:11:02\n    interface: h1\n", 20, 16,
+	  "ethernet-segments[1].interface: interface 'h1' already belongs to ethernet-segment 'es1'" },
+	{ "preference without algorithm preference", ES_BASE "    df-election:\n"
+	  "      preference: 100\n", 19, 19,
+	  "ethernet-segments[0].df-election: preference and dont-preempt need algorithm: preference" },
+	{ "dont-preempt with algorithm hrw", ES_BASE
+	  "    df-election: {algorithm: hrw, dont-preempt: true}\n", 18, 49,
+	  "ethernet-segments[0].df-election: preference and dont-preempt need algorithm: preference" },
+	{ "unknown DF algorithm", ES_BASE "    df-election: {algorithm: random}\n", 18, 30,
+	  "ethernet-segments[0].df-election.algorithm: 'random' is not one of: modulo, hrw,"
+	  " preference" },
+	{ "preference 65536", ES_BASE "    df-election: {algorithm: preference, preference: 65536}\n",
+	  18, 54, "ethernet-segments[0].df-election.preference: 65536 is out of range 0..65535" },
+	{ "bad mode", ES_BASE "    mode: active-active\n", 18, 11,
+	  "ethernet-segments[0].mode: 'active-active' is not one of: all-active, single-active" },
+	{ "df-timer 101", ES_BASE "    df-timer: 101\n", 18, 15,
+	  "ethernet-segments[0].df-timer: 101 is out of range 0..100" },
+	{ "negative activation-timer", ES_BASE "    activation-timer: -1\n", 18, 23,
+	  "ethernet-segments[0].activation-timer: '-1' is not a decimal integer" },
+	{ "segment without interface", BASE "ethernet-segments:\n  - name: es1\n"
+	  "    esi: 00:11:11:11:11:11:11:11:11:01\n", 12, 5,
+	  "ethernet-segments[0]: missing required key 'interface'" },
+	{ "unknown key in a segment", ES_BASE "    vlan: 5\n", 18, 5,
+	  "ethernet-segments[0]: unknown key 'vlan'" },
+	{ "duplicate key in a segment", ES_BASE "    esi: 00:11:11:11:11:11:11:11:11:02\n", 18, 5,
+	  "ethernet-segments[0]: duplicate key 'esi' (first at line 16)" },
+	{ "ethernet-segments is a mapping", BASE "ethernet-segments:\n  name: es1\n", 12, 3,
+	  "ethernet-segments: expected a sequence, got a mapping" },
+	/* mac-vrfs[].mac-duplication */
+	{ "num-moves 1", BASE BD_A "    mac-duplication:\n      num-moves: 1\n", 15, 18,
+	  "mac-vrfs[0].mac-duplication.num-moves: 1 is out of range 2..1000" },
+	{ "num-moves 1001", BASE BD_A "    mac-duplication:\n      num-moves: 1001\n", 15, 18,
+	  "mac-vrfs[0].mac-duplication.num-moves: 1001 is out of range 2..1000" },
+	{ "monitoring-window 0", BASE BD_A "    mac-duplication: {monitoring-window: 0}\n", 14, 42,
+	  "mac-vrfs[0].mac-duplication.monitoring-window: 0 is out of range 1..3600" },
+	{ "hold-down 86401", BASE BD_A "    mac-duplication: {hold-down: 86401}\n", 14, 34,
+	  "mac-vrfs[0].mac-duplication.hold-down: 86401 is out of range 0..86400" },
+	{ "unknown key in mac-duplication", BASE BD_A "    mac-duplication: {num-move: 5}\n", 14, 23,
+	  "mac-vrfs[0].mac-duplication: unknown key 'num-move'" },
+	{ "mac-duplication is a scalar", BASE BD_A "    mac-duplication: 5\n", 14, 22,
+	  "mac-vrfs[0].mac-duplication: expected a mapping, got a scalar" },
 };
 
 static bool

@@ -198,7 +198,8 @@ test_set_find(void)
 		CU_ASSERT_PTR_EQUAL(e3, e);
 		CU_ASSERT_EQUAL(evf_dest_index(e->dest), idx);
 		CU_ASSERT_EQUAL(evf_dest_target(e->dest), a_red0);
-		CU_ASSERT_EQUAL(evf_dest_flags(e->dest), EVF_DEST_F_PINNED);
+		/* not pinned: workers report it when seen locally (mobility) */
+		CU_ASSERT_EQUAL(evf_dest_flags(e->dest), 0);
 		CU_ASSERT_EQUAL(e->origin, EVF_FDB_EVPN);
 		CU_ASSERT_EQUAL(evf_bd_local_macs(red), 0);   /* no longer a learned MAC */
 		CU_ASSERT_EQUAL(evf_fdb_count(), 2);

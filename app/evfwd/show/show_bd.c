@@ -160,6 +160,13 @@ dest_text(const struct evf_fdb_entry *e, char *buf, size_t len)
 			m = evf_dest_aux(e->dest);
 			how = "rt2 fallback";
 		}
+		if (m != 0 && es->single_active) {
+			/* the one PE the workers use (evf_es_resolve) */
+			uint8_t p = m & evf_dest_aux(e->dest);
+
+			m = (uint8_t)(1u << __builtin_ctz(p ? p : m));
+			how = "single-active primary";
+		}
 		off = (size_t)snprintf(buf, len, "esi:%s", evf_esi_fmt(&es->esi, esi, sizeof(esi)));
 		if (es->local && x->local_attach != EVF_INVALID_ID && es->local_up) {
 			snprintf(buf + off, len - off, " (local %s)", evf_attachs[x->local_attach].name);
