@@ -53,8 +53,7 @@ attach_create(struct evf_bd *bd, const struct evf_cfg_attach *ca)
 	a->vlan = ca->vlan;
 	a->bd = bd->id;
 	a->port = ifc->kind == EVF_IFACE_PORT ? ifc->port_id : EVF_INVALID_ID;
-	a->max_frame = a->port != EVF_INVALID_ID ?
-		(uint16_t)(evf_ports[a->port].mtu + RTE_ETHER_HDR_LEN) : 0;
+	a->max_frame = (uint16_t)(ifc->mtu + RTE_ETHER_HDR_LEN);
 	a->es = EVF_INVALID_ID;
 	a->esevi = EVF_INVALID_ID;
 	if (ca->vlan == EVF_VLAN_UNTAGGED)

@@ -62,17 +62,10 @@ static int
 attach_port(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 {
 	struct evf_cfg_attach *a = obj;
-	int idx;
 
 	if (cfg_get_name(ctx, val, a->port, sizeof(a->port)) < 0)
 		return -1;
-	idx = evf_cfg_port_index(ctx->cfg, a->port);
-	if (idx < 0)
-		return cfg_error(ctx, val, "unknown port '%s'", a->port);
-	if (ctx->cfg->ports[idx].role != EVF_ROLE_ACCESS)
-		return cfg_error(ctx, val, "'%s' is a network port, attachments need an access port",
-			a->port);
-	return 0;
+	return cfg_check_access_iface(ctx, val, a->port, "attachments");
 }
 
 static int

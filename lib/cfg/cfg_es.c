@@ -51,16 +51,11 @@ static int
 es_iface(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 {
 	struct evf_cfg_es *es = obj;
-	int idx;
 
 	if (cfg_get_name(ctx, val, es->iface, sizeof(es->iface)) < 0)
 		return -1;
-	idx = evf_cfg_port_index(ctx->cfg, es->iface);
-	if (idx < 0)
-		return cfg_error(ctx, val, "unknown interface '%s'", es->iface);
-	if (ctx->cfg->ports[idx].role != EVF_ROLE_ACCESS)
-		return cfg_error(ctx, val, "'%s' is a network port; a segment covers an access interface",
-			es->iface);
+	if (cfg_check_access_iface(ctx, val, es->iface, "ethernet segments") < 0)
+		return -1;
 	for (size_t i = 0; i < es_index(ctx, es); i++)
 		if (strcmp(ctx->cfg->es[i].iface, es->iface) == 0)
 			return cfg_error(ctx, val, "interface '%s' already belongs to ethernet-segment '%s'",

@@ -16,6 +16,7 @@
 static const struct cfg_key top_keys[] = {
 	CFG_KEY_FUNC("node", cfg_section_node, true),
 	CFG_KEY_FUNC("ports", cfg_section_ports, true),
+	CFG_KEY_FUNC("lags", cfg_section_lags, false),
 	CFG_KEY_FUNC("mac-vrfs", cfg_section_bds, false),
 	CFG_KEY_FUNC("ethernet-segments", cfg_section_es, false),
 	CFG_KEY_FUNC("control-ring", cfg_section_ring, false),
@@ -239,6 +240,7 @@ evf_cfg_free(struct evf_cfg *cfg)
 		free(cfg->bds[i].local_macs);
 	}
 	free(cfg->bds);
+	free(cfg->lags);
 	free(cfg->es);
 	free(cfg->ports);
 	free(cfg);

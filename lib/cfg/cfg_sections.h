@@ -16,6 +16,12 @@ int cfg_section_bds(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
 int cfg_section_workers(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
 int cfg_section_es(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
 int cfg_section_ring(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
+int cfg_section_lags(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
+
+/** name (at val) must be an interface attachments and segments can use: an
+ *  access port that is no LAG member, or a LAG. what: "attachments", ... */
+int cfg_check_access_iface(struct cfg_ctx *ctx, yaml_node_t *val, const char *name,
+	const char *what);
 
 /** Defaults of sections that may be absent from the file. */
 void cfg_node_defaults(struct evf_cfg_node *node);

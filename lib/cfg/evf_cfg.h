@@ -98,6 +98,39 @@ struct evf_cfg_bd {
 	unsigned int line;                /**< line of the entry, for later error messages */
 };
 
+#define EVF_CFG_LAG_MAX_MEMBERS   8
+#define EVF_CFG_LAG_MAX_MGMT_MACS 8
+#define EVF_MAX_LAGS              32
+
+enum evf_cfg_lag_mode { EVF_CFG_LAG_LACP = 0, EVF_CFG_LAG_STATIC };
+enum evf_cfg_tx_hash { EVF_CFG_HASH_L2 = 0, EVF_CFG_HASH_L23, EVF_CFG_HASH_L34 };
+
+struct evf_cfg_lag_member {
+	char port[EVF_NAME_LEN];          /**< "port": an access port (required) */
+	uint16_t port_number;             /**< "port-number" 1..65535, default position (1..) */
+	uint16_t port_priority;           /**< "port-priority" 1..65535, default 255 */
+};
+
+struct evf_cfg_lag {
+	char name[EVF_NAME_LEN];          /**< "name" (required, unique among ports and LAGs) */
+	uint8_t nb_members;
+	struct evf_cfg_lag_member members[EVF_CFG_LAG_MAX_MEMBERS]; /**< "members" (1..8, required) */
+	uint8_t mode;                     /**< "mode": lacp | static, default lacp */
+	uint8_t passive;                  /**< "lacp.activity": active (0, default) | passive (1) */
+	uint8_t fast;                     /**< "lacp.interval": slow (0, default) | fast (1) */
+	bool has_system_id;
+	struct rte_ether_addr system_id;  /**< "lacp.system-id", default the node MAC */
+	uint16_t system_priority;         /**< "lacp.system-priority" 1..65535, default 32768 */
+	uint16_t key;                     /**< "lacp.key" 1..65535, default 1 */
+	uint8_t min_links;                /**< "min-links" 1..members, default 1 */
+	uint8_t tx_hash;                  /**< "tx-hash": l2 | l23 | l34 (default) */
+	char mgmt_member[EVF_NAME_LEN];   /**< "management.member" ("" = none) */
+	uint8_t nb_mgmt_macs;
+	struct rte_ether_addr mgmt_macs[EVF_CFG_LAG_MAX_MGMT_MACS]; /**< "management.macs" */
+	uint16_t mgmt_vlan;               /**< "management.vlan" 1..4094, 0 = none */
+	unsigned int line;
+};
+
 enum evf_cfg_es_mode { EVF_CFG_ES_ALL_ACTIVE = 0, EVF_CFG_ES_SINGLE_ACTIVE };
 enum evf_cfg_df_alg { EVF_CFG_DF_MODULO = 0, EVF_CFG_DF_HRW, EVF_CFG_DF_PREFERENCE };
 
@@ -136,6 +169,8 @@ struct evf_cfg {
 	struct evf_cfg_node node;
 	uint16_t nb_ports;
 	struct evf_cfg_port *ports;
+	uint16_t nb_lags;
+	struct evf_cfg_lag *lags;         /**< "lags" */
 	uint16_t nb_bds;
 	struct evf_cfg_bd *bds;
 	uint16_t nb_es;
@@ -154,5 +189,9 @@ void evf_cfg_free(struct evf_cfg *cfg);
 
 /** Index of a port by name, or -1. */
 int evf_cfg_port_index(const struct evf_cfg *cfg, const char *name);
+/** Index of a LAG by name, or -1. */
+int evf_cfg_lag_index(const struct evf_cfg *cfg, const char *name);
+/** Index of the LAG a port is a member of, or -1. */
+int evf_cfg_lag_of_port(const struct evf_cfg *cfg, const char *port);
 
 #endif /* EVF_CFG_H */

@@ -74,7 +74,17 @@ classify(struct evf_worker *w, const struct evf_port *port, const struct evf_ifa
 		vid = tci & 0xfff;
 		tagged = true;
 	} else if (unlikely(et == rte_cpu_to_be_16(RTE_ETHER_TYPE_SLOW))) {
-		dp_drop(w, m, EVF_DROP_SLOW_PROTOCOL, port->port_id);
+		/* LACP and Marker PDUs of a LAG member: the control thread's */
+		if (port->lag == EVF_INVALID_ID)
+			dp_drop(w, m, EVF_DROP_SLOW_PROTOCOL, port->port_id);
+		else if (unlikely(rte_ring_sp_enqueue(w->punt_ring, m) != 0))
+			dp_drop(w, m, EVF_DROP_PUNT_FULL, port->port_id);
+		else
+			w->stats->punted++;
+		return EVF_INVALID_ID;
+	}
+	if (unlikely(port->lag != EVF_INVALID_ID) && !evf_lag_rx_ok(port, eth, vid)) {
+		dp_drop(w, m, EVF_DROP_LAG_NOT_COLLECTING, port->port_id);
 		return EVF_INVALID_ID;
 	}
 	aid = ifc->vlan_to_attach[vid];

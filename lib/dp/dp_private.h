@@ -11,6 +11,7 @@
 #include "evf_dp.h"
 #include "evf_es_dp.h"
 #include "evf_fdb.h"
+#include "evf_lag_dp.h"
 #include "evf_pkt.h"
 #include "evf_port.h"
 #include "evf_vxlan.h"
@@ -57,12 +58,34 @@ dp_egress_ok(struct evf_worker *w, const struct evf_port *p, struct rte_mbuf *m,
 	return true;
 }
 
-/** Prepare an untagged (normalized) frame for a local attachment: MTU, tag push.
- *  Returns the egress port or EVF_INVALID_ID after dropping m. */
+/** Member of a LAG attachment's LAG a (tagged, ready) frame leaves on, or
+ *  EVF_INVALID_ID after dropping it. hashed_only: skip the management member
+ *  (the second copy of a BUM frame, evf_lag_bum_twice). */
 static inline uint16_t
-dp_prep_attach(struct evf_worker *w, struct rte_mbuf *m, uint16_t aid, uint16_t in_port)
+dp_lag_member(struct evf_worker *w, struct rte_mbuf *m, const struct evf_attach *a,
+	      bool hashed_only, uint16_t in_port)
+{
+	const struct evf_lag *lag = &evf_lags[evf_ifaces[a->iface].lag];
+	const uint8_t *eth = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint16_t port;
+
+	if (!hashed_only && evf_lag_to_mgmt(lag, a->vlan == EVF_VLAN_UNTAGGED ? 0 : a->vlan, eth))
+		return lag->mgmt_port;
+	port = evf_lag_hash_port(lag, eth, m->data_len);
+	if (unlikely(port == EVF_INVALID_ID))
+		dp_drop(w, m, EVF_DROP_LAG_DOWN, in_port);
+	return port;
+}
+
+/** Prepare an untagged (normalized) frame for a local attachment: MTU, tag
+ *  push, LAG member choice. Returns the egress port or EVF_INVALID_ID after
+ *  dropping m. */
+static inline uint16_t
+dp_prep_attach_ex(struct evf_worker *w, struct rte_mbuf *m, uint16_t aid, uint16_t in_port,
+		  bool lag_hashed_only)
 {
 	const struct evf_attach *a = &evf_attachs[aid];
+	uint16_t port = a->port;
 
 	if (unlikely(a->es != EVF_INVALID_ID) && !evf_es_attach_usable(a)) {
 		dp_drop(w, m, __atomic_load_n(&evf_ess[a->es].local_up, __ATOMIC_RELAXED) ?
@@ -78,9 +101,20 @@ dp_prep_attach(struct evf_worker *w, struct rte_mbuf *m, uint16_t aid, uint16_t 
 		dp_drop(w, m, EVF_DROP_NO_HEADROOM, in_port);
 		return EVF_INVALID_ID;
 	}
-	if (unlikely(m->nb_segs > 1) && !dp_egress_ok(w, &evf_ports[a->port], m, in_port))
+	if (unlikely(port == EVF_INVALID_ID)) {
+		port = dp_lag_member(w, m, a, lag_hashed_only, in_port);
+		if (port == EVF_INVALID_ID)
+			return EVF_INVALID_ID;
+	}
+	if (unlikely(m->nb_segs > 1) && !dp_egress_ok(w, &evf_ports[port], m, in_port))
 		return EVF_INVALID_ID;
-	return a->port;
+	return port;
+}
+
+static inline uint16_t
+dp_prep_attach(struct evf_worker *w, struct rte_mbuf *m, uint16_t aid, uint16_t in_port)
+{
+	return dp_prep_attach_ex(w, m, aid, in_port, false);
 }
 
 /** Encapsulate with template t (of a usable VTEP) in MAC-VRF bd. Returns the
@@ -101,9 +135,10 @@ dp_prep_tmpl(struct evf_worker *w, struct rte_mbuf *m, const struct evf_encap_tm
 
 /** Send an untagged (normalized) frame out of a local attachment. */
 static inline void
-dp_tx_attach(struct evf_worker *w, struct rte_mbuf *m, uint16_t aid, uint16_t in_port)
+dp_tx_attach_ex(struct evf_worker *w, struct rte_mbuf *m, uint16_t aid, uint16_t in_port,
+		bool lag_hashed_only)
 {
-	uint16_t port = dp_prep_attach(w, m, aid, in_port);
+	uint16_t port = dp_prep_attach_ex(w, m, aid, in_port, lag_hashed_only);
 
 	if (port == EVF_INVALID_ID)
 		return;
@@ -112,6 +147,12 @@ dp_tx_attach(struct evf_worker *w, struct rte_mbuf *m, uint16_t aid, uint16_t in
 		return;
 	}
 	dp_tx_enqueue(w, &evf_ports[port], m);
+}
+
+static inline void
+dp_tx_attach(struct evf_worker *w, struct rte_mbuf *m, uint16_t aid, uint16_t in_port)
+{
+	dp_tx_attach_ex(w, m, aid, in_port, false);
 }
 
 /** Template of a VTEP for a flow: one uplink, or one chosen by the flow hash (ECMP). */

@@ -79,7 +79,8 @@ evf_dp_flush(struct evf_worker *w)
 	}
 }
 
-enum target_kind { T_NONE, T_ATTACH, T_VTEP };
+/* T_ATTACH_HASHED: a LAG attachment's copy that skips the management member */
+enum target_kind { T_NONE, T_ATTACH, T_ATTACH_HASHED, T_VTEP };
 
 static inline void
 send_to(struct evf_worker *w, struct rte_mbuf *m, enum target_kind k, uint16_t id,
@@ -87,6 +88,8 @@ send_to(struct evf_worker *w, struct rte_mbuf *m, enum target_kind k, uint16_t i
 {
 	if (k == T_ATTACH)
 		dp_tx_attach(w, m, id, in_port);
+	else if (k == T_ATTACH_HASHED)
+		dp_tx_attach_ex(w, m, id, in_port, true);
 	else
 		dp_tx_vtep(w, m, id, bd, hash, in_port);
 }
@@ -158,6 +161,13 @@ dp_flood(struct evf_worker *w, struct rte_mbuf *m, const struct evf_bd *bd,
 			send_pending(w, m, pk, pid, bd, hash, in_port);
 		pk = T_ATTACH;
 		pid = a;
+		/* a LAG whose management member takes BUM while the host does not
+		 * collect there: one more copy on a hashed distributing member */
+		if (unlikely(evf_attachs[a].port == EVF_INVALID_ID) &&
+		    evf_lag_bum_twice(&evf_lags[evf_ifaces[evf_attachs[a].iface].lag])) {
+			send_pending(w, m, pk, pid, bd, hash, in_port);
+			pk = T_ATTACH_HASHED;
+		}
 	}
 	if (src->to_remote && f->nb_remote) {
 		hash = dp_frame_hash(m);

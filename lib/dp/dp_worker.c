@@ -12,6 +12,8 @@
 #include "evf_rcu.h"
 
 #define LEARN_RING_SIZE   8192
+#define PUNT_RING_SIZE    256
+#define INJECT_RING_SIZE  256
 #define LEARN_HOLDOFF_MS  10
 #define IDLE_LOOPS_BEFORE_SLEEP 64
 
@@ -48,14 +50,73 @@ evf_dp_init(unsigned int nb_workers, uint16_t burst, uint32_t idle_sleep_us,
 			LEARN_RING_SIZE, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
 		if (w->learn_ring == NULL)
 			return -ENOMEM;
+		snprintf(name, sizeof(name), "evf_punt%u_%u", generation, i);
+		w->punt_ring = rte_ring_create(name, PUNT_RING_SIZE, SOCKET_ID_ANY,
+			RING_F_SP_ENQ | RING_F_SC_DEQ);
+		snprintf(name, sizeof(name), "evf_inj%u_%u", generation, i);
+		w->inject_ring = rte_ring_create(name, INJECT_RING_SIZE, SOCKET_ID_ANY,
+			RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (w->punt_ring == NULL || w->inject_ring == NULL)
+			return -ENOMEM;
 	}
 	stop_requested = false;
 	return 0;
 }
 
+static void
+drain_ring(struct rte_ring *r)
+{
+	void *m;
+
+	while (r != NULL && rte_ring_dequeue(r, &m) == 0)
+		rte_pktmbuf_free(m);
+}
+
+void
+evf_dp_drain_rings(void)
+{
+	for (unsigned int i = 0; i < evf_nb_workers; i++) {
+		drain_ring(evf_workers[i].punt_ring);
+		drain_ring(evf_workers[i].inject_ring);
+	}
+}
+
+int
+evf_dp_inject(unsigned int w, struct rte_mbuf *m)
+{
+	if (w >= evf_nb_workers || rte_ring_sp_enqueue(evf_workers[w].inject_ring, m) != 0)
+		return -ENOBUFS;
+	return 0;
+}
+
+/* Frames the control thread handed over: queued like any other output. */
+static void
+send_injected(struct evf_worker *w)
+{
+	struct rte_mbuf *pkts[16];
+	unsigned int n = rte_ring_sc_dequeue_burst(w->inject_ring, (void **)pkts, 16, NULL);
+
+	for (unsigned int i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		if (unlikely(m->port >= EVF_MAX_PORTS || !evf_ports[m->port].configured ||
+			     !evf_port_is_up(&evf_ports[m->port]))) {
+			w->stats->drops[EVF_DROP_PORT_DOWN]++;
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		dp_tx_enqueue(w, &evf_ports[m->port], m);
+	}
+}
+
 void
 evf_dp_fini(void)
 {
+	evf_dp_drain_rings();
+	for (unsigned int i = 0; i < evf_nb_workers; i++) {
+		rte_ring_free(evf_workers[i].punt_ring);
+		rte_ring_free(evf_workers[i].inject_ring);
+	}
 	for (unsigned int i = 0; i < evf_nb_workers; i++)
 		rte_ring_free(evf_workers[i].learn_ring);
 	rte_free(evf_workers);
@@ -111,6 +172,8 @@ evf_dp_worker_main(void *arg)
 			evf_dp_process(w, port, pkts, n);
 			total += n;
 		}
+		if (unlikely(!rte_ring_empty(w->inject_ring)))
+			send_injected(w);
 		evf_dp_flush(w);
 		rte_rcu_qsbr_quiescent(evf_rcu, w->index);
 		w->stats->loops++;

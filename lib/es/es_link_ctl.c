@@ -1,6 +1,6 @@
 /* es_link_ctl.c: local Ethernet Segment state from its interface (control
  * thread poller): a segment is up while its port is started, forwarding and
- * has link. Going down flushes the local MACs learned on it; their remote
+ * has link, or while its LAG is up (at least min-links members distributing). Going down flushes the local MACs learned on it; their remote
  * routes, if any, take over (a peer PE on the same segment). */
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -8,6 +8,7 @@
 #include "evf_bd.h"
 #include "evf_es.h"
 #include "evf_fdb_ctl.h"
+#include "evf_lag.h"
 #include "evf_port.h"
 
 #define LINK_POLL_MS 20
@@ -15,15 +16,9 @@
 static bool
 iface_up(const struct evf_iface *ifc)
 {
-	struct rte_eth_link link;
-
-	if (ifc->kind != EVF_IFACE_PORT)
-		return false; /* LAG state comes from the LAG code */
-	if (!evf_port_is_up(&evf_ports[ifc->port_id]))
-		return false;
-	if (rte_eth_link_get_nowait(ifc->port_id, &link) != 0)
-		return false;
-	return link.link_status == RTE_ETH_LINK_UP;
+	if (ifc->kind == EVF_IFACE_LAG)
+		return evf_lag_is_up(ifc->lag); /* min-links members distributing */
+	return evf_port_is_up(&evf_ports[ifc->port_id]) && evf_port_link_up(ifc->port_id);
 }
 
 static void
@@ -51,8 +46,6 @@ evf_es_link_poll(uint64_t now)
 		if (cfg == NULL)
 			continue;
 		ifc = &evf_ifaces[cfg->iface];
-		if (ifc->kind != EVF_IFACE_PORT)
-			continue;
 		up = iface_up(ifc);
 		was = __atomic_load_n(&evf_ess[es].local_up, __ATOMIC_RELAXED);
 		if (up == was)

@@ -33,6 +33,8 @@ struct evf_port {
 	bool tx_udp_cksum;          /**< device computes UDP checksums */
 	bool tx_multiseg;           /**< device transmits chained mbufs */
 	uint8_t admin_up;           /**< atomic: 1 forwarding, 0 stopped (shell "port stop") */
+	uint8_t lag_collecting;     /**< atomic, LAG members: 1 while the member collects */
+	uint16_t lag;               /**< LAG id of a member, EVF_INVALID_ID otherwise */
 	struct rte_ether_addr hw_mac;
 	uint64_t hw_mac48;          /**< hw_mac as a 48-bit little-endian load */
 	uint32_t underlay_tag_word; /**< network: bytes 12..15 of a frame tagged with underlay_vlan */
@@ -49,6 +51,7 @@ struct evf_iface {
 	uint16_t port_id;           /**< EVF_IFACE_PORT: the port */
 	uint16_t lag;               /**< EVF_IFACE_LAG: LAG id */
 	uint16_t es;                /**< Ethernet Segment on this iface, EVF_INVALID_ID if none */
+	uint16_t mtu;               /**< the port's MTU; a LAG's: the smallest member MTU */
 	uint16_t vlan_to_attach[4096]; /**< VLAN id (0 = untagged/priority) -> attachment id */
 };
 
@@ -71,6 +74,11 @@ struct evf_port *evf_port_by_name(const char *name);
 struct evf_iface *evf_iface_by_name(const char *name);
 /** Create an interface for an access port or a LAG (start-up). Returns id or -errno. */
 int evf_iface_create(const char *name, enum evf_iface_kind kind, uint16_t port_or_lag);
+
+/** Link of a port as the control thread sees it: the ethdev link, and for
+ *  kernel-backed PMDs that report a fixed "up" (net_af_packet, net_af_xdp)
+ *  the kernel interface's IFF_UP and IFF_RUNNING (control thread). */
+bool evf_port_link_up(uint16_t port_id);
 
 static inline bool
 evf_port_is_up(const struct evf_port *p)

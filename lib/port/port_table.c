@@ -49,6 +49,7 @@ evf_iface_create(const char *name, enum evf_iface_kind kind, uint16_t port_or_la
 	ifc->port_id = kind == EVF_IFACE_PORT ? port_or_lag : EVF_INVALID_ID;
 	ifc->lag = kind == EVF_IFACE_LAG ? port_or_lag : EVF_INVALID_ID;
 	ifc->es = EVF_INVALID_ID;
+	ifc->mtu = kind == EVF_IFACE_PORT ? evf_ports[port_or_lag].mtu : 0;
 	for (int v = 0; v < 4096; v++)
 		ifc->vlan_to_attach[v] = EVF_INVALID_ID;
 	return evf_nb_ifaces++;
@@ -71,6 +72,7 @@ evf_port_register(uint16_t port_id, const struct evf_cfg_port *cfg)
 	p->next_hop = cfg->next_hop;
 	p->iface = EVF_INVALID_ID;
 	p->uplink = EVF_INVALID_ID;
+	p->lag = EVF_INVALID_ID;
 	p->admin_up = cfg->admin_up;
 	p->configured = true;
 	if (cfg->underlay_vlan) {

@@ -15,6 +15,7 @@
 #include "evf_es.h"
 #include "evf_ring.h"
 #include "evf_fdb_ctl.h"
+#include "evf_lag.h"
 #include "evf_port.h"
 #include "evf_port_drv.h"
 #include "evf_rcu.h"
@@ -229,6 +230,11 @@ evf_bringup(const struct evf_cfg *cfg, char *err, size_t errlen)
 		else
 			rte_eth_random_addr(evf_node.mac.addr_bytes);
 	}
+	for (uint16_t i = 0; i < cfg->nb_lags; i++) {
+		rc = evf_lag_create(&cfg->lags[i], &evf_node.mac);
+		if (rc < 0)
+			ERR("lag %s: cannot create: %s", cfg->lags[i].name, strerror(-rc));
+	}
 	evf_vxlan_fast_init();
 	rc = evf_vtep_table_init();
 	if (rc < 0)
@@ -245,6 +251,9 @@ evf_bringup(const struct evf_cfg *cfg, char *err, size_t errlen)
 		return -1;
 	if (cfg->ring.enabled)
 		evf_ctl_register_poller("control-ring", evf_ring_poll);
+	rc = evf_lag_start(evf_rt.pool);
+	if (rc < 0)
+		ERR("lags: %s", strerror(-rc));
 	if (evf_port_start_all(err, errlen) < 0)
 		return -1;
 	if (evf_xdp_steer_start_all(cfg, err, errlen) < 0) /* needs evf_node and started ports */
@@ -277,6 +286,7 @@ evf_bringup_stop(void)
 	evf_dp_stop();
 	rte_eal_mp_wait_lcore();
 	evf_ctl_stop();
+	evf_dp_drain_rings(); /* punted and injected frames nobody will handle now */
 	evf_port_stop_all();
 }
 
@@ -287,6 +297,7 @@ evf_bringup_teardown(void)
 		evf_rcu_drain(); /* run every deferred free while the tables still exist */
 	evf_ring_fini();
 	evf_port_close_all();
+	evf_lag_reset();
 	evf_port_table_reset();
 	evf_es_reset();
 	evf_bd_reset();

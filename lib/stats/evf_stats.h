@@ -59,6 +59,7 @@
 	X(LOCAL_BIAS,      "local-bias",         "BUM from an ES peer to the same ES (split horizon)") \
 	X(ES_DOWN,         "es-down",            "egress Ethernet Segment is down") \
 	X(LAG_DOWN,        "lag-down",           "egress LAG has no distributing member") \
+	X(LAG_NOT_COLLECTING,"lag-not-collecting","received on a LAG member that is not collecting") \
 	X(FROZEN_MAC,      "frozen-mac",         "source MAC frozen by duplicate detection seen elsewhere") \
 	X(PUNT_FULL,       "punt-full",          "control punt ring full")
 
@@ -95,6 +96,7 @@ struct evf_worker_stats {
 	uint64_t flood_copies;    /**< replicas made for flooding */
 	uint64_t learn_events;    /**< learn/move events sent to the control thread */
 	uint64_t learn_ring_full; /**< events lost because the ring was full (packet still forwarded) */
+	uint64_t punted;          /**< slow-protocol frames handed to the control thread */
 	uint64_t last_rx_tsc;     /**< TSC of the last non-empty RX burst */
 } __rte_cache_aligned;
 

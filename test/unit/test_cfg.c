@@ -250,6 +250,10 @@ test_defaults(void)
 	CU_ASSERT_TRUE(bd->learning);
 	CU_ASSERT_EQUAL(bd->mac_limit, 0);
 	CU_ASSERT_FALSE(bd->allow_inner_vlan);
+	CU_ASSERT_EQUAL(bd->dup_moves, 5);
+	CU_ASSERT_EQUAL(bd->dup_window, 180);
+	CU_ASSERT_EQUAL(bd->dup_hold, 540);
+	CU_ASSERT_EQUAL(bd->dup_blackhole, 0); /* action: stop-learning */
 	CU_ASSERT_EQUAL(bd->nb_attach, 0);
 	CU_ASSERT_EQUAL(bd->nb_vteps, 0);
 	CU_ASSERT_EQUAL(bd->nb_macs, 0);
@@ -293,6 +297,43 @@ test_variants(void)
 				i == 4 ? EVF_XDP_STEER_VXLAN : EVF_XDP_STEER_NONE);
 			CU_ASSERT_STRING_EQUAL(cfg->ports[0].xdp_object, i == 4 ? "/opt/x.o" : "");
 		}
+		evf_cfg_free(cfg);
+	}
+}
+
+/* mac-duplication: every key, and action stop-learning (the default) or blackhole. */
+static void
+test_dup_action(void)
+{
+	static const struct {
+		const char *dup;
+		uint8_t blackhole;
+	} ok[] = {
+		{ "{num-moves: 2, monitoring-window: 3600, hold-down: 0, action: blackhole}", 1 },
+		{ "{action: stop-learning, num-moves: 1000, monitoring-window: 1, hold-down: 86400}", 0 },
+		{ "{action: \"blackhole\"}", 1 },
+		{ "{hold-down: 1}", 0 },
+	};
+	static const uint32_t want[][3] = {
+		{ 2, 3600, 0 }, { 1000, 1, 86400 }, { 5, 180, 540 }, { 5, 180, 1 },
+	};
+	char yaml[512], err[EVF_CFG_ERR_LEN];
+
+	for (size_t i = 0; i < RTE_DIM(ok); i++) {
+		struct evf_cfg *cfg;
+
+		snprintf(yaml, sizeof(yaml), "node: {}\nports: [{name: h, device: d, role: access}]\n"
+			 "mac-vrfs:\n  - name: m\n    vni: 7\n    mac-duplication: %s\n", ok[i].dup);
+		cfg = load(yaml, err, sizeof(err));
+		if (cfg == NULL)
+			fprintf(stderr, "\nmac-duplication %s: %s\n", ok[i].dup, err);
+		CU_ASSERT_PTR_NOT_NULL(cfg);
+		if (cfg == NULL)
+			continue;
+		CU_ASSERT_EQUAL(cfg->bds[0].dup_blackhole, ok[i].blackhole);
+		CU_ASSERT_EQUAL(cfg->bds[0].dup_moves, want[i][0]);
+		CU_ASSERT_EQUAL(cfg->bds[0].dup_window, want[i][1]);
+		CU_ASSERT_EQUAL(cfg->bds[0].dup_hold, want[i][2]);
 		evf_cfg_free(cfg);
 	}
 }
@@ -499,10 +540,10 @@ static const struct bad_case bad_cases[] = {
 	  18, 9, "mac-vrfs[1].attachments[0]: port 'h1' untagged is already attached"
 	  " to mac-vrf 'a'" },
 	{ "attachment to an unknown port", BASE BD_A "    attachments:\n      - port: h9\n"
-	  "        vlan: 5\n", 15, 15, "mac-vrfs[0].attachments[0].port: unknown port 'h9'" },
+	  "        vlan: 5\n", 15, 15, "mac-vrfs[0].attachments[0].port: unknown port or LAG 'h9'" },
 	{ "attachment to a network port", BASE BD_A "    attachments:\n      - port: up\n"
 	  "        vlan: 5\n", 15, 15,
-	  "mac-vrfs[0].attachments[0].port: 'up' is a network port, attachments need an access port" },
+	  "mac-vrfs[0].attachments[0].port: 'up' is a network port; attachments need an access port or a LAG" },
 	{ "attachment without vlan", BASE BD_A "    attachments:\n      - port: h1\n", 15, 9,
 	  "mac-vrfs[0].attachments[0]: missing required key 'vlan'" },
 	{ "mac-limit above fdb-capacity", BASE BD_A "    mac-limit: 131073\n", 14, 16,
@@ -595,11 +636,11 @@ static const struct bad_case bad_cases[] = {
 	  " (ten colon-separated hex bytes)" },
 	{ "segment on an unknown interface", BASE "ethernet-segments:\n  - name: es1\n"
 	  "    esi: 00:11:11:11:11:11:11:11:11:01\n    interface: h9\n", 14, 16,
-	  "ethernet-segments[0].interface: unknown interface 'h9'" },
+	  "ethernet-segments[0].interface: unknown port or LAG 'h9'" },
 	{ "segment on a network port", BASE "ethernet-segments:\n  - name: es1\n"
 	  "    esi: 00:11:11:11:11:11:11:11:11:01\n    interface: up\n", 14, 16,
-	  "ethernet-segments[0].interface: 'up' is a network port; a segment covers an access"
-	  " interface" },
+	  "ethernet-segments[0].interface: 'up' is a network port; ethernet segments need an"
+	  " access port or a LAG" },
 	{ "interface in two segments", ES_BASE "  - name: es2\n"
 	  "    esi: 00:11:11:11:11:11:11:11:11:02\n    interface: h1\n", 20, 16,
 	  "ethernet-segments[1].interface: interface 'h1' already belongs to ethernet-segment 'es1'" },
@@ -642,6 +683,29 @@ static const struct bad_case bad_cases[] = {
 	  "mac-vrfs[0].mac-duplication: unknown key 'num-move'" },
 	{ "mac-duplication is a scalar", BASE BD_A "    mac-duplication: 5\n", 14, 22,
 	  "mac-vrfs[0].mac-duplication: expected a mapping, got a scalar" },
+	{ "unknown action", BASE BD_A "    mac-duplication: {action: drop}\n", 14, 31,
+	  "mac-vrfs[0].mac-duplication.action: 'drop' is not one of: stop-learning, blackhole" },
+	{ "action in other letter case", BASE BD_A "    mac-duplication:\n"
+	  "      action: Blackhole\n", 15, 15,
+	  "mac-vrfs[0].mac-duplication.action: 'Blackhole' is not one of: stop-learning,"
+	  " blackhole" },
+	{ "action is an integer", BASE BD_A "    mac-duplication:\n      num-moves: 3\n"
+	  "      action: 1\n", 16, 15,
+	  "mac-vrfs[0].mac-duplication.action: '1' is not one of: stop-learning, blackhole" },
+	{ "action is a boolean", BASE BD_A "    mac-duplication: {action: true}\n", 14, 31,
+	  "mac-vrfs[0].mac-duplication.action: 'true' is not one of: stop-learning, blackhole" },
+	{ "action is a sequence", BASE BD_A "    mac-duplication:\n"
+	  "      action: [stop-learning, blackhole]\n", 15, 15,
+	  "mac-vrfs[0].mac-duplication.action: expected a string, got a sequence" },
+	{ "action is a mapping", BASE BD_A "    mac-duplication: {action: {blackhole: true}}\n",
+	  14, 31, "mac-vrfs[0].mac-duplication.action: expected a string, got a mapping" },
+	{ "action is null", BASE BD_A "    mac-duplication:\n      action:\n", 15, 14,
+	  "mac-vrfs[0].mac-duplication.action: missing value (expected a string)" },
+	{ "action given twice", BASE BD_A
+	  "    mac-duplication: {action: blackhole, action: stop-learning}\n", 14, 42,
+	  "mac-vrfs[0].mac-duplication: duplicate key 'action' (first at line 14)" },
+	{ "action outside mac-duplication", BASE BD_A "    action: blackhole\n", 14, 5,
+	  "mac-vrfs[0]: unknown key 'action'" },
 };
 
 static bool
@@ -795,6 +859,7 @@ main(int argc, char **argv)
 		{ "full config, field by field", test_full },
 		{ "defaults", test_defaults },
 		{ "valid variants", test_variants },
+		{ "mac-duplication action", test_dup_action },
 		{ "bad configs", test_bad_configs },
 		{ "missing file", test_missing_file },
 		{ "directory", test_directory },

@@ -112,6 +112,18 @@ show_ring_ctl(FILE *out, const char *unused)
 	return 0;
 }
 
+static int
+show_lacp_ctl(FILE *out, const char *name)
+{
+	return evf_show_lacp(out, name);
+}
+
+static int
+show_lag_ctl(FILE *out, const char *name)
+{
+	return evf_show_lag(out, name);
+}
+
 static void
 cmd_mh_parsed(void *r, struct cmdline *cl, void *data)
 {
@@ -127,26 +139,33 @@ cmd_mh_parsed(void *r, struct cmdline *cl, void *data)
 		evf_shell_show_ctl(show_routes_ctl, NULL);
 	} else if (strcmp(res->what, "ring") == 0) {
 		evf_shell_show_ctl(show_ring_ctl, NULL);
+	} else if (strcmp(res->what, "lacp") == 0) {
+		if (evf_shell_show_ctl(show_lacp_ctl, data ? res->name : NULL) < 0)
+			printf("No LAG named '%s'.\n", res->name);
+	} else if (strcmp(res->what, "lag") == 0) {
+		if (evf_shell_show_ctl(show_lag_ctl, data ? res->name : NULL) < 0)
+			printf("No LAG named '%s'.\n", res->name);
 	}
 	fflush(stdout);
 }
 
 static cmdline_parse_token_string_t mh_show = TOK_STR(cmd_mh_result, show, "show");
-static cmdline_parse_token_string_t mh_what = TOK_STR(cmd_mh_result, what, "es#df#routes#ring");
-static cmdline_parse_token_string_t mh_es = TOK_STR(cmd_mh_result, what, "es");
+static cmdline_parse_token_string_t mh_what =
+	TOK_STR(cmd_mh_result, what, "es#df#routes#ring#lacp#lag");
+static cmdline_parse_token_string_t mh_es = TOK_STR(cmd_mh_result, what, "es#lacp#lag");
 static cmdline_parse_token_string_t mh_name = TOK_STR(cmd_mh_result, name, NULL);
 
 static cmdline_parse_inst_t cmd_mh = {
 	.f = cmd_mh_parsed,
 	.data = NULL,
-	.help_str = "show es|df|routes|ring: ethernet segments, DF per segment and MAC-VRF,"
-		" route counters, control ring state",
+	.help_str = "show es|df|routes|ring|lacp|lag: ethernet segments, DF per segment and"
+		" MAC-VRF, route counters, control ring state, LACP state, LAG members and counters",
 	.tokens = { (void *)&mh_show, (void *)&mh_what, NULL },
 };
 static cmdline_parse_inst_t cmd_es_one = {
 	.f = cmd_mh_parsed,
 	.data = (void *)1,
-	.help_str = "show es <name|esi>: one ethernet segment in detail",
+	.help_str = "show es|lacp|lag <name>: one ethernet segment (name or ESI) or LAG in detail",
 	.tokens = { (void *)&mh_show, (void *)&mh_es, (void *)&mh_name, NULL },
 };
 

@@ -27,6 +27,10 @@ void evf_show_workers(FILE *out);
 int evf_show_es(FILE *out, const char *name);
 /** DF per segment and MAC-VRF (control). */
 int evf_show_df(FILE *out);
+/** LACP state of every LAG or one, like SR Linux's "show lag NAME lacp-state" (control). */
+int evf_show_lacp(FILE *out, const char *name);
+/** LAG members, distribution and LACP counters (control). */
+int evf_show_lag(FILE *out, const char *name);
 /** Learning and control-thread counters (control). */
 int evf_show_learning(FILE *out);
 
