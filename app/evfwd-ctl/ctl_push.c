@@ -29,7 +29,12 @@ produce(struct ctl_ring *r, struct evf_ring_rec *rec, struct ctl_push_stats *st)
 
 	rec->ts_ns = ctl_mono_ns();
 	while (evf_ring_produce(h, EVF_RING_ROUTES, rec) < 0) {
-		st->full_waits++;
+		/* full: evfwd reads it unless it is gone */
+		if (++st->full_waits % 5000 == 0 && !ctl_evfwd_alive(r)) {
+			fprintf(stderr, "evfwd-ctl: the ring is full and evfwd (pid %lu) is gone\n",
+				(unsigned long)h->evfwd_pid);
+			exit(3);
+		}
 		wait_ns(20000);
 		rec->ts_ns = ctl_mono_ns();
 	}
@@ -65,7 +70,7 @@ ctl_push_line(struct ctl_ring *r, const char *line, const char *where, unsigned 
 
 	if (sscanf(line, " %31s", word) == 1 && control_record(word, &rec) == 0) {
 		char extra[8];
-		if (sscanf(line, " %*s %7s", extra) == 1) {
+		if (sscanf(line, " %*s %7s", extra) == 1 && extra[0] != '#') {
 			fprintf(stderr, "%s:%lu: '%s' takes no arguments\n", where, lineno, word);
 			st->rejected++;
 			return -1;
@@ -120,12 +125,10 @@ ctl_push(struct ctl_ring *r, const struct ctl_opts *o, int argc, char **argv)
 		}
 		free(line);
 	}
-	if (o->wait_applied) {
-		/* Until evfwd has read everything we wrote. */
-		while (atomic_load_explicit(&ix->cons_idx, memory_order_acquire) !=
-		       atomic_load_explicit(&ix->prod_idx, memory_order_relaxed))
-			wait_ns(100000);
-	}
+	if (o->wait_applied &&
+	    ctl_wait_handled(r, atomic_load_explicit(&ix->prod_idx, memory_order_relaxed),
+			     10000) < 0)
+		return 3;
 	if (!o->quiet)
 		fprintf(stderr, "evfwd-ctl: %lu record(s) written, %lu line(s) rejected,"
 			" waited %lu time(s) on a full ring\n", st.written, st.rejected, st.full_waits);

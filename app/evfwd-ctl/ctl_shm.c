@@ -2,6 +2,7 @@
  * header checks and role locks. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -18,6 +19,43 @@ ctl_mono_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+int
+ctl_evfwd_alive(const struct ctl_ring *r)
+{
+	pid_t pid = (pid_t)r->hdr->evfwd_pid;
+
+	return pid <= 0 || kill(pid, 0) == 0 || errno != ESRCH;
+}
+
+int
+ctl_wait_handled(struct ctl_ring *r, uint64_t target, unsigned long timeout_ms)
+{
+	const volatile struct evf_ring_stats *s = evf_ring_stats(r->hdr);
+	uint64_t last = s->handled_idx, since = ctl_mono_ns();
+
+	while (s->handled_idx < target) {
+		struct timespec ts = { 0, 200000 };
+		uint64_t now = ctl_mono_ns();
+
+		if (s->handled_idx != last) {
+			last = s->handled_idx;
+			since = now;
+		}
+		if (!ctl_evfwd_alive(r)) {
+			fprintf(stderr, "evfwd-ctl: evfwd (pid %lu) is gone; %lu record(s) not handled\n",
+				(unsigned long)r->hdr->evfwd_pid, (unsigned long)(target - last));
+			return -1;
+		}
+		if (now - since > (uint64_t)timeout_ms * 1000000ull) {
+			fprintf(stderr, "evfwd-ctl: evfwd made no progress for %lu ms; %lu record(s)"
+				" not handled\n", timeout_ms, (unsigned long)(target - last));
+			return -1;
+		}
+		nanosleep(&ts, NULL);
+	}
+	return 0;
 }
 
 int

@@ -23,5 +23,11 @@ int ctl_ring_open(const char *name, struct ctl_ring *r);
 int ctl_ring_lock(struct ctl_ring *r, int which, const char *what);
 void ctl_ring_close(struct ctl_ring *r);
 uint64_t ctl_mono_ns(void);
+/** Is the evfwd that owns the ring still running (its pid in the header)? */
+int ctl_evfwd_alive(const struct ctl_ring *r);
+/** Wait until evfwd has handled (applied or rejected) every routes record
+ *  below index target. -1 (message printed) when evfwd is gone or makes no
+ *  progress for timeout_ms. */
+int ctl_wait_handled(struct ctl_ring *r, uint64_t target, unsigned long timeout_ms);
 
 #endif /* EVF_CTL_SHM_H */

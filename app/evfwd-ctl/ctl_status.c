@@ -38,8 +38,9 @@ ctl_status(struct ctl_ring *r)
 	       " swept %lu, heartbeats %lu\n", (unsigned long)s->epochs,
 	       (unsigned long)s->syncs_begun, (unsigned long)s->syncs_ended,
 	       (unsigned long)s->hold_expired, (unsigned long)s->swept, (unsigned long)s->heartbeats);
-	printf("  damaged header seen %lu, bad indices %lu\n", (unsigned long)s->bad_header,
-	       (unsigned long)s->bad_index);
+	printf("  damaged header seen %lu, bad indices %lu, producer timeouts %lu\n",
+	       (unsigned long)s->bad_header, (unsigned long)s->bad_index,
+	       (unsigned long)s->producer_timeouts);
 	printf("  events written %lu, lost (ring full) %lu\n", (unsigned long)s->events_out,
 	       (unsigned long)s->events_lost);
 	if (s->lat_p50_ns)

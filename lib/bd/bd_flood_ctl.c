@@ -106,6 +106,15 @@ evf_bd_flood_set_gen(uint16_t b, uint16_t vtep, uint8_t gen)
 		evf_bd_ctls[b].members[i].imet_gen = gen;
 }
 
+void
+evf_bd_regen_imet(uint8_t to)
+{
+	for (uint16_t b = 0; b < evf_nb_bds; b++)
+		for (uint16_t i = 0; i < evf_bd_ctls[b].nb_members; i++)
+			if (evf_bd_ctls[b].members[i].imet_gen)
+				evf_bd_ctls[b].members[i].imet_gen = to;
+}
+
 uint32_t
 evf_bd_sweep_imet(uint8_t gen)
 {

@@ -124,6 +124,8 @@ void evf_bd_flood_set_gen(uint16_t bd, uint16_t vtep, uint8_t gen);
 /** Remove RT3 memberships owned by a generation other than gen (not manual);
  *  drops the VTEP reference each held. Returns how many. */
 uint32_t evf_bd_sweep_imet(uint8_t gen);
+/** Give every ring-owned RT3 (owner != 0) the owner generation to. */
+void evf_bd_regen_imet(uint8_t to);
 /** Whether vtep is in bd's flood list through src. */
 bool evf_bd_flood_has(uint16_t bd, uint16_t vtep, uint8_t src);
 /** Remote VTEP ids currently in the flood list (control view). */

@@ -51,6 +51,7 @@ static const struct cfg_key ring_keys[] = {
 	CFG_KEY_FUNC("event-records", ring_event_records, false),
 	CFG_KEY_UINT("hold-time", R, hold_time, 1, 3600, false),
 	CFG_KEY_UINT("batch", R, batch, 1, 4096, false),
+	CFG_KEY_UINT0("producer-timeout", R, producer_timeout, 1, 3600, false),
 };
 #undef R
 

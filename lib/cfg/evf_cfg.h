@@ -154,6 +154,8 @@ struct evf_cfg_ring {
 	uint32_t event_records;           /**< "event-records": events ring size, same range, default 65536 */
 	uint32_t hold_time;               /**< "hold-time" s 1..3600, default 30: sweep without SYNC-END */
 	uint32_t batch;                   /**< "batch" 1..4096, default 256 records per poll */
+	uint32_t producer_timeout;        /**< "producer-timeout" s 0 (off, default) or 1..3600:
+	                                       silent producer = gone (hold-time, then swept) */
 };
 
 struct evf_cfg_workers {

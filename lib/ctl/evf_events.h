@@ -19,9 +19,10 @@
 #include "evf_addr.h"
 
 enum evf_event_type {
-	EVF_EV_MAC_LEARNED = 1, /**< local MAC (RT2 to advertise) */
+	EVF_EV_MAC_LEARNED = 1, /**< new local MAC (RT2 to advertise) */
 	EVF_EV_MAC_AGED,        /**< local MAC gone (RT2 to withdraw) */
-	EVF_EV_MAC_MOVED,       /**< local MAC moved (new attachment or from remote: new sequence) */
+	EVF_EV_MAC_MOVED,       /**< moved: to a local attachment (attach set; re-advertise with the new
+	                             sequence) or away to a remote PE (attach none; withdraw ours) */
 	EVF_EV_MAC_FROZEN,      /**< duplicate detection froze the MAC */
 	EVF_EV_MAC_UNFROZEN,
 	EVF_EV_ES_UP,           /**< local segment active: advertise RT4 (+ RT1) with these DF parameters */

@@ -517,6 +517,26 @@ evf_es_sweep_routes(uint8_t gen)
 }
 
 void
+evf_es_regen_routes(uint8_t to)
+{
+	for (uint16_t es = 0; es < nb_es; es++) {
+		struct es_ctl *c = &ctls[es];
+
+		for (int i = 0; i < EVF_ES_MAX_PE; i++) {
+			struct pe_slot *s = &c->pe[i];
+
+			if (s->rt1_gen)
+				s->rt1_gen = to;
+			if (s->rt4_gen)
+				s->rt4_gen = to;
+			for (uint16_t b = 0; b < c->nb_bind; b++)
+				if (evi_gen[c->bind[b]][i])
+					evi_gen[c->bind[b]][i] = to;
+		}
+	}
+}
+
+void
 evf_es_rt2_ref(uint16_t es, uint8_t slot, bool add)
 {
 	struct pe_slot *s = &ctls[es].pe[slot];

@@ -117,6 +117,8 @@ int evf_es_rt4(uint16_t es, const struct evf_ip *vtep, enum evf_df_alg alg, uint
 	bool dont_preempt, bool add, uint8_t gen);
 /** Withdraw RT1/RT4 routes owned by a generation other than gen (not manual). */
 uint32_t evf_es_sweep_routes(uint8_t gen);
+/** Give every ring-owned route (owner != 0) the owner generation to. */
+void evf_es_regen_routes(uint8_t to);
 /** An RT2 source (PE slot) on the segment gained or lost one MAC. */
 void evf_es_rt2_ref(uint16_t es, uint8_t slot, bool add);
 /** Free a PE slot nothing refers to (after a failed route apply). */

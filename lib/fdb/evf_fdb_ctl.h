@@ -91,6 +91,8 @@ int evf_fdb_rt2(uint16_t bd, const struct rte_ether_addr *mac, const struct evf_
 	uint32_t ip_hash, uint16_t es, uint32_t seq, bool sticky, bool add, uint8_t gen);
 /** Withdraw RT2 routes owned by a generation other than gen (not manual). */
 uint32_t evf_fdb_sweep_routes(uint8_t gen);
+/** Give every ring-owned RT2 (owner != 0) the owner generation to. */
+void evf_fdb_regen_routes(uint8_t to);
 /** Recompute where an entry points after its routes or local state changed. */
 void evf_fdb_reselect(struct evf_fdb_entry *e);
 /** Drop the entry's RT2 routes (references to VTEPs and segment PE slots). */

@@ -236,6 +236,8 @@ evf_fdb_rt2(uint16_t bd, const struct rte_ether_addr *mac, const struct evf_ip *
 	struct evf_fdb_entry *e = evf_fdb_find(bd, mac);
 	struct evf_rt2_src *s = NULL;
 	int vtep = evf_vtep_find(vtep_ip), slot = -1, err = 0;
+	uint16_t old_es = EVF_INVALID_ID;
+	uint8_t old_slot = 0;
 
 	if (e != NULL && vtep >= 0)
 		for (int i = 0; i < EVF_RT2_SRC_MAX; i++)
@@ -280,7 +282,10 @@ evf_fdb_rt2(uint16_t bd, const struct rte_ether_addr *mac, const struct evf_ip *
 		s->es = EVF_INVALID_ID;
 		e->nb_src++;
 	} else if (s->es != EVF_INVALID_ID) {
-		evf_es_rt2_ref(s->es, s->es_slot, false); /* re-taken below */
+		/* released after the new reference is taken: the same slot must not
+		 * drop to zero references (and be freed) in between */
+		old_es = s->es;
+		old_slot = s->es_slot;
 	}
 	s->seq = seq;
 	s->sticky = sticky;
@@ -290,6 +295,8 @@ evf_fdb_rt2(uint16_t bd, const struct rte_ether_addr *mac, const struct evf_ip *
 		s->es_slot = (uint8_t)slot;
 		evf_es_rt2_ref(es, (uint8_t)slot, true);
 	}
+	if (old_es != EVF_INVALID_ID)
+		evf_es_rt2_ref(old_es, old_slot, false);
 	evf_fdb_reselect(e);
 	return 0;
 }
@@ -331,7 +338,7 @@ evf_fdb_learn(const struct evf_learn_ev *ev)
 		evf_fdb_redirect(e, EVF_DEST_ATTACH, ev->attach, EVF_FDB_LEARNED);
 		e->es = evf_attachs[ev->attach].es;
 		e->last_seen = evf_clock_sec();
-		emit(EVF_EV_MAC_LEARNED, e, ev->attach);
+		emit(EVF_EV_MAC_MOVED, e, ev->attach);
 		count_move(e);
 		return EVF_LEARN_MOVED;
 	}
@@ -413,6 +420,20 @@ evf_fdb_flush_attach(uint16_t attach)
 		}
 	}
 	return n;
+}
+
+void
+evf_fdb_regen_routes(uint8_t to)
+{
+	for (uint32_t i = 0; i < evf_fdb.capacity; i++) {
+		struct evf_fdb_entry *e = evf_fdb_entry_at(i);
+
+		if (e == NULL || e->nb_src == 0)
+			continue;
+		for (int k = 0; k < EVF_RT2_SRC_MAX; k++)
+			if (e->src[k].used && e->src[k].gen != 0)
+				e->src[k].gen = to;
+	}
 }
 
 uint32_t

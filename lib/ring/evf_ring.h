@@ -45,6 +45,9 @@ struct evf_route;
 int evf_ring_decode_route(const struct evf_ring_rec *rec, struct evf_route *r);
 /** Fill a record (not sealed) from a route. */
 void evf_ring_encode_route(const struct evf_route *r, struct evf_ring_rec *rec);
+/** Check a SYNC-BEGIN, SYNC-END or HEARTBEAT record: type and timestamp,
+ *  everything else zero. EVF_RING_OK or the reject reason. */
+int evf_ring_check_control(const struct evf_ring_rec *rec);
 /** One line of text for an events-ring record. */
 int evf_ring_format_event(const struct evf_ring_rec *rec, char *buf, size_t len);
 
@@ -58,6 +61,7 @@ struct evf_ring_counters {
 	uint64_t bad_header;         /**< polls that found the header damaged */
 	uint64_t bad_index;          /**< polls that found indices out of range */
 	uint64_t epochs;             /**< producer restarts seen */
+	uint64_t producer_timeouts;  /**< producer silent longer than producer-timeout */
 	uint64_t syncs_begun, syncs_ended, hold_expired;
 	uint64_t swept;              /**< routes withdrawn by resyncs */
 	uint64_t heartbeats;

@@ -44,7 +44,7 @@ enum evf_ring_type {
 	EVF_REC_HEARTBEAT = 18,
 	EVF_REC_EV_MAC_LEARNED = 64,/* events ring: advertise RT2 (seq, esi) */
 	EVF_REC_EV_MAC_AGED = 65,   /* withdraw RT2 */
-	EVF_REC_EV_MAC_MOVED = 66,  /* moved: attach != 0xffff re-advertise, else withdraw (now remote) */
+	EVF_REC_EV_MAC_MOVED = 66,  /* moved: attach != 0xffff re-advertise (new seq), else withdraw (now remote) */
 	EVF_REC_EV_MAC_FROZEN = 67,
 	EVF_REC_EV_MAC_UNFROZEN = 68,
 	EVF_REC_EV_ES_UP = 69,      /* advertise RT4 (+RT1) for esi with df_alg/df_pref/DP */
@@ -142,6 +142,8 @@ struct evf_ring_stats {
 	uint32_t generation;        /* ring generation owning new routes */
 	uint32_t syncing;           /* 1 between SYNC-BEGIN and SYNC-END or hold expiry */
 	char rejected_names[EVF_RING_STATS_REJECTS][24];
+	uint64_t handled_idx;       /* routes ring: every record below this index is applied or rejected */
+	uint64_t producer_timeouts; /* the producer fell silent longer than producer-timeout */
 };
 
 static inline struct evf_ring_stats *
@@ -178,23 +180,18 @@ evf_ring_crc32c(const void *data, size_t len)
 	return ~(uint32_t)crc;
 }
 #else
+/* Bit by bit: no shared table, so any thread may call it first. */
 static inline uint32_t
 evf_ring_crc32c(const void *data, size_t len)
 {
-	static uint32_t table[256];
 	const uint8_t *p = (const uint8_t *)data;
 	uint32_t crc = 0xffffffffu;
 
-	if (table[1] == 0) {
-		for (uint32_t i = 0; i < 256; i++) {
-			uint32_t c = i;
-			for (int b = 0; b < 8; b++)
-				c = (c >> 1) ^ (0x82f63b78u & (0u - (c & 1u)));
-			table[i] = c;
-		}
+	for (size_t i = 0; i < len; i++) {
+		crc ^= p[i];
+		for (int b = 0; b < 8; b++)
+			crc = (crc >> 1) ^ (0x82f63b78u & (0u - (crc & 1u)));
 	}
-	for (size_t i = 0; i < len; i++)
-		crc = (crc >> 8) ^ table[(crc ^ p[i]) & 0xffu];
 	return ~crc;
 }
 #endif

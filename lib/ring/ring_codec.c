@@ -52,11 +52,28 @@ reserved_zero(const struct evf_ring_rec *r)
 }
 
 int
+evf_ring_check_control(const struct evf_ring_rec *rec)
+{
+	static const uint8_t zero[EVF_RING_REC_SIZE];
+
+	/* SYNC-BEGIN, SYNC-END, HEARTBEAT: type and the producer's timestamp,
+	 * everything else zero (bytes 9..79 and 88..127) */
+	if (rec->op != 0 || rec->flags != 0)
+		return rec->flags ? EVF_RING_REJ_BAD_FLAGS : EVF_RING_REJ_BAD_OP;
+	if (memcmp((const uint8_t *)rec + 11, zero, 80 - 11) != 0 ||
+	    memcmp((const uint8_t *)rec + 88, zero, EVF_RING_REC_SIZE - 88) != 0)
+		return EVF_RING_REJ_RESERVED;
+	return EVF_RING_OK;
+}
+
+int
 evf_ring_decode_route(const struct evf_ring_rec *rec, struct evf_route *r)
 {
 	uint8_t allowed;
 
 	memset(r, 0, sizeof(*r));
+	if (rec->flags & ~EVF_REC_F_KNOWN)
+		return EVF_RING_REJ_BAD_FLAGS;
 	switch (rec->type) {
 	case EVF_REC_RT1: allowed = EVF_REC_F_PER_ES | EVF_REC_F_SINGLE_ACTIVE; break;
 	case EVF_REC_RT2: allowed = EVF_REC_F_STICKY; break;
@@ -108,6 +125,15 @@ evf_ring_decode_route(const struct evf_ring_rec *rec, struct evf_route *r)
 	}
 	if (rec->type != EVF_REC_RT2 && rec->seq != 0)
 		return EVF_RING_REJ_RESERVED;
+	/* fields a type does not carry are zero: a MAC only in RT2, an ESI not in RT3 */
+	{
+		static const uint8_t zero[10];
+
+		if (rec->type != EVF_REC_RT2 && memcmp(rec->mac, zero, sizeof(rec->mac)) != 0)
+			return EVF_RING_REJ_RESERVED;
+		if (rec->type == EVF_REC_RT3 && memcmp(rec->esi, zero, sizeof(rec->esi)) != 0)
+			return EVF_RING_REJ_RESERVED;
+	}
 	r->type = rec->type;
 	r->withdraw = rec->op == EVF_REC_WITHDRAW;
 	r->vni = rec->vni;

@@ -38,7 +38,10 @@ static struct {
 	uint8_t gen;               /* generation owning new routes; 0 = none yet */
 	bool syncing;              /* between SYNC-BEGIN and SYNC-END */
 	uint64_t hold_deadline;    /* tsc: sweep if no SYNC-END by then, 0 = off */
-	uint64_t last_heartbeat_ns;
+	uint64_t producer_timeout_tsc; /* 0: off */
+	uint64_t last_alive_tsc;   /* last record or heartbeat seen */
+	uint64_t last_prod_hb_ns;  /* prod_heartbeat_ns as last read */
+	bool producer_silent;      /* timed out, not heard from since */
 	uint64_t next_stats;       /* tsc of the next stats refresh when idle */
 	struct evf_ring_rec buf[MAX_BATCH];
 } R;
@@ -85,8 +88,18 @@ event_rec_type(uint8_t t)
 	case EVF_EV_MAC_UNFROZEN: return EVF_REC_EV_MAC_UNFROZEN;
 	case EVF_EV_ES_UP: return EVF_REC_EV_ES_UP;
 	case EVF_EV_ES_DOWN: return EVF_REC_EV_ES_DOWN;
-	default: return EVF_REC_EV_DF_CHANGE;
+	case EVF_EV_DF_CHANGE: return EVF_REC_EV_DF_CHANGE;
+	default: return 0; /* not for the control plane */
 	}
+}
+
+/* A record slot from evfwd's own copy of the layout: nothing the other
+ * process writes in the header can make evfwd read or write elsewhere. */
+static struct evf_ring_rec *
+slot_of(unsigned int ring, uint64_t idx)
+{
+	return (struct evf_ring_rec *)((uint8_t *)R.hdr + R.desc[ring].offset) +
+		(idx & (R.desc[ring].count - 1));
 }
 
 static bool
@@ -94,8 +107,13 @@ event_sink(const struct evf_event *ev)
 {
 	struct evf_ring_rec rec;
 
+	struct evf_ring_idx *ix = &R.hdr->idx[EVF_RING_EVENTS];
+	uint64_t p, c;
+
 	memset(&rec, 0, sizeof(rec));
 	rec.type = event_rec_type(ev->type);
+	if (rec.type == 0)
+		return true;
 	rec.vni = ev->vni;
 	rec.seq = ev->mob_seq;
 	memcpy(rec.esi, ev->esi.b, sizeof(rec.esi));
@@ -109,10 +127,15 @@ event_sink(const struct evf_event *ev)
 		rec.flags = EVF_REC_F_DONT_PREEMPT;
 	rec.ts_ns = mono_ns();
 	rec.ev_seq = ev->seq;
-	if (evf_ring_produce(R.hdr, EVF_RING_EVENTS, &rec) < 0) {
+	p = atomic_load_explicit(&ix->prod_idx, memory_order_relaxed);
+	c = atomic_load_explicit(&ix->cons_idx, memory_order_acquire);
+	if (p - c >= R.desc[EVF_RING_EVENTS].count) { /* full (or a consumer gone wrong) */
 		evf_ring_counters.events_lost++;
 		return false;
 	}
+	memcpy(slot_of(EVF_RING_EVENTS, p), &rec, sizeof(rec));
+	evf_ring_rec_seal(slot_of(EVF_RING_EVENTS, p), p);
+	atomic_store_explicit(&ix->prod_idx, p + 1, memory_order_release);
 	evf_ring_counters.events_out++;
 	return true;
 }
@@ -149,6 +172,7 @@ ring_start(const struct evf_cfg_ring *cfg, struct evf_ring_hdr *h, size_t size)
 	R.size = size;
 	R.batch = cfg->batch > MAX_BATCH ? MAX_BATCH : (cfg->batch ? cfg->batch : 256);
 	R.hold_tsc = rte_get_tsc_hz() * cfg->hold_time;
+	R.producer_timeout_tsc = rte_get_tsc_hz() * (uint64_t)cfg->producer_timeout;
 	R.desc[0] = h->ring[0];
 	R.desc[1] = h->ring[1];
 	R.total_size = size;
@@ -227,10 +251,18 @@ header_intact(void)
 		memcmp(h->ring, R.desc, sizeof(R.desc)) == 0;
 }
 
+/* Generations 1..254 own new routes; 255 marks "older than any of them".
+ * Before numbers are reused, every ring route is relabelled 255, so a route
+ * never looks as young as a new generation it was not re-sent in. */
+#define GEN_OLD 255
+
 static uint8_t
 next_gen(uint8_t g)
 {
-	return g == 255 ? 1 : (uint8_t)(g + 1);
+	if (g + 1 < GEN_OLD)
+		return (uint8_t)(g + 1);
+	evf_route_regen(GEN_OLD);
+	return 1;
 }
 
 /* A new producer (or one that asks for a resync): new routes get a new
@@ -319,6 +351,19 @@ handle(const struct evf_ring_rec *rec, uint64_t idx, uint64_t now)
 	}
 	switch (rec->type) {
 	case EVF_REC_SYNC_BEGIN:
+	case EVF_REC_SYNC_END:
+	case EVF_REC_HEARTBEAT:
+		rej = evf_ring_check_control(rec);
+		if (rej != EVF_RING_OK) {
+			evf_ring_counters.rejected[rej]++;
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	switch (rec->type) {
+	case EVF_REC_SYNC_BEGIN:
 		evf_ring_counters.syncs_begun++;
 		begin_resync(now);
 		R.syncing = true;
@@ -330,7 +375,6 @@ handle(const struct evf_ring_rec *rec, uint64_t idx, uint64_t now)
 		return;
 	case EVF_REC_HEARTBEAT:
 		evf_ring_counters.heartbeats++;
-		R.last_heartbeat_ns = mono_ns();
 		return;
 	case EVF_REC_RT1:
 	case EVF_REC_RT2:
@@ -382,6 +426,9 @@ publish_stats(void)
 	s->lat_p99_ns = evf_ring_latency_pct(99);
 	s->generation = R.gen;
 	s->syncing = R.syncing || R.hold_deadline;
+	s->handled_idx = atomic_load_explicit(&R.hdr->idx[EVF_RING_ROUTES].cons_idx,
+		memory_order_relaxed); /* published after the batch below it was handled */
+	s->producer_timeouts = c->producer_timeouts;
 	s->updated_ns = mono_ns();
 }
 
@@ -395,6 +442,31 @@ evf_ring_poll(uint64_t now)
 		R.next_stats = now + rte_get_tsc_hz() / 10;
 	}
 	return n;
+}
+
+/* A producer that neither writes nor updates its heartbeat for
+ * producer-timeout is gone: its routes are held for hold-time, then swept,
+ * unless it comes back and resyncs. */
+static void
+producer_liveness(struct evf_ring_idx *ix, bool records, uint64_t now)
+{
+	uint64_t hb = atomic_load_explicit(&ix->prod_heartbeat_ns, memory_order_relaxed);
+
+	if (records || hb != R.last_prod_hb_ns || R.last_alive_tsc == 0) {
+		R.last_prod_hb_ns = hb;
+		R.last_alive_tsc = now;
+		R.producer_silent = false;
+		return;
+	}
+	if (R.producer_timeout_tsc == 0 || R.producer_silent ||
+	    now - R.last_alive_tsc < R.producer_timeout_tsc)
+		return;
+	R.producer_silent = true;
+	evf_ring_counters.producer_timeouts++;
+	EVF_LOG(WARNING, "control ring: producer silent for %lu s: its routes are withdrawn"
+		" after hold-time unless it resyncs",
+		(unsigned long)(R.producer_timeout_tsc / rte_get_tsc_hz()));
+	begin_resync(now);
 }
 
 static unsigned int
@@ -414,6 +486,11 @@ ring_poll(uint64_t now)
 	}
 	ix = &h->idx[EVF_RING_ROUTES];
 	count = R.desc[EVF_RING_ROUTES].count;
+	/* The producer index before the epoch: a new producer changes the epoch
+	 * before it writes, so records we are about to read are never taken for
+	 * the previous producer's. */
+	cons = atomic_load_explicit(&ix->cons_idx, memory_order_relaxed);
+	prod = atomic_load_explicit(&ix->prod_idx, memory_order_acquire);
 	epoch = atomic_load_explicit(&ix->prod_epoch, memory_order_acquire);
 	if (!R.have_epoch || epoch != R.epoch) {
 		if (R.have_epoch || epoch != 0) {
@@ -426,12 +503,11 @@ ring_poll(uint64_t now)
 			R.gen = 1;
 		atomic_store_explicit(&ix->cons_epoch, epoch, memory_order_release);
 	}
+	producer_liveness(ix, prod != cons, now);
 	if (R.hold_deadline && now >= R.hold_deadline) {
 		evf_ring_counters.hold_expired++;
 		sweep();
 	}
-	cons = atomic_load_explicit(&ix->cons_idx, memory_order_relaxed);
-	prod = atomic_load_explicit(&ix->prod_idx, memory_order_acquire);
 	if (prod - cons > count) {
 		/* A broken producer: skip to its index and expect a resync. */
 		evf_ring_counters.bad_index++;
@@ -442,7 +518,7 @@ ring_poll(uint64_t now)
 	}
 	n = (unsigned int)RTE_MIN(prod - cons, (uint64_t)R.batch);
 	for (unsigned int i = 0; i < n; i++)
-		memcpy(&R.buf[i], evf_ring_slot(h, EVF_RING_ROUTES, cons + i), sizeof(R.buf[i]));
+		memcpy(&R.buf[i], slot_of(EVF_RING_ROUTES, cons + i), sizeof(R.buf[i]));
 	/* Copied out: the producer may reuse the slots while we apply. */
 	atomic_store_explicit(&ix->cons_idx, cons + n, memory_order_release);
 	for (unsigned int i = 0; i < n; i++)
@@ -476,10 +552,12 @@ evf_ring_print_status(FILE *out)
 	for (int i = 0; i < EVF_RING_REJ_MAX; i++)
 		fprintf(out, " %s %lu", reject_names[i], (unsigned long)c->rejected[i]);
 	fprintf(out, "\nProducer: %lu epoch change(s), %lu sync begin, %lu sync end, %lu hold"
-		" expiries, %lu swept, %lu heartbeats, damaged header seen %lu, bad indices %lu\n",
+		" expiries, %lu swept, %lu heartbeats, %lu timeout(s), damaged header seen %lu,"
+		" bad indices %lu\n",
 		(unsigned long)c->epochs, (unsigned long)c->syncs_begun, (unsigned long)c->syncs_ended,
 		(unsigned long)c->hold_expired, (unsigned long)c->swept, (unsigned long)c->heartbeats,
-		(unsigned long)c->bad_header, (unsigned long)c->bad_index);
+		(unsigned long)c->producer_timeouts, (unsigned long)c->bad_header,
+		(unsigned long)c->bad_index);
 	fprintf(out, "Events: %lu written, %lu lost (ring full)\n", (unsigned long)c->events_out,
 		(unsigned long)c->events_lost);
 	if (c->lat_count)

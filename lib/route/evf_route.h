@@ -100,6 +100,9 @@ int evf_route_apply(const struct evf_route *r);
 /** Withdraw every route owned by a ring generation other than gen (and not
  *  manual): the end of a resync. Returns how many were withdrawn. */
 uint32_t evf_route_sweep(uint8_t gen);
+/** Relabel every ring-owned route (generation != 0) as generation to: lets
+ *  the ring reuse generation numbers without mistaking old routes for new. */
+void evf_route_regen(uint8_t to);
 
 /** Route counters (control thread). */
 void evf_route_print_counters(FILE *out);

@@ -252,6 +252,14 @@ evf_route_sweep(uint8_t gen)
 }
 
 void
+evf_route_regen(uint8_t to)
+{
+	evf_fdb_regen_routes(to);
+	evf_es_regen_routes(to);
+	evf_bd_regen_imet(to);
+}
+
+void
 evf_route_print_counters(FILE *out)
 {
 	static const char *const tn[] = { "", "rt1", "rt2", "rt3", "rt4" };

@@ -245,9 +245,10 @@ evf_bringup(const struct evf_cfg *cfg, char *err, size_t errlen)
 		ERR("FDB of %u entries: %s", cfg->node.fdb_capacity, strerror(-rc));
 	if (setup_bds(cfg, err, errlen) < 0)
 		return -1;
-	if (setup_es(cfg, err, errlen) < 0)
-		return -1;
+	/* the ring first: the segments' first events already go to the control plane */
 	if (evf_ring_init(&cfg->ring, err, errlen) < 0)
+		return -1;
+	if (setup_es(cfg, err, errlen) < 0)
 		return -1;
 	if (cfg->ring.enabled)
 		evf_ctl_register_poller("control-ring", evf_ring_poll);

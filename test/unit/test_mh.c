@@ -1405,7 +1405,7 @@ test_mobility_data_path(void)
 		CU_ASSERT_EQUAL(e->origin, EVF_FDB_LEARNED);
 		CU_ASSERT_EQUAL(e->seq, 8);
 	}
-	ev = ev_last(EVF_EV_MAC_LEARNED, M_DP, NULL, MOB_VNI);
+	ev = ev_last(EVF_EV_MAC_MOVED, M_DP, NULL, MOB_VNI);  /* remote -> here: re-advertise */
 	CU_ASSERT_PTR_NOT_NULL(ev);
 	if (ev != NULL) {
 		CU_ASSERT_EQUAL(ev->mob_seq, 8);
@@ -1448,7 +1448,7 @@ test_mobility_sequence(void)
 	mob_names();
 	mob_t = evf_clock_sec() + 300000;
 	tick();
-	/* Local learn of a remote MAC: sequence remote + 1, MAC_LEARNED. */
+	/* Local learn of a remote MAC: sequence remote + 1, MAC_MOVED with the attachment. */
 	tick();
 	ROUTE_OK("rt2 add vni %u mac %s vtep %s seq 7", MOB_VNI, M1, VA);
 	tick();
@@ -1458,8 +1458,9 @@ test_mobility_sequence(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
 	CU_ASSERT_EQUAL(e->seq, 8);
 	CU_ASSERT_EQUAL(e->origin, EVF_FDB_LEARNED);
-	ev = ev_last(EVF_EV_MAC_LEARNED, M1, NULL, MOB_VNI);
+	ev = ev_last(EVF_EV_MAC_MOVED, M1, NULL, MOB_VNI);
 	CU_ASSERT(ev != NULL && ev->mob_seq == 8 && ev->attach == a_mob40);
+	CU_ASSERT_EQUAL(ev_count(EVF_EV_MAC_LEARNED, M1, NULL, 0), 0);
 
 	/* A route with a higher sequence: the MAC moved away; MAC_MOVED with no attachment. */
 	nb_evs = 0;
