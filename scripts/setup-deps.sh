@@ -2,14 +2,15 @@
 # setup-deps.sh: install the Debian 12 packages evfwd needs, only those missing.
 #   scripts/setup-deps.sh build   -> compiler, meson, DPDK, libbpf, libyaml, CUnit
 #   scripts/setup-deps.sh demo    -> build + scapy (demo traffic)
-#   scripts/setup-deps.sh test    -> demo + tshark, testpmd, sanitizer/fuzzer runtime
+#   scripts/setup-deps.sh test    -> demo + tshark, testpmd, sanitizer/fuzzer runtime,
+#                                    Open vSwitch and nftables (lacp lab)
 set -euo pipefail
 
 level=${1:-test}
 build_pkgs="meson ninja-build pkg-config gcc clang libclang-rt-14-dev libdpdk-dev dpdk libbpf-dev
 libyaml-dev libcunit1-dev libpcap-dev"
 demo_pkgs="python3 python3-scapy"
-test_pkgs="dpdk-dev tshark iproute2 valgrind"
+test_pkgs="dpdk-dev tshark iproute2 valgrind gobgpd openvswitch-switch nftables"
 
 case "$level" in
 build) want="$build_pkgs" ;;

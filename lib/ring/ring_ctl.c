@@ -338,6 +338,16 @@ evf_ring_latency_pct(double pct)
 	return 0;
 }
 
+/* CLOCK_MONOTONIC now, from the TSC and one clock_gettime per batch
+ * (a system call per record costs 4-5% of the apply rate). */
+static uint64_t batch_mono_ns, batch_tsc;
+
+static uint64_t
+batch_now_ns(void)
+{
+	return batch_mono_ns + (rte_rdtsc() - batch_tsc) * 1000000000ull / rte_get_tsc_hz();
+}
+
 static void
 handle(const struct evf_ring_rec *rec, uint64_t idx, uint64_t now)
 {
@@ -395,7 +405,8 @@ handle(const struct evf_ring_rec *rec, uint64_t idx, uint64_t now)
 		evf_ring_counters.applied++;
 	else
 		evf_ring_counters.rejected[EVF_RING_REJ_ROUTE]++;
-	record_latency(rec->ts_ns, mono_ns());
+	if (rec->ts_ns)
+		record_latency(rec->ts_ns, batch_now_ns());
 }
 
 static void
@@ -521,6 +532,8 @@ ring_poll(uint64_t now)
 		memcpy(&R.buf[i], slot_of(EVF_RING_ROUTES, cons + i), sizeof(R.buf[i]));
 	/* Copied out: the producer may reuse the slots while we apply. */
 	atomic_store_explicit(&ix->cons_idx, cons + n, memory_order_release);
+	batch_mono_ns = mono_ns();
+	batch_tsc = rte_rdtsc();
 	for (unsigned int i = 0; i < n; i++)
 		handle(&R.buf[i], cons + i, now);
 	return n;
