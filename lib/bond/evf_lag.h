@@ -62,6 +62,10 @@ void evf_lag_reset(void);
 /* ---- control thread ---- */
 /** Poller: punted PDUs, member links, LACP timers and transmissions, tables. */
 unsigned int evf_lag_poll(uint64_t now_tsc);
+/** "port start|stop": set a port's admin state; a LAG member leaves the
+ *  distribution (and every worker has moved on) before it stops, and joins
+ *  again at once when it starts (control thread). */
+void evf_port_admin(uint16_t port_id, bool up);
 /** Is LAG id up (min-links distributing)? */
 bool evf_lag_is_up(uint16_t id);
 

@@ -19,16 +19,31 @@ evf_lag_mgmt_mac(const struct evf_lag *lag, const uint8_t *mac)
 	return false;
 }
 
+/** How a frame picks its member. */
+enum evf_lag_pick {
+	EVF_LAG_PICK_UNICAST = 0, /**< management MACs and VLAN to the management member, else hashed */
+	EVF_LAG_PICK_FLOOD,       /**< flooded (BUM, unknown unicast): the management member if up */
+	EVF_LAG_PICK_HASHED,      /**< hashed only (the host's copy of a flooded frame) */
+};
+
+static inline bool
+evf_lag_mgmt_is_up(const struct evf_lag *lag)
+{
+	return lag->mgmt_port != EVF_INVALID_ID &&
+		__atomic_load_n(&lag->mgmt_up, __ATOMIC_RELAXED);
+}
+
 /** Does a frame of VLAN vlan (attachment VLAN, 0 untagged) with destination
  *  dst go to the management member? Only while that member is up. */
 static inline bool
-evf_lag_to_mgmt(const struct evf_lag *lag, uint16_t vlan, const uint8_t *dst)
+evf_lag_to_mgmt(const struct evf_lag *lag, enum evf_lag_pick pick, uint16_t vlan,
+		const uint8_t *dst)
 {
-	if (likely(lag->mgmt_port == EVF_INVALID_ID) ||
+	if (likely(lag->mgmt_port == EVF_INVALID_ID) || pick == EVF_LAG_PICK_HASHED ||
 	    !__atomic_load_n(&lag->mgmt_up, __ATOMIC_RELAXED))
 		return false;
-	return (lag->mgmt_vlan != 0 && vlan == lag->mgmt_vlan) || evf_mac_is_group(dst) ||
-		evf_lag_mgmt_mac(lag, dst);
+	return pick == EVF_LAG_PICK_FLOOD || (lag->mgmt_vlan != 0 && vlan == lag->mgmt_vlan) ||
+		evf_mac_is_group(dst) || evf_lag_mgmt_mac(lag, dst);
 }
 
 /** Distributing member for a frame by the LAG's hash policy, or
@@ -45,11 +60,11 @@ evf_lag_hash_port(const struct evf_lag *lag, const uint8_t *frame, uint32_t len)
 	return d->port[evf_hash_mix(h) & (EVF_LAG_BUCKETS - 1)];
 }
 
-/** A BUM frame to this LAG needs a second copy on a hashed member: the
- *  management member takes BUM for the BMC but the host does not collect on
- *  it (not distributing there), while another member distributes. */
+/** A flooded frame to this LAG needs a second copy on a hashed member: the
+ *  management member takes every flooded frame (for the BMC) but the host
+ *  does not collect there (not distributing), while another member does. */
 static inline bool
-evf_lag_bum_twice(const struct evf_lag *lag)
+evf_lag_flood_twice(const struct evf_lag *lag)
 {
 	if (likely(lag->mgmt_port == EVF_INVALID_ID))
 		return false;

@@ -29,6 +29,7 @@ struct member_ctl {
 	uint16_t port;
 	bool link;             /**< last link reading */
 	bool enabled;          /**< link and admin up */
+	bool stopping;         /**< "port stop" in progress: disabled before admin goes down */
 	uint64_t unknown, illegal, marker_in, marker_resp_out, lacpdu_in_static, send_failed;
 };
 
@@ -372,7 +373,7 @@ poll_links(uint64_t now)
 		for (unsigned int i = 0; i < c->lacp.nb_ports; i++) {
 			uint16_t port = c->m[i].port;
 			bool link = evf_port_link_up(port);
-			bool en = link && evf_port_is_up(&evf_ports[port]);
+			bool en = link && evf_port_is_up(&evf_ports[port]) && !c->m[i].stopping;
 
 			if (link != c->m[i].link)
 				EVF_LOG(INFO, "lag %s: member %s link %s", evf_lags[l].name,
@@ -389,12 +390,14 @@ unsigned int
 evf_lag_poll(uint64_t now_tsc)
 {
 	uint64_t now = now_ms_of(now_tsc);
-	unsigned int work = drain_punts(now);
+	unsigned int work;
 
+	/* links first: a PDU is only taken on a member known to be enabled */
 	if (now >= next_link_ms) {
 		next_link_ms = now + LINK_POLL_MS;
 		poll_links(now);
 	}
+	work = drain_punts(now);
 	for (uint16_t l = 0; l < evf_nb_lags; l++) {
 		struct lag_ctl *c = &ctls[l];
 
@@ -405,6 +408,31 @@ evf_lag_poll(uint64_t now_tsc)
 		update_lag(&evf_lags[l], c);
 	}
 	return work; /* punted frames only: LACP state work never keeps the loop awake */
+}
+
+void
+evf_port_admin(uint16_t port_id, bool up)
+{
+	struct evf_port *p = &evf_ports[port_id];
+	uint16_t l = p->lag;
+	int i;
+
+	if (l >= evf_nb_lags || (i = member_of(&ctls[l], port_id)) < 0) {
+		__atomic_store_n(&p->admin_up, up, __ATOMIC_RELEASE);
+		return;
+	}
+	if (!up) {
+		/* out of the distribution first, and no worker still using the old
+		 * table, so no frame is sent to a port that is about to stop */
+		ctls[l].m[i].stopping = true;
+		next_link_ms = 0;
+		evf_lag_poll(rte_rdtsc());
+		rte_rcu_qsbr_synchronize(evf_rcu, RTE_QSBR_THRID_INVALID);
+	}
+	__atomic_store_n(&p->admin_up, up, __ATOMIC_RELEASE);
+	ctls[l].m[i].stopping = false;
+	next_link_ms = 0; /* re-read at once: a started member rejoins without waiting */
+	evf_lag_poll(rte_rdtsc());
 }
 
 bool

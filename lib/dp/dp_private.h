@@ -59,17 +59,16 @@ dp_egress_ok(struct evf_worker *w, const struct evf_port *p, struct rte_mbuf *m,
 }
 
 /** Member of a LAG attachment's LAG a (tagged, ready) frame leaves on, or
- *  EVF_INVALID_ID after dropping it. hashed_only: skip the management member
- *  (the second copy of a BUM frame, evf_lag_bum_twice). */
+ *  EVF_INVALID_ID after dropping it. */
 static inline uint16_t
 dp_lag_member(struct evf_worker *w, struct rte_mbuf *m, const struct evf_attach *a,
-	      bool hashed_only, uint16_t in_port)
+	      enum evf_lag_pick pick, uint16_t in_port)
 {
 	const struct evf_lag *lag = &evf_lags[evf_ifaces[a->iface].lag];
 	const uint8_t *eth = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint16_t port;
 
-	if (!hashed_only && evf_lag_to_mgmt(lag, a->vlan == EVF_VLAN_UNTAGGED ? 0 : a->vlan, eth))
+	if (evf_lag_to_mgmt(lag, pick, a->vlan == EVF_VLAN_UNTAGGED ? 0 : a->vlan, eth))
 		return lag->mgmt_port;
 	port = evf_lag_hash_port(lag, eth, m->data_len);
 	if (unlikely(port == EVF_INVALID_ID))
@@ -82,7 +81,7 @@ dp_lag_member(struct evf_worker *w, struct rte_mbuf *m, const struct evf_attach 
  *  dropping m. */
 static inline uint16_t
 dp_prep_attach_ex(struct evf_worker *w, struct rte_mbuf *m, uint16_t aid, uint16_t in_port,
-		  bool lag_hashed_only)
+		  enum evf_lag_pick pick)
 {
 	const struct evf_attach *a = &evf_attachs[aid];
 	uint16_t port = a->port;
@@ -102,7 +101,7 @@ dp_prep_attach_ex(struct evf_worker *w, struct rte_mbuf *m, uint16_t aid, uint16
 		return EVF_INVALID_ID;
 	}
 	if (unlikely(port == EVF_INVALID_ID)) {
-		port = dp_lag_member(w, m, a, lag_hashed_only, in_port);
+		port = dp_lag_member(w, m, a, pick, in_port);
 		if (port == EVF_INVALID_ID)
 			return EVF_INVALID_ID;
 	}
@@ -114,7 +113,7 @@ dp_prep_attach_ex(struct evf_worker *w, struct rte_mbuf *m, uint16_t aid, uint16
 static inline uint16_t
 dp_prep_attach(struct evf_worker *w, struct rte_mbuf *m, uint16_t aid, uint16_t in_port)
 {
-	return dp_prep_attach_ex(w, m, aid, in_port, false);
+	return dp_prep_attach_ex(w, m, aid, in_port, EVF_LAG_PICK_UNICAST);
 }
 
 /** Encapsulate with template t (of a usable VTEP) in MAC-VRF bd. Returns the
@@ -136,9 +135,9 @@ dp_prep_tmpl(struct evf_worker *w, struct rte_mbuf *m, const struct evf_encap_tm
 /** Send an untagged (normalized) frame out of a local attachment. */
 static inline void
 dp_tx_attach_ex(struct evf_worker *w, struct rte_mbuf *m, uint16_t aid, uint16_t in_port,
-		bool lag_hashed_only)
+		enum evf_lag_pick pick)
 {
-	uint16_t port = dp_prep_attach_ex(w, m, aid, in_port, lag_hashed_only);
+	uint16_t port = dp_prep_attach_ex(w, m, aid, in_port, pick);
 
 	if (port == EVF_INVALID_ID)
 		return;
@@ -152,7 +151,7 @@ dp_tx_attach_ex(struct evf_worker *w, struct rte_mbuf *m, uint16_t aid, uint16_t
 static inline void
 dp_tx_attach(struct evf_worker *w, struct rte_mbuf *m, uint16_t aid, uint16_t in_port)
 {
-	dp_tx_attach_ex(w, m, aid, in_port, false);
+	dp_tx_attach_ex(w, m, aid, in_port, EVF_LAG_PICK_UNICAST);
 }
 
 /** Template of a VTEP for a flow: one uplink, or one chosen by the flow hash (ECMP). */

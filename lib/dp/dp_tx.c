@@ -79,7 +79,9 @@ evf_dp_flush(struct evf_worker *w)
 	}
 }
 
-/* T_ATTACH_HASHED: a LAG attachment's copy that skips the management member */
+/* Flooded copies to attachments; on a LAG with a management member the
+ * member choice depends on it (evf_lag_pick): T_ATTACH takes the management
+ * member if up, T_ATTACH_HASHED (the host's extra copy) never does. */
 enum target_kind { T_NONE, T_ATTACH, T_ATTACH_HASHED, T_VTEP };
 
 static inline void
@@ -87,9 +89,9 @@ send_to(struct evf_worker *w, struct rte_mbuf *m, enum target_kind k, uint16_t i
 	const struct evf_bd *bd, uint32_t hash, uint16_t in_port)
 {
 	if (k == T_ATTACH)
-		dp_tx_attach(w, m, id, in_port);
+		dp_tx_attach_ex(w, m, id, in_port, EVF_LAG_PICK_FLOOD);
 	else if (k == T_ATTACH_HASHED)
-		dp_tx_attach_ex(w, m, id, in_port, true);
+		dp_tx_attach_ex(w, m, id, in_port, EVF_LAG_PICK_HASHED);
 	else
 		dp_tx_vtep(w, m, id, bd, hash, in_port);
 }
@@ -161,10 +163,10 @@ dp_flood(struct evf_worker *w, struct rte_mbuf *m, const struct evf_bd *bd,
 			send_pending(w, m, pk, pid, bd, hash, in_port);
 		pk = T_ATTACH;
 		pid = a;
-		/* a LAG whose management member takes BUM while the host does not
-		 * collect there: one more copy on a hashed distributing member */
+		/* a LAG whose management member takes flooded frames while the
+		 * host does not collect there: one more copy on a hashed member */
 		if (unlikely(evf_attachs[a].port == EVF_INVALID_ID) &&
-		    evf_lag_bum_twice(&evf_lags[evf_ifaces[evf_attachs[a].iface].lag])) {
+		    evf_lag_flood_twice(&evf_lags[evf_ifaces[evf_attachs[a].iface].lag])) {
 			send_pending(w, m, pk, pid, bd, hash, in_port);
 			pk = T_ATTACH_HASHED;
 		}

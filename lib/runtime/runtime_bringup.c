@@ -269,6 +269,9 @@ evf_bringup_launch(char *err, size_t errlen)
 	int rc;
 
 	evf_rt.start_tsc = rte_rdtsc();
+	/* LAG member links and static LAG tables before the first packet */
+	if (evf_nb_lags)
+		evf_lag_poll(rte_rdtsc());
 	for (unsigned int i = 0; i < evf_rt.nb_workers; i++) {
 		rc = rte_eal_remote_launch(evf_dp_worker_main, &evf_workers[i], evf_rt.lcores[i]);
 		if (rc != 0)

@@ -706,6 +706,95 @@ static const struct bad_case bad_cases[] = {
 	  "mac-vrfs[0].mac-duplication: duplicate key 'action' (first at line 14)" },
 	{ "action outside mac-duplication", BASE BD_A "    action: blackhole\n", 14, 5,
 	  "mac-vrfs[0]: unknown key 'action'" },
+	/* lags (BASE H2: access ports h1, h2 on lines 8-13; "lags:" is line 14,
+	 * "  - name: lag1" line 15, its keys at column 5 from line 16) */
+	{ "LAG member unknown", BASE H2 "lags:\n  - name: lag1\n    members: [h1, h9]\n", 16, 19,
+	  "lags[0].members[1]: unknown port 'h9'" },
+	{ "LAG member is a network port", BASE H2 "lags:\n  - name: lag1\n    members: [h1, up]\n",
+	  16, 19, "lags[0].members[1]: 'up' is a network port; LAG members are access ports" },
+	{ "LAG member in two LAGs", BASE H2 "lags:\n  - name: lag1\n    members: [h1]\n"
+	  "  - name: lag2\n    members: [h2, h1]\n", 18, 19,
+	  "lags[1].members[1]: port 'h1' is already a member of LAG 'lag1'" },
+	{ "LAG member listed twice", BASE H2 "lags:\n  - name: lag1\n    members: [h1, h1]\n", 16, 19,
+	  "lags[0].members[1]: port 'h1' is listed twice" },
+	{ "LAG member listed twice, long form", BASE H2 "lags:\n  - name: lag1\n    members:\n"
+	  "      - {port: h1}\n      - {port: h1, port-number: 2}\n", 18, 16,
+	  "lags[0].members[1].port: port 'h1' is listed twice" },
+	{ "duplicate LAG port-number", BASE H2 "lags:\n  - name: lag1\n    members:\n"
+	  "      - {port: h1, port-number: 3}\n      - {port: h2, port-number: 3}\n", 18, 9,
+	  "lags[0].members[1]: port-number 3 is already used by member 'h1'" },
+	{ "explicit port-number equal to a default one", BASE H2 "lags:\n  - name: lag1\n"
+	  "    members:\n      - h1\n      - {port: h2, port-number: 1}\n", 18, 9,
+	  "lags[0].members[1]: port-number 1 is already used by member 'h1'" },
+	{ "LAG port-number 0", BASE H2 "lags:\n  - name: lag1\n    members:\n"
+	  "      - {port: h1, port-number: 0}\n", 17, 33,
+	  "lags[0].members[0].port-number: 0 is out of range 1..65535" },
+	{ "LAG port-priority 65536", BASE H2 "lags:\n  - name: lag1\n    members:\n"
+	  "      - {port: h1, port-priority: 65536}\n", 17, 35,
+	  "lags[0].members[0].port-priority: 65536 is out of range 1..65535" },
+	{ "nine LAG members", BASE H2 "lags:\n  - name: lag1\n"
+	  "    members: [h1, h2, h1, h2, h1, h2, h1, h2, h1]\n", 16, 14,
+	  "lags[0].members: more than 8 members" },
+	{ "empty LAG members", BASE H2 "lags:\n  - name: lag1\n    members: []\n", 16, 14,
+	  "lags[0].members: a LAG needs at least one member" },
+	{ "LAG without members", BASE H2 "lags:\n  - name: lag1\n    mode: static\n", 15, 5,
+	  "lags[0]: missing required key 'members'" },
+	{ "LAG named like a port", BASE H2 "lags:\n  - name: h1\n    members: [h2]\n", 15, 11,
+	  "lags[0].name: 'h1' is already a port name" },
+	{ "duplicate LAG name", BASE H2 "lags:\n  - name: lag1\n    members: [h1]\n"
+	  "  - name: lag1\n    members: [h2]\n", 17, 11,
+	  "lags[1].name: duplicate LAG name 'lag1' (first at line 15)" },
+	{ "lacp block with mode static", BASE H2 "lags:\n  - name: lag1\n    members: [h1, h2]\n"
+	  "    mode: static\n    lacp: {key: 5}\n", 18, 11,
+	  "lags[0].lacp: LACP parameters need mode: lacp" },
+	{ "unknown LAG mode", BASE H2 "lags:\n  - name: lag1\n    members: [h1, h2]\n"
+	  "    mode: active\n", 17, 11, "lags[0].mode: 'active' is not one of: lacp, static" },
+	{ "min-links above the member count", BASE H2 "lags:\n  - name: lag1\n"
+	  "    members: [h1, h2]\n    min-links: 3\n", 17, 16,
+	  "lags[0].min-links: 3 is more than the 2 member(s)" },
+	{ "min-links 0", BASE H2 "lags:\n  - name: lag1\n    members: [h1, h2]\n    min-links: 0\n",
+	  17, 16, "lags[0].min-links: 0 is out of range 1..8" },
+	{ "unknown tx-hash", BASE H2 "lags:\n  - name: lag1\n    members: [h1, h2]\n"
+	  "    tx-hash: l4\n", 17, 14, "lags[0].tx-hash: 'l4' is not one of: l2, l23, l34" },
+	{ "multicast LACP system-id", BASE H2 "lags:\n  - name: lag1\n    members: [h1, h2]\n"
+	  "    lacp: {system-id: \"01:00:5e:00:00:01\"}\n", 17, 23,
+	  "lags[0].lacp.system-id: 01:00:5e:00:00:01 is a multicast MAC, a unicast MAC is required" },
+	{ "zero LACP system-id", BASE H2 "lags:\n  - name: lag1\n    members: [h1, h2]\n"
+	  "    lacp:\n      system-id: 00:00:00:00:00:00\n", 18, 18,
+	  "lags[0].lacp.system-id: 00:00:00:00:00:00 is the zero MAC, a unicast MAC is required" },
+	{ "LACP system-priority 0", BASE H2 "lags:\n  - name: lag1\n    members: [h1, h2]\n"
+	  "    lacp: {system-priority: 0}\n", 17, 29,
+	  "lags[0].lacp.system-priority: 0 is out of range 1..65535" },
+	{ "LACP key 65536", BASE H2 "lags:\n  - name: lag1\n    members: [h1, h2]\n"
+	  "    lacp: {key: 65536}\n", 17, 17, "lags[0].lacp.key: 65536 is out of range 1..65535" },
+	{ "unknown LACP interval", BASE H2 "lags:\n  - name: lag1\n    members: [h1, h2]\n"
+	  "    lacp: {interval: medium}\n", 17, 22,
+	  "lags[0].lacp.interval: 'medium' is not one of: slow, fast" },
+	{ "unknown key under lacp", BASE H2 "lags:\n  - name: lag1\n    members: [h1, h2]\n"
+	  "    lacp: {rate: fast}\n", 17, 12, "lags[0].lacp: unknown key 'rate'" },
+	{ "management member not in the LAG", BASE H2 "lags:\n  - name: lag1\n    members: [h1]\n"
+	  "    management: {member: h2, macs: [\"00:c1:ab:00:0b:01\"]}\n", 17, 26,
+	  "lags[0].management.member: 'h2' is not a member of LAG 'lag1'" },
+	{ "management without macs or vlan", BASE H2 "lags:\n  - name: lag1\n"
+	  "    members: [h1, h2]\n    management: {member: h1}\n", 17, 17,
+	  "lags[0].management: management needs 'macs', 'vlan' or both" },
+	{ "management MAC listed twice", BASE H2 "lags:\n  - name: lag1\n    members: [h1, h2]\n"
+	  "    management:\n      member: h1\n      macs: [00:c1:ab:00:0b:01, 00:C1:AB:00:0B:01]\n",
+	  19, 33, "lags[0].management.macs[1]: MAC listed twice" },
+	{ "management vlan 4095", BASE H2 "lags:\n  - name: lag1\n    members: [h1, h2]\n"
+	  "    management: {member: h1, vlan: 4095}\n", 17, 36,
+	  "lags[0].management.vlan: 4095 is out of range 1..4094" },
+	{ "attachment on a LAG member", BASE H2 "lags:\n  - name: lag1\n    members: [h1, h2]\n"
+	  BD_A "    attachments: [{port: h1, vlan: 5}]\n", 20, 26,
+	  "mac-vrfs[0].attachments[0].port: port 'h1' is a member of LAG 'lag1'; attachments go on"
+	  " the LAG" },
+	{ "ethernet segment on a LAG member", BASE H2 "lags:\n  - name: lag1\n"
+	  "    members: [h1, h2]\nethernet-segments:\n  - name: es1\n"
+	  "    esi: 00:11:11:11:11:11:11:11:11:01\n    interface: h2\n", 20, 16,
+	  "ethernet-segments[0].interface: port 'h2' is a member of LAG 'lag1'; ethernet segments go"
+	  " on the LAG" },
+	{ "lags is a mapping", BASE H2 "lags:\n  name: lag1\n", 15, 3,
+	  "lags: expected a sequence, got a mapping" },
 };
 
 static bool

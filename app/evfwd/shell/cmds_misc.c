@@ -5,6 +5,7 @@
 
 #include "evf_ctl.h"
 #include "evf_dp.h"
+#include "evf_lag.h"
 #include "evf_port.h"
 #include "evf_runtime.h"
 #include "shell.h"
@@ -16,6 +17,20 @@
 struct cmd_portadm_result {
 	cmdline_fixed_string_t port, action, name;
 };
+
+struct port_admin_arg {
+	uint16_t port;
+	bool up;
+};
+
+static int
+port_admin_ctl(void *arg)
+{
+	const struct port_admin_arg *a = arg;
+
+	evf_port_admin(a->port, a->up);
+	return 0;
+}
 
 static void
 cmd_portadm_parsed(void *r, struct cmdline *cl, void *data)
@@ -30,7 +45,9 @@ cmd_portadm_parsed(void *r, struct cmdline *cl, void *data)
 
 		if (!p->configured || (!all && strcmp(p->name, res->name) != 0))
 			continue;
-		__atomic_store_n(&p->admin_up, up, __ATOMIC_RELEASE);
+		struct port_admin_arg arg = { pid, up };
+
+		evf_ctl_call(port_admin_ctl, &arg);
 		printf("Port %s %s.\n", p->name, up ? "started" : "stopped");
 		found = true;
 	}
