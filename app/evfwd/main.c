@@ -42,8 +42,7 @@ wait_headless(const struct evf_options *o)
 			printf("evfwd: --max-runtime %u s reached\n", o->max_runtime_s);
 			break;
 		}
-		if (o->exit_on_idle_ms && evf_dp_all_idle(o->exit_on_idle_ms, evf_rt.start_tsc) &&
-		    evf_ctl_queues_empty())
+		if (o->exit_on_idle_ms && evf_runtime_settled(o->exit_on_idle_ms))
 			break;
 		usleep(10000);
 	}

@@ -157,17 +157,20 @@ decide(struct evf_worker *w, const struct evf_fdb_batch *fb, const struct evf_at
 	bool inner_tagged = evf_eth_type(eth) == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
 	uint64_t sd = fb->dest[src_slot], dd = fb->dest[dst_slot];
 
-	if (likely(bd->learning)) {
-		if (likely(evf_fdb_batch_hit(fb, src_slot))) {
-			if (likely(evf_dest_kind(sd) == EVF_DEST_ATTACH && evf_dest_target(sd) == a->id))
+	if (likely(evf_fdb_batch_hit(fb, src_slot))) {
+		if (likely(evf_dest_kind(sd) == EVF_DEST_ATTACH && evf_dest_target(sd) == a->id)) {
+			if (likely(bd->learning))
 				evf_fdb_touch(w->index, sd, w->now);
-			else if (unlikely(evf_dest_flags(sd) & EVF_DEST_F_BLOCK)) {
-				d.action = ACT_DROP;
-				d.target = EVF_DROP_FROZEN_MAC;
-				return d;
-			} else if (!(evf_dest_flags(sd) & EVF_DEST_F_PINNED))
-				learn_report(w, bd->id, eth + EVF_ETH_SRC, a->id);
-		} else if (unlikely(__atomic_load_n(&bd->at_limit, __ATOMIC_RELAXED))) {
+		} else if (unlikely(evf_dest_flags(sd) & EVF_DEST_F_BLOCK)) {
+			/* frozen with action blackhole, seen away from where it is held */
+			d.action = ACT_DROP;
+			d.target = EVF_DROP_FROZEN_MAC;
+			return d;
+		} else if (bd->learning && !(evf_dest_flags(sd) & EVF_DEST_F_PINNED)) {
+			learn_report(w, bd->id, eth + EVF_ETH_SRC, a->id);
+		}
+	} else if (likely(bd->learning)) {
+		if (unlikely(__atomic_load_n(&bd->at_limit, __ATOMIC_RELAXED))) {
 			d.action = ACT_DROP;
 			d.target = EVF_DROP_MAC_LIMIT;
 			return d;

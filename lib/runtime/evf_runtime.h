@@ -29,5 +29,10 @@ void evf_bringup_stop(void);
 /** Close ports and free everything (after evf_bringup_stop); a new
  *  evf_bringup may follow in the same process. */
 void evf_bringup_teardown(void);
+/** Forwarding has settled (main thread, while running): no worker received
+ *  anything for idle_ms, no learn event is queued, and every worker and the
+ *  control thread have run their loops since (a worker the OS has not
+ *  scheduled is not idle). Waits up to 2 s for that proof. */
+bool evf_runtime_settled(uint64_t idle_ms);
 
 #endif /* EVF_RUNTIME_H */

@@ -284,6 +284,35 @@ evf_bringup_launch(char *err, size_t errlen)
 	return 0;
 }
 
+static bool
+idle_now(uint64_t idle_ms)
+{
+	return evf_dp_all_idle(idle_ms, evf_rt.start_tsc) && evf_ctl_queues_empty();
+}
+
+bool
+evf_runtime_settled(uint64_t idle_ms)
+{
+	uint64_t loops[EVF_MAX_WORKERS], ctl_loops;
+
+	if (!idle_now(idle_ms))
+		return false;
+	for (unsigned int i = 0; i < evf_rt.nb_workers; i++)
+		loops[i] = __atomic_load_n(&evf_workers[i].stats->loops, __ATOMIC_RELAXED);
+	ctl_loops = __atomic_load_n(&evf_ctl_counters.loops, __ATOMIC_RELAXED);
+	for (int t = 0; t < 4000; t++) {
+		bool ran = __atomic_load_n(&evf_ctl_counters.loops, __ATOMIC_RELAXED) >= ctl_loops + 2;
+
+		for (unsigned int i = 0; ran && i < evf_rt.nb_workers; i++)
+			ran = __atomic_load_n(&evf_workers[i].stats->loops, __ATOMIC_RELAXED) >=
+				loops[i] + 4;
+		if (ran)
+			return idle_now(idle_ms);
+		rte_delay_us_sleep(500);
+	}
+	return false;
+}
+
 void
 evf_bringup_stop(void)
 {

@@ -65,11 +65,11 @@ def rt1_evi(vni, vtep, esi=ESI1, op="add"):
     return "route %s rt1 esi %s vni %d vtep %s" % (op, esi, vni, vtep)
 
 
-def rt2(vni, mac, vtep, esi=None, seq=0, op="add"):
+def rt2(vni, mac, vtep, esi=None, seq=0, op="add", sticky=False):
     s = "route %s rt2 vni %d mac %s" % (op, vni, mac)
     if esi is not None:
         s += " esi %s" % esi
-    return s + " vtep %s seq %d" % (vtep, seq)
+    return s + " vtep %s seq %d" % (vtep, seq) + (" sticky" if sticky else "")
 
 
 def rt3(vni, vtep, op="add"):

@@ -1519,8 +1519,12 @@ test_mobility_sequence(void)
 	/* Seen locally again: the static (sticky) MAC does not move
 	 * (RFC 7432 15.2; "a sticky route always wins"). */
 	tick();
-	learn(mob, a_mob41, M2);
+	CU_ASSERT_EQUAL(learn(mob, a_mob41, M2), EVF_LEARN_IGNORED);
 	EXPECT_WHERE(mob, M2, "vtep:" VLOW);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(entry(mob, M2));
+	CU_ASSERT(entry(mob, M2)->sticky);
+	/* workers are told not to report it either */
+	CU_ASSERT(evf_dest_flags(entry(mob, M2)->dest) & EVF_DEST_F_PINNED);
 	tick();
 	ROUTE_OK("rt2 del vni %u mac %s vtep %s", MOB_VNI, M2, VLOW);
 	tick();

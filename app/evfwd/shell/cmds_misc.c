@@ -130,7 +130,7 @@ cmd_wait_parsed(void *r, struct cmdline *cl, void *data)
 	(void)cl; (void)data;
 
 	while (!evf_shell_quit_requested() && waited < 120000) {
-		if (evf_dp_all_idle(res->ms, evf_rt.start_tsc) && evf_ctl_queues_empty())
+		if (evf_runtime_settled(res->ms))
 			break;
 		usleep(10000);
 		waited += 10;
