@@ -12,6 +12,7 @@
 #include <rte_mempool.h>
 
 #include "evf_runtime.h"
+#include "evf_xdp.h"
 #include "evf_cfg.h"
 #include "evf_ctl.h"
 #include "evf_dp.h"
@@ -58,6 +59,10 @@ final_report(void)
 	printf("\n");
 	evf_show_workers(stdout);
 	evf_show_learning(stdout);
+	if (evf_xdp_any_steering()) {
+		printf("\nXDP steering:\n");
+		evf_show_xdp(stdout);
+	}
 	fflush(stdout);
 }
 

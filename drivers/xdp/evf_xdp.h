@@ -34,6 +34,9 @@ int evf_xdp_steer_start_all(const struct evf_cfg *cfg, char *err, size_t errlen)
 /** True when port_id runs evfwd's XDP program (after a successful start). */
 bool evf_xdp_steering(uint16_t port_id);
 
+/** True when any port runs evfwd's XDP program. */
+bool evf_xdp_any_steering(void);
+
 /** Sum of every CPU's counters of port_id into cnt[EVF_XDP_NB_COUNTERS]
  *  (packets). Returns 0, -ENODEV without XDP steering, or -errno. */
 int evf_xdp_stats_read(uint16_t port_id, uint64_t cnt[EVF_XDP_NB_COUNTERS]);

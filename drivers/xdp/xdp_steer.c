@@ -279,6 +279,15 @@ evf_xdp_steering(uint16_t port_id)
 	return port_id < EVF_MAX_PORTS && xdp_ports[port_id].on;
 }
 
+bool
+evf_xdp_any_steering(void)
+{
+	for (uint16_t p = 0; p < EVF_MAX_PORTS; p++)
+		if (xdp_ports[p].on)
+			return true;
+	return false;
+}
+
 int
 evf_xdp_info(uint16_t port_id, const char **ifname, uint32_t *prog_id)
 {

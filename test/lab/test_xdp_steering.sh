@@ -244,6 +244,15 @@ xdp_line=$(grep "port uplink: XDP steering on $V_EVF:" "$RUN/stderr.txt") ||
 	fail "(b) XDP program did not pass the $N_OTHER packets to UDP port 4790: $xdp_line"
 [[ $xdp_line =~ pass-not-udp\ ([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -ge "$N_PING" ] ||
 	fail "(a) XDP program did not pass the $N_PING pings as pass-not-udp: $xdp_line"
+# the same counters in the final report's "XDP steering" table (show xdp)
+xdp_row=$(awk '/^XDP steering:/ {t=1; next} t && $1 == "uplink" {print; exit}' "$RUN/stdout.txt")
+read -r -a xdp_cols <<<"$(awk '/^XDP steering:/ {getline; print; exit}' "$RUN/stdout.txt")"
+read -r -a xdp_vals <<<"$xdp_row"
+for i in "${!xdp_cols[@]}"; do
+	[ "${xdp_cols[$i]}" = redirected ] && redir=${xdp_vals[$i]}
+done
+[ "${redir:-}" = "$N_VXLAN" ] ||
+	fail "(b) show xdp: redirected is '${redir:-}', expected $N_VXLAN: $xdp_row"
 
 # ---- (c): xdp-steering: none, the PMD's default program takes everything ----
 ip -n "$NS" neigh flush dev "$V_NS"

@@ -53,6 +53,28 @@ static cmdline_parse_inst_t cmd_port_info = {
 	.tokens = { (void *)&port_show, (void *)&port_port, (void *)&port_info, NULL },
 };
 
+/* ---- show xdp ---- */
+struct cmd_xdp_result {
+	cmdline_fixed_string_t show, xdp;
+};
+
+static void
+cmd_xdp_parsed(void *r, struct cmdline *cl, void *data)
+{
+	(void)r; (void)cl; (void)data;
+	evf_show_xdp(stdout);
+	fflush(stdout);
+}
+
+static cmdline_parse_token_string_t xdp_show = TOK_STR(cmd_xdp_result, show, "show");
+static cmdline_parse_token_string_t xdp_xdp = TOK_STR(cmd_xdp_result, xdp, "xdp");
+
+static cmdline_parse_inst_t cmd_xdp = {
+	.f = cmd_xdp_parsed,
+	.help_str = "show xdp: XDP steering counters (packets per verdict) of net_af_xdp ports",
+	.tokens = { (void *)&xdp_show, (void *)&xdp_xdp, NULL },
+};
+
 /* ---- show mac-vrf [NAME] ---- */
 struct cmd_bd_result {
 	cmdline_fixed_string_t show, what, name;
@@ -203,7 +225,7 @@ static cmdline_parse_inst_t cmd_clear = {
 };
 
 cmdline_parse_inst_t *evf_shell_cmds_show[] = {
-	&cmd_port_stats_one, &cmd_port_info,
+	&cmd_port_stats_one, &cmd_port_info, &cmd_xdp,
 	&cmd_bd_all, &cmd_bd_one,
 	&cmd_fdb_all, &cmd_fdb_one,
 	&cmd_drops_all, &cmd_simple,

@@ -10,6 +10,9 @@
 
 /** Port counters: all ports (name NULL) or one. Returns -1 for an unknown name. */
 int evf_show_port_stats(FILE *out, const char *name);
+/** XDP steering counters (packets per verdict) of every net_af_xdp port
+ *  running evfwd's program; returns how many ports were shown. */
+int evf_show_xdp(FILE *out);
 /** Port configuration: driver, role, queues, MTU, offloads, MACs. */
 void evf_show_ports(FILE *out);
 /** MAC-VRFs, or the detail of one (control). */

@@ -8,6 +8,7 @@
 #include "evf_addr.h"
 #include "evf_port.h"
 #include "evf_stats.h"
+#include "evf_xdp.h"
 #include "show.h"
 #include "table.h"
 
@@ -136,4 +137,43 @@ evf_show_drops(FILE *out, bool all)
 		evf_table_print(t, out);
 	fprintf(out, "Total dropped: %" PRIu64 "\n", evf_stats_total_drops(&s));
 	evf_table_free(t);
+}
+
+int
+evf_show_xdp(FILE *out)
+{
+	const char *hdr[EVF_XDP_NB_COUNTERS + 4] = { "Port", "Interface", "Program" };
+	struct evf_table *t;
+	int n = 0;
+
+	for (unsigned int c = 0; c < EVF_XDP_NB_COUNTERS; c++)
+		hdr[3 + c] = evf_xdp_counter_name(c);
+	t = evf_table_new(hdr);
+	for (uint16_t pid = 0; pid < EVF_MAX_PORTS; pid++) {
+		const char *cells[EVF_XDP_NB_COUNTERS + 3];
+		char vals[EVF_XDP_NB_COUNTERS][24], prog[16];
+		uint64_t cnt[EVF_XDP_NB_COUNTERS];
+		const char *ifname;
+		uint32_t prog_id;
+
+		if (!evf_ports[pid].configured || !evf_xdp_steering(pid) ||
+		    evf_xdp_info(pid, &ifname, &prog_id) < 0 || evf_xdp_stats_read(pid, cnt) < 0)
+			continue;
+		snprintf(prog, sizeof(prog), "%u", prog_id);
+		cells[0] = evf_ports[pid].name;
+		cells[1] = ifname;
+		cells[2] = prog;
+		for (unsigned int c = 0; c < EVF_XDP_NB_COUNTERS; c++) {
+			snprintf(vals[c], sizeof(vals[c]), "%" PRIu64, cnt[c]);
+			cells[3 + c] = vals[c];
+		}
+		evf_table_row(t, cells);
+		n++;
+	}
+	if (n)
+		evf_table_print(t, out);
+	else
+		fprintf(out, "No port with xdp-steering.\n");
+	evf_table_free(t);
+	return n;
 }
