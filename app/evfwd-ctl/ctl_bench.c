@@ -31,7 +31,7 @@ ctl_bench_rt2(struct ctl_ring *r, const struct ctl_opts *o)
 	route.vtep = o->vtep;
 	route.esi = o->esi;
 	route.mac.addr_bytes[0] = 0x02; /* locally administered unicast */
-	c0 = atomic_load(&ix->cons_idx);
+	c0 = atomic_load(&ix->prod_idx); /* ours start here (older records may be queued) */
 	t0 = ctl_mono_ns();
 	for (unsigned long i = 0; i < n; i++) {
 		if (o->rate) {

@@ -1,6 +1,6 @@
 /* main.c: evfwd-ctl: producer and inspector of evfwd's control ring (no DPDK
  * runtime: it only maps the shared-memory object, doc/ring-abi.md).
- *   evfwd-ctl [--ring NAME] push [--new-epoch] [--wait] [ROUTE WORDS...]
+ *   evfwd-ctl [--ring NAME] [--quiet] push [--new-epoch] [--wait] [ROUTE WORDS...]
  *   evfwd-ctl [--ring NAME] watch [--count N] [--timeout MS]
  *   evfwd-ctl [--ring NAME] status
  *   evfwd-ctl [--ring NAME] bench-rt2 --vni N --vtep IP [--esi ESI] [--count N] [--rate N]

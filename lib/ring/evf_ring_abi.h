@@ -1,6 +1,6 @@
 /* evf_ring_abi.h: evfwd control ring, ABI version 1 (doc/ring-abi.md).
  *
- * Self-contained: C11 and <stdint.h> only, no DPDK. Any process (a BGP speaker,
+ * Self-contained: C11 standard headers only, no DPDK. Any process (a BGP speaker,
  * an adapter, evfwd-ctl) includes it to exchange EVPN routes and events with
  * evfwd through one POSIX shared-memory object that evfwd creates (mode 0600).
  *
@@ -126,7 +126,8 @@ struct evf_ring_hdr {
 };
 
 /* Counters evfwd publishes for observers (evfwd-ctl status), written by
- * evfwd only, refreshed on every poll; not a consistent snapshot. */
+ * evfwd only, refreshed after every batch it reads and every 100 ms when
+ * idle; not a consistent snapshot. */
 #define EVF_RING_STATS_OFFSET 2048u
 #define EVF_RING_STATS_REJECTS 16u
 struct evf_ring_stats {

@@ -833,7 +833,8 @@ test_resync_same_epoch(void)
 	CU_ASSERT_EQUAL(evf_ring_counters.epochs, 0);
 	CU_ASSERT_EQUAL(evf_ring_counters.swept, 6);
 	expect_subset();
-	/* generations wrap (255 -> 1) without sweeping what was just re-sent */
+	/* generations are reused (1..254, older routes relabelled 255 first)
+	 * without sweeping what was just re-sent */
 	for (int i = 0; i < 300; i++) {
 		push_ctl(EVF_REC_SYNC_BEGIN);
 		resend_subset();
@@ -845,7 +846,8 @@ test_resync_same_epoch(void)
 	expect_subset();
 }
 
-/* Route generations are 8 bits (R.gen 1..255, evf_route.gen). A producer
+/* Route generations are 8 bits (R.gen 1..254, 255 marks relabelled older
+ * routes; evf_route.gen). A producer
  * that restarts (SYNC-BEGIN, or a new epoch) over and over without ever
  * completing a sync -- a crash loop faster than the hold time, which every
  * restart pushes back -- walks the generation around: after 255 restarts the
