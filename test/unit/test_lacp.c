@@ -311,16 +311,43 @@ test_partner_timeout(void)
 	CU_ASSERT(t >= 2000 && t <= 3000 + STEP_MS);
 	CU_ASSERT_EQUAL(A.lag.port[0].rx_state, EVF_LACP_RX_EXPIRED);
 	CU_ASSERT_EQUAL(A.lag.port[0].c.timeouts, 1);
+	/* the partner hears at once that we are out of sync and stops sending there */
+	run_for(2 * STEP_MS);
+	CU_ASSERT(!evf_lacp_collecting(&B.lag.port[0]));
+	CU_ASSERT_FALSE(B.lag.port[0].partner.state & EVF_LACP_ST_SYNC);
 	CU_ASSERT(evf_lacp_distributing(&A.lag.port[1])); /* the other member is untouched */
 	/* after another 3 s: defaulted, unselected */
 	run_for(3100);
 	CU_ASSERT_EQUAL(A.lag.port[0].rx_state, EVF_LACP_RX_DEFAULTED);
 	CU_ASSERT_EQUAL(A.lag.port[0].mux_state, EVF_LACP_MUX_DETACHED);
-	/* PDUs again: back through WAITING (2 s) */
+	/* PDUs again: back through WAITING (2 s); with the fast interval the
+	 * defaulted side keeps sending fast PDUs, so it is quick */
 	cut_ba[0] = false;
 	t = run_until(a0_distributing, 10000);
 	CU_ASSERT(t != UINT64_MAX && t >= EVF_LACP_AGGREGATE_WAIT_MS && t < 5000);
-	CU_ASSERT(all_distributing());
+	CU_ASSERT(run_until(all_distributing, 5000) != UINT64_MAX);
+}
+
+static void
+test_long_loss_recovery(void)
+{
+	uint64_t t;
+
+	/* PDUs lost both ways on member 0 for 20 s: both sides default */
+	pair_init(true, true, true);
+	run_until(all_distributing, 10000);
+	cut_ab[0] = cut_ba[0] = true;
+	run_for(20000);
+	CU_ASSERT_EQUAL(A.lag.port[0].rx_state, EVF_LACP_RX_DEFAULTED);
+	CU_ASSERT_EQUAL(B.lag.port[0].rx_state, EVF_LACP_RX_DEFAULTED);
+	/* fast interval: the defaulted sides still send every second, so the
+	 * link is back within the aggregate wait plus a few PDUs, not 30 s */
+	memset(sent_a, 0, sizeof(sent_a));
+	run_for(5000);
+	CU_ASSERT(sent_a[0] >= 4);
+	cut_ab[0] = cut_ba[0] = false;
+	t = run_until(all_distributing, 30000);
+	CU_ASSERT(t != UINT64_MAX && t < 5000);
 }
 
 static void
@@ -533,6 +560,7 @@ main(int argc, char **argv)
 		{ "transmit rate limit", test_rate_limit },
 		{ "partner timeout and recovery", test_partner_timeout },
 		{ "link down removes the member at once", test_link_down },
+		{ "recovery after a long loss of PDUs (fast interval)", test_long_loss_recovery },
 		{ "partner change on one member", test_partner_change },
 		{ "partner out of sync", test_out_of_sync },
 		{ "passive and active", test_passive },
