@@ -5,15 +5,18 @@
 #   1. latency: 200,000 RT2 adds paced at 100,000/s (MAC-VRF vni 200), apply
 #      latency p50/p99 from evfwd's histogram (producer timestamp -> applied);
 #   2. load: 1,000,000 RT2 adds (vni 100) as fast as the ring takes them, then
-#      1,000,000 withdrawals, three rounds; apply rate from evfwd-ctl and the
-#      worker's forwarding rate measured exactly over each load window, against
-#      an idle window of the same run just before it.
+#      1,000,000 withdrawals, PAIRS times back to back; apply rate from
+#      evfwd-ctl and the worker's forwarding rate measured exactly over that
+#      load window, against an idle window of the same run just before it;
+#      then the same for records of an unknown VNI (rejected), three rounds.
 # Uses 2 MB hugepages (sets them up when missing; falls back to --no-huge with
 # a note). Results: build/bench/ring.md (copy the figures into doc/benchmark.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${ROUNDS:-3}
 count=${COUNT:-1000000}
+pairs=${PAIRS:-3}
+idle_ms=${IDLE_MS:-3000}
 scripts/setup-deps.sh test
 scripts/build.sh || ninja -C build app/evfwd app/evfwd-ctl >/dev/null
 out=build/bench
@@ -81,7 +84,11 @@ cmd() {
 }
 # TX-pps of port "out" in the last "show port stats all" (rate since the one before)
 last_pps() { awk '$1=="out" && $2 ~ /network/ {v=$NF} END {print v}' "$log"; }
-ctl() { build/app/evfwd-ctl --ring "$ring" "$@"; }
+# The producer stays off the worker's core, as a BGP speaker does on a gateway
+# whose worker cores are isolated (isolcpus): on core 0 with evfwd's main and
+# control threads. Unpinned, the scheduler moves it onto the worker's core
+# whenever core 0 is busy, and the worker loses its time slices.
+ctl() { taskset -c 0 build/app/evfwd-ctl --ring "$ring" "$@"; }
 
 for _ in $(seq 100); do [ -e "/dev/shm$ring" ] && break; sleep 0.1; done
 cmd "sleep 2000"
@@ -99,25 +106,45 @@ ctl status > "$out/ring.status.paced"
 p50=$(awk '/apply latency/ {print $5}' "$out/ring.status.paced")
 p99=$(awk '/apply latency/ {print $9}' "$out/ring.status.paced")
 
-# 2. full-speed loads
-rates_add=() rates_wd=() ratio_add=() ratio_wd=() loaded=() idles=()
-for r in $(seq "$rounds"); do
-	for op in add withdraw; do
-		cmd "sleep 2000"
-		cmd "show port stats all"
-		idle=$(last_pps)
-		extra=(); [ $op = withdraw ] && extra=(--withdraw)
-		line=$(ctl bench-rt2 --vni 100 --vtep 198.18.0.1 --count "$count" "${extra[@]}")
-		cmd "show port stats all"
-		busy=$(last_pps)
-		echo "$line" | tee -a "$out/ring.ctl.log"
-		rate=$(echo "$line" | sed -n 's/.* = \([0-9]*\) records\/s.*/\1/p')
-		ratio=$(awk -v b="$busy" -v i="$idle" 'BEGIN {printf "%.3f", b / i}')
-		echo "round $r $op: applied $rate records/s; forwarding $busy pps under load vs $idle idle (ratio $ratio)"
-		idles+=("$idle"); loaded+=("$busy")
-		if [ $op = add ]; then rates_add+=("$rate"); ratio_add+=("$ratio")
-		else rates_wd+=("$rate"); ratio_wd+=("$ratio"); fi
+# 2. full-speed loads: each round an idle window, then a load window of
+#    $pairs x (1M RT2 adds + 1M withdrawals) back to back (several seconds,
+#    so that the forwarding rate is measured over a window long enough to
+#    be stable), and the same amount of records for an unknown VNI (checked
+#    and rejected: the control thread's cost without table work).
+load_window() { # $1: vni -> sets "busy" and appends the apply rates
+	cmd "show port stats all"
+	for _ in $(seq "$pairs"); do
+		for op in add withdraw; do
+			extra=(); [ $op = withdraw ] && extra=(--withdraw)
+			line=$(ctl bench-rt2 --vni "$1" --vtep 198.18.0.1 --count "$count" "${extra[@]}")
+			echo "$line" >> "$out/ring.ctl.log"
+			rate=$(echo "$line" | sed -n 's/.* = \([0-9]*\) records\/s.*/\1/p')
+			[ "$1" = 100 ] && { if [ $op = add ]; then rates_add+=("$rate"); else rates_wd+=("$rate"); fi; }
+			[ "$1" != 100 ] && rates_rej+=("$rate")
+		done
 	done
+	cmd "show port stats all"
+	busy=$(last_pps)
+}
+idle_window() {
+	cmd "sleep $idle_ms"
+	cmd "show port stats all"
+	cmd "sleep $idle_ms"
+	cmd "show port stats all"
+	idle=$(last_pps)
+}
+rates_add=() rates_wd=() rates_rej=() ratios=() ratios_rej=() loaded=() idles=()
+for r in $(seq "$rounds"); do
+	idle_window
+	load_window 100
+	ratio=$(awk -v b="$busy" -v i="$idle" 'BEGIN {printf "%.3f", b / i}')
+	echo "round $r: forwarding $busy pps during $pairs x (adds + withdrawals) vs $idle idle (ratio $ratio)"
+	idles+=("$idle"); loaded+=("$busy"); ratios+=("$ratio")
+	idle_window
+	load_window 999
+	ratio=$(awk -v b="$busy" -v i="$idle" 'BEGIN {printf "%.3f", b / i}')
+	echo "round $r: forwarding $busy pps during rejected records vs $idle idle (ratio $ratio)"
+	ratios_rej+=("$ratio")
 done
 cmd "show ring"
 cmd "show bd"
@@ -127,15 +154,15 @@ printf 'quit\n' >&3
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 m() { printf '%s\n' "$@" | median; }
 {
-	echo "Memory: $mem_note. Worker on lcore 1; evfwd's control thread and evfwd-ctl share core 0."
+	echo "Memory: $mem_note. Worker on core 1; evfwd's main and control threads and evfwd-ctl (taskset) share core 0."
 	echo
-	echo "| phase | records/s applied (median of $rounds) | forwarding under load / idle (median) |"
+	echo "| load | records/s applied (median) | forwarding during the load / idle (median of $rounds) |"
 	echo "| --- | --- | --- |"
-	echo "| $count RT2 adds | $(m "${rates_add[@]}") | $(m "${ratio_add[@]}") |"
-	echo "| $count RT2 withdrawals | $(m "${rates_wd[@]}") | $(m "${ratio_wd[@]}") |"
+	echo "| $pairs x ($count RT2 adds + $count withdrawals) | adds $(m "${rates_add[@]}"), withdrawals $(m "${rates_wd[@]}") | $(m "${ratios[@]}") |"
+	echo "| the same records for an unknown VNI (rejected) | $(m "${rates_rej[@]}") | $(m "${ratios_rej[@]}") |"
 	echo "| 200,000 RT2 adds paced at 100,000/s | 100000 (paced) | $(awk -v b="$fwd_paced" -v i="$idle_paced" 'BEGIN {printf "%.3f", b / i}') |"
 	echo
-	echo "Idle forwarding: $(m "${idles[@]}") pps (median); under full-speed load: $(m "${loaded[@]}") pps (median)."
+	echo "Idle forwarding: $(m "${idles[@]}") pps (median); during the RT2 loads: $(m "${loaded[@]}") pps (median)."
 	echo "Apply latency at 100,000 records/s (producer timestamp to applied): p50 < $p50 ns, p99 < $p99 ns."
 } > "$out/ring.md"
 echo
