@@ -44,6 +44,9 @@ VXLAN from the remote VTEP; member output pcaps are compared byte for byte.
     INITIALIZE -> EXPIRED -> DEFAULTED leave them, partner: admin default),
     at least 0.8 s apart; `show lacp` first shows "expired" (0xc7), after the
     3 s short timeout "defaulted" (0x47).
+ 6. min-links 2 on a static LAG carrying ES-1: `port stop m2` takes the LAG
+    down and the segment with it (es-down, non-DF events), `port start m2`
+    brings both back (es-up, DF).
 
 Frames that must enter a member after the LAG's control thread has seen the
 member up (the learning frame on m2, the partner's LACPDU, the network's
@@ -990,6 +993,68 @@ class LacpTransmit(E.EvfTestCase):
         p = self.res.ports
         self.assertEqual((p["m1"]["tx_packets"], p["m2"]["tx_packets"], p["uplink"]["tx_packets"]),
                          (len(self.pdus["m1"]), len(self.pdus["m2"]), 0))
+        self.res.assert_no_mbuf_leak()
+
+
+# ======================================================= 6. min-links, ES --
+
+MINLINKS = HEAD + "ports:\n" + UPLINK + access("m1") + access("m2") + """
+lags:
+  - {name: lag1, members: [m1, m2], mode: static, min-links: 2}
+mac-vrfs:
+  - name: A
+    vni: 5001
+    attachments: [{port: lag1, vlan: untagged}]
+    remote-vteps: [198.18.0.2]
+ethernet-segments:
+  - {name: ES-1, esi: "01:11:11:11:11:11:11:00:00:01", interface: lag1, df-timer: 0}
+""" + WORKERS
+
+
+class MinLinks(E.EvfTestCase):
+    """min-links 2 on a static LAG carrying ES-1: one member stopped -> the LAG
+    is down, so is the segment (es-down and non-DF events for the control
+    plane); started again -> both up again."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.lab = E.Lab("lag-minlinks")
+        cls.res = cls.lab.run(MINLINKS, {}, cmds=[
+            "sleep 300", "show lag", "show es", "port stop m2", "sleep 100", "show lag",
+            "show es", "port start m2", "sleep 100", "show lag", "show es", "show events"])
+
+    def es_row(self, k):
+        lines = self.res.outputs_of("show es")[k]
+        i = [n for n, l in enumerate(lines) if l.startswith("Name ")][0]
+        rows, _ = E.parse_table(lines, i)
+        return {r["Name"]: r for r in rows}["ES-1"]
+
+    def test_states(self):
+        want = [("up", 2, "yes", "up", "1 of 1 mac-vrfs"),
+                ("down", 0, "no", "down", "0 of 1 mac-vrfs"),
+                ("up", 2, "yes", "up", "1 of 1 mac-vrfs")]
+        for k, (lag_state, ndist, m1_dist, es_oper, df) in enumerate(want):
+            g = show_lag(self.res.outputs_of("show lag")[k])["lag1"]
+            self.assertEqual((g["state"], g["min_links"], g["ndist"],
+                              g["members"]["m1"]["Distributing"]),
+                             (lag_state, 2, ndist, m1_dist), "show lag #%d" % k)
+            es = self.es_row(k)
+            self.assertEqual((es["Interface"], es["Oper"], es["DF for"]), ("lag1", es_oper, df),
+                             "show es #%d" % k)
+        # the stopped member says so; m1 keeps its link but distributes nothing
+        g = show_lag(self.res.outputs_of("show lag")[1])["lag1"]
+        self.assertEqual((g["members"]["m2"]["Link"], g["members"]["m1"]["Link"],
+                          g["members"]["m1"]["Buckets"]), ("stopped", "up", "0"))
+
+    def test_events(self):
+        ev = [l.split()[2:] for l in self.res.outputs_of("show events")[0]
+              if re.match(r"\s+\d+\s+t=", l)]
+        self.assertEqual([(e[0], e[-1]) for e in ev],
+                         [("es-up", "32767"), ("df-change", "DF"), ("es-down", "32767"),
+                          ("df-change", "non-DF"), ("es-up", "32767"), ("df-change", "DF")])
+
+    def test_clean(self):
+        self.res.assert_drops({})
         self.res.assert_no_mbuf_leak()
 
 

@@ -121,7 +121,8 @@ lag_one(FILE *out, uint16_t id)
 		const struct evf_lacp_port *p = &m->lacp;
 
 		evf_table_rowf(t, "%s\t%s\t%s\t%s\t%s\t%s\t%u\t%lu\t%lu\t%lu\t%lu\t%lu\t%lu\t%lu\t%lu",
-			evf_ports[m->port].name, m->link ? "up" : "down",
+			evf_ports[m->port].name,
+			!evf_port_is_up(&evf_ports[m->port]) ? "stopped" : m->link ? "up" : "down",
 			!v.mode_lacp ? "-" : p->selected == EVF_LACP_SELECTED ? "yes" : "no",
 			v.mode_lacp ? evf_lacp_mux_state_name(p->mux_state) : "-",
 			m->collecting ? "yes" : "no", m->distributing ? "yes" : "no", m->buckets,
