@@ -2,9 +2,13 @@
 """test_gobgp_adapter.py: scripts/gobgp_adapter.py's mapping, offline (suite "ring").
 
 No gobgpd and no evfwd: the adapter module is imported and fed
-- the recorded GoBGP 3.10 JSON of ../shared/peers/gobgp/samples (every route
-  type, adds and withdrawals, the RIB snapshot and 40 monitor lines): each
-  must give exactly the route lines written here by hand from the JSON;
+- the GoBGP 3.10 JSON recorded in test/ring/gobgp_samples/ by
+  test/ring/record_gobgp_samples.py (every route type, adds and withdrawals,
+  an upsert, MAC mobility sequence 7, the RIB snapshot and 40 monitor
+  lines): each must give exactly the route lines written here by hand from
+  the JSON;
+- hand-written paths for what the gobgp CLI cannot make gobgpd emit: an RT1
+  per-ES with the single-active flag, and the gRPC form of an ESI;
 - ESI display strings of every ESI type GoBGP prints, produced by a Python
   copy of GoBGP's EthernetSegmentIdentifier.String() (pkg/packet/bgp/bgp.go)
   from random ESIs, plus the strings gobgp 3.10 printed on this machine; each
@@ -26,9 +30,7 @@ import unittest
 _HERE = os.path.dirname(os.path.abspath(__file__))
 ADAPTER = os.environ.get("GOBGP_ADAPTER") or os.path.join(_HERE, "..", "..", "scripts",
                                                           "gobgp_adapter.py")
-PEERS = os.environ.get("GOBGP_PEERS") or os.path.join(_HERE, "..", "..", "..", "shared", "peers",
-                                                      "gobgp")
-SAMPLES = os.path.join(PEERS, "samples")
+SAMPLES = os.environ.get("GOBGP_SAMPLES") or os.path.join(_HERE, "gobgp_samples")
 
 spec = importlib.util.spec_from_file_location("gobgp_adapter", ADAPTER)
 GA = importlib.util.module_from_spec(spec)
@@ -39,9 +41,10 @@ ESI_LACP9 = "01:aa:bb:cc:dd:ee:09:00:01:00"
 ESI_ARB = "00:00:11:22:33:44:55:66:77:88"
 
 
-def lines_of(name):
-    with open(os.path.join(SAMPLES, name)) as fh:
-        text = fh.read()
+def lines_of(name=None, text=None):
+    if text is None:
+        with open(os.path.join(SAMPLES, name)) as fh:
+            text = fh.read()
     tr = GA.Translator()
     out = []
     for p in GA.iter_json_paths(text):
@@ -123,19 +126,41 @@ def path(t, value, nexthop="198.18.0.2", ext=(), pmsi=None, withdrawal=False, ne
 
 RD = {"type": 1, "admin": "10.0.0.1", "assigned": 100}
 
+# Hand-written: an RT1 per-ES of segment LACP aa:bb:cc:dd:ee:09 key 1 with the
+# single-active flag, as `gobgp monitor global rib -a evpn -j` of GoBGP 3.10
+# prints a path received from a peer (the shape of the recorded
+# type1_per_es_add.json; the flag is the is_single_active field of the ESI
+# label extended community {type 6, subtype 1}). Not recorded because the
+# gobgp CLI cannot set the flag: its a-d parser takes exactly one argument
+# after "esi-label" (`esi-label 0 single-active` is refused, a lone
+# `single-active` word is dropped); only the gRPC API (ESILabelExtended
+# is_single_active) sets it.
+_RT1_SA_NLRI = {"type": 1, "value": {
+    "rd": {"type": 1, "admin": "10.0.0.1", "assigned": 0},
+    "esi": "ESI_LACP | system mac aa:bb:cc:dd:ee:09, port key 1",
+    "etag": 4294967295, "label": 0}}
+RT1_SINGLE_ACTIVE = {
+    "nlri": _RT1_SA_NLRI, "age": 1795360520, "best": False,
+    "attrs": [{"type": 1, "value": 0}, {"type": 2, "as_paths": []}, {"type": 5, "value": 100},
+              {"type": 16, "value": [{"type": 0, "subtype": 2, "value": "65000:100"},
+                                     {"type": 3, "subtype": 12, "tunnel_type": 8},
+                                     {"type": 6, "subtype": 1, "label": 0,
+                                      "is_single_active": True}]},
+              {"type": 14, "nexthop": "127.0.0.1", "afi": 25, "safi": 70,
+               "value": [_RT1_SA_NLRI]}],
+    "stale": False, "source-id": "10.0.0.1", "neighbor-ip": "127.65.0.1"}
+
 
 def rt2_value(mac="02:00:00:00:00:01", ip="<nil>", esi="single-homed", label=100, rd=RD):
     return {"rd": rd, "esi": esi, "etag": 0, "mac": mac, "ip": ip, "labels": [label]}
 
 
 class Samples(unittest.TestCase):
-    """The recorded GoBGP 3.10 output, route line by route line."""
+    """The recorded GoBGP 3.10 output (gobgp_samples/), route line by route line."""
 
     def test_every_sample(self):
         expect = {
             "type1_per_es_add.json": ["rt1 add esi %s vtep 127.0.0.1" % ESI_LACP1],
-            "type1_per_es_single_active_add.json": [
-                "rt1 add esi %s vtep 127.0.0.1 single-active" % ESI_LACP9],
             "type1_per_evi_add.json": ["rt1 add esi %s vni 10100 vtep 127.0.0.1" % ESI_LACP1],
             "type2_macip_add.json": [
                 "rt2 add vni 10100 mac 02:00:00:00:00:02 vtep 127.0.0.1 esi %s ip 192.168.10.2"
@@ -163,6 +188,20 @@ class Samples(unittest.TestCase):
             self.assertEqual(got, want, name)
         _, tr = lines_of("type5_prefix_add.json")
         self.assertEqual(tr.skipped, {"type5": 1})
+
+    def test_single_active_fixture(self):
+        got, tr = lines_of(text=json.dumps(RT1_SINGLE_ACTIVE))
+        self.assertEqual(got, ["rt1 add esi %s vtep 127.0.0.1 single-active" % ESI_LACP9])
+        # the same path in a monitor line (an array), then withdrawn without the flag
+        tr = GA.Translator()
+        w = json.loads(json.dumps(RT1_SINGLE_ACTIVE))
+        w["withdrawal"] = True
+        w["attrs"][3]["value"][2]["is_single_active"] = False
+        out = []
+        for p in GA.iter_json_paths(json.dumps([RT1_SINGLE_ACTIVE]) + "\n" + json.dumps([w])):
+            out += tr.path(p)
+        self.assertEqual(out, ["rt1 add esi %s vtep 127.0.0.1 single-active" % ESI_LACP9,
+                               "rt1 del esi %s vtep 127.0.0.1 single-active" % ESI_LACP9])
 
     def test_add_then_withdraw_samples(self):
         for add, wd in [("type1_per_es_add.json", "type1_per_es_withdraw.json"),
@@ -193,6 +232,35 @@ class Samples(unittest.TestCase):
 
     def test_monitor_stream(self):
         got, tr = lines_of("monitor_b_first40.jsonl")
+        # line by line from the JSON (record_gobgp_samples.py's SCRIPT, then MAC/IP
+        # routes 02:01:00:00:00:NN 10.0.0.NN); the RT5 of line 10 gives nothing
+        want = [
+            "rt1 add esi %s vni 10100 vtep 127.0.0.1" % ESI_ARB,
+            "rt1 add esi %s vtep 127.0.0.1" % ESI_LACP1,
+            "rt1 add esi 01:aa:bb:cc:dd:ee:02:00:01:00 vtep 127.0.0.1",
+            "rt1 add esi %s vni 10100 vtep 127.0.0.1" % ESI_LACP1,
+            "rt2 add vni 10100 mac 02:00:00:00:00:01 vtep 127.0.0.1",
+            "rt2 add vni 10100 mac 02:00:00:00:00:02 vtep 127.0.0.1 esi %s ip 192.168.10.2"
+            % ESI_LACP1,
+            "rt3 add vni 10100 vtep 127.0.0.1",
+            "rt4 add esi %s vtep 127.0.0.1" % ESI_LACP1,
+            # the same RT4 again with one more extended community (an upsert)
+            "rt4 add esi %s vtep 127.0.0.1" % ESI_LACP1,
+            "rt2 add vni 10100 mac 02:00:00:00:00:03 vtep 127.0.0.1 ip 192.168.10.3",
+            "rt2 add vni 10100 mac 02:00:00:00:00:04 vtep 127.0.0.1 esi %s ip 2001:db8::4"
+            % ESI_ARB,
+            "rt1 del esi %s vtep 127.0.0.1" % ESI_LACP1,
+            "rt1 del esi %s vni 10100 vtep 127.0.0.1" % ESI_LACP1,
+            "rt2 del vni 10100 mac 02:00:00:00:00:02 vtep 127.0.0.1 esi %s ip 192.168.10.2"
+            % ESI_LACP1,
+            "rt3 del vni 10100 vtep 127.0.0.1",
+            "rt4 del esi %s vtep 127.0.0.1" % ESI_LACP1,
+            "rt2 add vni 10100 mac 02:00:00:00:00:07 vtep 127.0.0.1 esi %s ip 192.168.10.7 seq 7"
+            % ESI_LACP9,
+        ] + ["rt2 add vni 10100 mac 02:01:00:00:00:%02x vtep 127.0.0.1 ip 10.0.0.%d" % (n, n)
+             for n in range(22)]
+        self.assertEqual(got, want)
+        self.assertEqual(tr.skipped, {"type5": 1})
         # every withdrawal in the stream undoes exactly an add sent before it
         sent = {}
         for ln in got:
@@ -205,7 +273,8 @@ class Samples(unittest.TestCase):
                 del sent[ident]
         self.assertIn("rt2 del vni 10100 mac 02:00:00:00:00:02 vtep 127.0.0.1 esi %s ip 192.168.10.2"
                       % ESI_LACP1, got)
-        self.assertIn("rt1 add esi %s vtep 127.0.0.1 single-active" % ESI_LACP9, got)
+        self.assertIn("rt2 add vni 10100 mac 02:00:00:00:00:07 vtep 127.0.0.1 esi %s "
+                      "ip 192.168.10.7 seq 7" % ESI_LACP9, got)
         self.assertEqual(sum(tr.skipped.values()), tr.skipped.get("type5", 0))
         self.assertEqual(len(tr.refs), len(sent))
 
@@ -251,7 +320,10 @@ class Esi(unittest.TestCase):
         self.assertGreater(n, 2000)
 
     def test_grpc_form(self):
-        # ../shared/peers/gobgp/samples/grpc_watch_special.jsonl: {"type":1,"value":"qrvM3e4JAAEA"}
+        # Hand-written: GoBGP's gRPC API (WatchEvent/ListPath, protobuf JSON) gives the ESI
+        # of a path as {"type": N, "value": base64 of the nine value bytes}; this one is
+        # LACP aa:bb:cc:dd:ee:09 port key 1. The gobgp CLI's -j output always prints the
+        # display string instead, so there is no CLI command that records this form.
         self.assertEqual(GA.esi_text(GA.esi_bytes({"type": 1, "value": "qrvM3e4JAAEA"})), ESI_LACP9)
         self.assertEqual(GA.esi_bytes({"type": 0, "value": base64.b64encode(bytes(9)).decode()}),
                          bytes(10))
@@ -362,6 +434,6 @@ class Translation(unittest.TestCase):
 
 if __name__ == "__main__":
     if not os.path.isdir(SAMPLES):
-        sys.stderr.write("FAIL: GoBGP samples not found at %s (set GOBGP_PEERS)\n" % SAMPLES)
+        sys.stderr.write("FAIL: GoBGP samples not found at %s (set GOBGP_SAMPLES)\n" % SAMPLES)
         sys.exit(1)
     unittest.main(verbosity=2)

@@ -1,17 +1,17 @@
 #!/usr/bin/python3
 """test_gobgp_e2e.py: GoBGP -> scripts/gobgp_adapter.py -> evfwd (suite "ring").
 
-Two gobgpd (Debian package gobgpd 3.10; configs ../shared/peers/gobgp/a.toml
-and b.toml copied into a temp dir) peer over iBGP with the l2vpn-evpn family:
-A is the injector, B feeds the adapter. So that parallel runs (and other
-gobgpd on this machine) do not collide, the copies use loopback addresses
-derived from this test's PID instead of 127.0.0.1/127.0.0.2 (BGP on port 179
-of each address, gRPC API on A:50051 and B:50052). evfwd runs with a control
-ring and taps for its access and network ports (scapy on the host side of
-each tap, test/pkt/evfpkt.py), and the adapter is attached to B (with
---advertise for the reverse direction).
+Two gobgpd (Debian package gobgpd 3.10; configs a.toml and b.toml written
+into a temp dir from GOBGPD_CONF below) peer over iBGP (AS 65000, router-ids
+10.0.0.1 and 10.0.0.2) with the l2vpn-evpn family: A is the injector, B
+feeds the adapter. So that parallel runs (and other gobgpd on this machine)
+do not collide, they use loopback addresses derived from this test's PID
+(BGP on port 179 of each address, gRPC API on A:50051 and B:50052). evfwd
+runs with a control ring and taps for its access and network ports (scapy on
+the host side of each tap, test/pkt/evfpkt.py), and the adapter is attached
+to B (with --advertise for the reverse direction).
 
-1. Adds: on A, with the gobgp CLI (command forms of commands.txt, next hops
+1. Adds: on A, with the gobgp CLI (`gobgp global rib add -a evpn`, next hops
    198.18.x.y, label 10100 = the MAC-VRF's VNI, ESIs in LACP and ARBITRARY
    form): RT1 per-ES (two PEs on one segment) and per-EVI, RT2 MAC-only, with
    an ESI and IPv4, with an ARBITRARY ESI and IPv6, RT3 from two VTEPs, RT4
@@ -52,16 +52,11 @@ import ringlib as R  # noqa: E402
 
 E = R.E
 _HERE = os.path.dirname(os.path.abspath(__file__))
-PEERS = os.environ.get("GOBGP_PEERS") or os.path.join(_HERE, "..", "..", "..", "shared", "peers",
-                                                      "gobgp")
 ADAPTER = os.environ.get("GOBGP_ADAPTER") or os.path.join(_HERE, "..", "..", "scripts",
                                                           "gobgp_adapter.py")
 GOBGPD, GOBGP = shutil.which("gobgpd"), shutil.which("gobgp")
 if GOBGPD is None or GOBGP is None:
     E._die("gobgpd/gobgp not found: install the Debian package gobgpd (scripts/setup-deps.sh test)")
-for f in ("a.toml", "b.toml"):
-    if not os.path.isfile(os.path.join(PEERS, f)):
-        E._die("%s not found in %s (set GOBGP_PEERS)" % (f, PEERS))
 
 PID = os.getpid()
 NET = "127.%d.%d" % (100 + PID % 100, 1 + (PID // 100) % 250)
@@ -75,6 +70,28 @@ ESI_L5 = "01:aa:bb:cc:dd:ee:05:00:01:00"     # LACP aa:bb:cc:dd:ee:05 key 1 (rem
 ESI_ARB = "00:00:11:22:33:44:55:66:77:88"    # ARBITRARY 00:11:..:88 (remote)
 ESI_L1 = "01:aa:bb:cc:dd:ee:01:00:01:00"     # LACP aa:bb:cc:dd:ee:01 key 1 (our ES-1)
 TAP_ACC, TAP_NET = "evga%d" % (PID % 100000), "evgn%d" % (PID % 100000)
+
+# gobgpd's configuration (TOML) of one speaker: one iBGP neighbor, l2vpn-evpn
+GOBGPD_CONF = """[global.config]
+  as = 65000
+  router-id = "{router_id}"
+  port = 179
+  local-address-list = ["{me}"]
+
+[[neighbors]]
+  [neighbors.config]
+    neighbor-address = "{peer}"
+    peer-as = 65000
+  [neighbors.transport.config]
+    local-address = "{me}"
+  [neighbors.timers.config]
+    connect-retry = 2
+    hold-time = 30
+    keepalive-interval = 10
+  [[neighbors.afi-safis]]
+    [neighbors.afi-safis.config]
+      afi-safi-name = "l2vpn-evpn"
+"""
 
 COMMON = "rt 65000:100 encap vxlan"
 ROUTES = {
@@ -140,11 +157,9 @@ class GobgpE2E(E.EvfTestCase):
         cls.status = os.path.join(cls.tmp, "adapter.json")
         cls.adapter = None
         cls.adapter_log = None
-        for n in ("a", "b"):
-            with open(os.path.join(PEERS, n + ".toml")) as fh:
-                text = fh.read().replace("127.0.0.1", A_IP).replace("127.0.0.2", B_IP)
+        for n, rid, me, peer in (("a", "10.0.0.1", A_IP, B_IP), ("b", "10.0.0.2", B_IP, A_IP)):
             with open(os.path.join(cls.tmp, n + ".toml"), "w") as fh:
-                fh.write(text)
+                fh.write(GOBGPD_CONF.format(router_id=rid, me=me, peer=peer))
         cls.gobgpd, cls.logs = [], []
         for n, ip, port in (("a", A_IP, 50051), ("b", B_IP, 50052)):
             log = open(os.path.join(cls.tmp, n + ".log"), "w")
