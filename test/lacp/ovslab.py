@@ -792,6 +792,45 @@ def _other_vswitchd():
     return False
 
 
+def other_labs():
+    """PIDs of ovs-vswitchd processes of other ovslab runs (another lacp test, possibly
+    from another checkout, on this machine): the userspace datapath's tap ovs-netdev
+    and br-host are global names, so two labs cannot run at the same time."""
+    out = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % pid, "rb") as fh:
+                cmd = fh.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if os.path.basename(cmd.split(" ", 1)[0]) == "ovs-vswitchd" and \
+                ("/ovslab-" in cmd or "/evflacp-" in cmd):
+            out.append(int(pid))
+    return out
+
+
+def wait_other_labs(timeout=150, say=None):
+    """Wait until no other ovslab run's ovs-vswitchd is left (see other_labs());
+    returns the seconds waited, raises AssertionError after timeout."""
+    t0 = time.monotonic()
+    told = False
+    while True:
+        pids = other_labs()
+        if not pids:
+            return time.monotonic() - t0
+        if not told and say is not None:
+            say("ovslab: another lab's ovs-vswitchd runs (pid %s); waiting up to %d s"
+                % (pids, timeout))
+            told = True
+        if time.monotonic() - t0 > timeout:
+            raise AssertionError("another OVS lab (ovs-vswitchd pid %s) still runs after %d s: "
+                                 "the netdev datapath (tap ovs-netdev, br-host) cannot be "
+                                 "shared" % (pids, timeout))
+        time.sleep(1.0)
+
+
 # ------------------------------------------------------- traffic agents --
 # Small raw-socket processes (plain Python, no scapy: fast enough for a paced
 # stream of 1000+ pps on this machine), each on one interface, optionally
