@@ -200,6 +200,8 @@ class LacpOvs(E.EvfTestCase):
     # ------------------------------------------------------------ set-up --
     @classmethod
     def setUpClass(cls):
+        # ovs-netdev and br-host are machine-wide names: one OVS lab at a time
+        L.wait_other_labs(say=lambda m: sys.stderr.write("\n    %s\n" % m))
         cls.elab = E.Lab("lacp-ovs")
         cls.lab = L.OvsLab(parent_dir=cls.elab.dir)   # OVS logs kept with evfwd's on failure
         try:
