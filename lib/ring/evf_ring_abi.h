@@ -249,7 +249,8 @@ evf_ring_produce(struct evf_ring_hdr *h, unsigned int ring, const struct evf_rin
 }
 
 /** Consumer: copy out up to max records and release them; returns how many,
- *  or -1 when the indices are out of range (a broken producer). */
+ *  or -1 when the indices are out of range (a broken producer). *first_idx
+ *  (if not NULL) is always set: the index of out[0]. */
 static inline int
 evf_ring_consume(struct evf_ring_hdr *h, unsigned int ring, struct evf_ring_rec *out,
 		 unsigned int max, uint64_t *first_idx)
@@ -258,10 +259,10 @@ evf_ring_consume(struct evf_ring_hdr *h, unsigned int ring, struct evf_ring_rec 
 	uint64_t p = atomic_load_explicit(&h->idx[ring].prod_idx, memory_order_acquire);
 	unsigned int n = 0;
 
-	if (p - c > h->ring[ring].count)
-		return -1;
 	if (first_idx != NULL)
 		*first_idx = c;
+	if (p - c > h->ring[ring].count)
+		return -1;
 	while (c + n != p && n < max) {
 		memcpy(&out[n], evf_ring_slot(h, ring, c + n), sizeof(out[n]));
 		n++;

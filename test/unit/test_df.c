@@ -110,7 +110,7 @@ static unsigned int
 orders_disagreeing(const struct evf_df_candidate *c, unsigned int n, uint32_t v,
 		   const struct evf_esi *esi, unsigned int want, unsigned int *orders)
 {
-	struct evf_df_candidate p[EVF_ES_MAX_PE + 1];
+	struct evf_df_candidate p[EVF_ES_MAX_PE + 1] = { 0 };
 	unsigned int idx[EVF_ES_MAX_PE + 1], bad = 0;
 
 	for (unsigned int i = 0; i < n; i++)
