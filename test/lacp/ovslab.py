@@ -767,6 +767,27 @@ def boost(pid, nice=-10, group=True):
         raise AssertionError("cannot raise the priority of pid %d: %s" % (pid, e))
 
 
+def ranges(nums):
+    """[1,2,3,7,8] -> '1-3,7-8' (at most 12 ranges): lost sequence numbers in messages."""
+    out, start, prev = [], None, None
+    for x in sorted(nums):
+        if start is None:
+            start = prev = x
+        elif x == prev + 1:
+            prev = x
+        else:
+            out.append((start, prev))
+            start = prev = x
+    if start is not None:
+        out.append((start, prev))
+    txt = ",".join("%d" % a if a == b else "%d-%d" % (a, b) for a, b in out[:12])
+    return txt + (",..." if len(out) > 12 else "")
+
+
+def pct(x):
+    return "%.0f%%" % (100 * x)
+
+
 def machine_load(top=8):
     """Load average and the busiest processes: context for timing failures."""
     with open("/proc/loadavg") as fh:

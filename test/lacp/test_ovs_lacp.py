@@ -99,6 +99,7 @@ sys.dont_write_bytecode = True
 _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, _HERE)
 import ovslab as L  # noqa: E402  (puts test/pkt on sys.path)
+from ovslab import pct, ranges  # noqa: E402
 import lagshow as S  # noqa: E402
 import evfpkt as E  # noqa: E402
 
@@ -169,27 +170,6 @@ def softnet_drops():
     """Packets the kernel dropped because a CPU's input backlog was full (all CPUs)."""
     with open("/proc/net/softnet_stat") as fh:
         return sum(int(line.split()[1], 16) for line in fh if line.strip())
-
-
-def ranges(nums):
-    """[1,2,3,7,8] -> '1-3,7-8' (at most 12 ranges)"""
-    out, start, prev = [], None, None
-    for x in sorted(nums):
-        if start is None:
-            start = prev = x
-        elif x == prev + 1:
-            prev = x
-        else:
-            out.append((start, prev))
-            start = prev = x
-    if start is not None:
-        out.append((start, prev))
-    txt = ",".join("%d" % a if a == b else "%d-%d" % (a, b) for a, b in out[:12])
-    return txt + (",..." if len(out) > 12 else "")
-
-
-def pct(x):
-    return "%.0f%%" % (100 * x)
 
 
 class LacpOvs(E.EvfTestCase):

@@ -74,6 +74,7 @@ _HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, _HERE)
 sys.path.insert(0, os.path.join(_HERE, "..", "mh"))
 import ovslab as L  # noqa: E402  (puts test/pkt on sys.path)
+from ovslab import pct, ranges  # noqa: E402
 import lagshow as S  # noqa: E402
 import evfpkt as E  # noqa: E402
 import mhlib as M  # noqa: E402
@@ -156,26 +157,6 @@ def routes_for(leaf):
     p = LEAF_IP[PEER[leaf]]
     return peer_es_routes(p) + [M.rt3(VNI, p), M.rt3(VNI, RVTEP),
                                 M.rt2(VNI, R_MAC, RVTEP)]
-
-
-def ranges(nums):
-    out, start, prev = [], None, None
-    for x in sorted(nums):
-        if start is None:
-            start = prev = x
-        elif x == prev + 1:
-            prev = x
-        else:
-            out.append((start, prev))
-            start = prev = x
-    if start is not None:
-        out.append((start, prev))
-    txt = ",".join("%d" % a if a == b else "%d-%d" % (a, b) for a, b in out[:12])
-    return txt + (",..." if len(out) > 12 else "")
-
-
-def pct(x):
-    return "%.0f%%" % (100 * x)
 
 
 _EV = re.compile(r"^\s*(\d+)\s+t=(\d+)\s+(\S+)\s*(.*)$")

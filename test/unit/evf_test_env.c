@@ -694,3 +694,67 @@ evft_hexdump(const char *title, const void *p, uint32_t len)
 		fprintf(stderr, "%s%02x", i % 16 ? " " : "\n  ", b[i]);
 	fprintf(stderr, "\n");
 }
+
+/* ---- data path runs and their accounting ---- */
+
+static struct evf_stats_sum base_stats;
+static unsigned int base_mbufs;
+
+void
+evft_baseline(void)
+{
+	evf_stats_read(&base_stats, false);
+	base_mbufs = evft_in_use();
+}
+
+const struct evf_stats_sum *
+evft_base_stats(void)
+{
+	return &base_stats;
+}
+
+uint64_t
+evft_drops(enum evf_drop_reason r)
+{
+	struct evf_stats_sum s;
+
+	evf_stats_read(&s, false);
+	return s.drops[r] - base_stats.drops[r];
+}
+
+uint64_t
+evft_all_drops(void)
+{
+	struct evf_stats_sum s;
+
+	evf_stats_read(&s, false);
+	return evf_stats_total_drops(&s) - evf_stats_total_drops(&base_stats);
+}
+
+void
+evft_process(uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct evf_worker *w = evft_worker();
+
+	evf_dp_process(w, port, pkts, n);
+	evf_dp_flush(w);
+}
+
+void
+evft_inject(uint16_t port, const uint8_t *f, uint32_t len)
+{
+	struct rte_mbuf *m = evft_mbuf(f, len);
+
+	evft_process(port, &m, 1);
+}
+
+void
+evft_finish(void)
+{
+	unsigned int left = evft_drain_all();
+
+	if (left)
+		fprintf(stderr, "\n    %u unexpected packets left on the ports\n", left);
+	CU_ASSERT_EQUAL(left, 0);
+	CU_ASSERT_EQUAL(evft_in_use(), base_mbufs);
+}

@@ -95,6 +95,23 @@ unsigned int evft_capture(uint16_t port, struct rte_mbuf **out, unsigned int max
 unsigned int evft_drain_all(void);
 void evft_free(struct rte_mbuf **m, unsigned int n);
 
+/* ---- data path runs and their accounting ---- */
+
+/** Take a counter baseline: drops and mbufs in use from now on. */
+void evft_baseline(void);
+/** The counters at the baseline. */
+const struct evf_stats_sum *evft_base_stats(void);
+/** Drops of reason r since the baseline. */
+uint64_t evft_drops(enum evf_drop_reason r);
+/** Drops of every reason since the baseline. */
+uint64_t evft_all_drops(void);
+/** Run a burst through the worker's data path, then flush its TX buffers. */
+void evft_process(uint16_t port, struct rte_mbuf **pkts, uint16_t n);
+/** evft_process() of one frame. */
+void evft_inject(uint16_t port, const uint8_t *f, uint32_t len);
+/** Nothing left on any port and every mbuf back to the baseline (asserts). */
+void evft_finish(void);
+
 /* ---- packet builder ---- */
 
 struct rte_ether_addr evft_mac(const char *s);

@@ -79,8 +79,6 @@ static const char cfg[] =
 
 static uint16_t p_net, p_acc0, p_acc1;
 static uint16_t red, blue, lim, a0, a10, a11, a20, a30;
-static unsigned int base_in_use;
-static struct evf_stats_sum base;
 
 /* ---- fixture ---- */
 
@@ -133,55 +131,7 @@ fresh(void)
 	a20 = evft_attach("acc1", 20);
 	a30 = evft_attach("acc0", 30);
 	CU_ASSERT_FATAL(a30 != EVF_INVALID_ID && a11 != EVF_INVALID_ID && lim != EVF_INVALID_ID);
-	evf_stats_read(&base, false);
-	base_in_use = evft_in_use();
-}
-
-/* Nothing left on any port, every mbuf back in the pool. */
-static void
-finish(void)
-{
-	unsigned int left = evft_drain_all();
-
-	if (left)
-		fprintf(stderr, "\n    %u unexpected packets left on the ports\n", left);
-	CU_ASSERT_EQUAL(left, 0);
-	CU_ASSERT_EQUAL(evft_in_use(), base_in_use);
-}
-
-static uint64_t
-drops(enum evf_drop_reason r)
-{
-	struct evf_stats_sum s;
-
-	evf_stats_read(&s, false);
-	return s.drops[r] - base.drops[r];
-}
-
-static uint64_t
-all_drops(void)
-{
-	struct evf_stats_sum s;
-
-	evf_stats_read(&s, false);
-	return evf_stats_total_drops(&s) - evf_stats_total_drops(&base);
-}
-
-static void
-process(uint16_t port, struct rte_mbuf **pkts, uint16_t n)
-{
-	struct evf_worker *w = evft_worker();
-
-	evf_dp_process(w, port, pkts, n);
-	evf_dp_flush(w);
-}
-
-static void
-inject(uint16_t port, const uint8_t *f, uint32_t len)
-{
-	struct rte_mbuf *m = evft_mbuf(f, len);
-
-	process(port, &m, 1);
+	evft_baseline();
 }
 
 /* What came out of a port, linearized; mbufs freed. */
@@ -358,7 +308,7 @@ test_decap_to_local(void)
 	/* To H1 behind acc1.10: tag 10 pushed, nothing else changes. */
 	ilen = frame(in, H1, "02:00:00:00:77:01", -1, 64, 1);
 	len = vxlan_in(pkt, VTEP2, RED_VNI, in, ilen);
-	inject(p_net, pkt, len);
+	evft_inject(p_net, pkt, len);
 	EXPECT_OUT(0, 0, 1);
 	wlen = with_tag(want, in, ilen, 10);
 	CU_ASSERT(same(&c_acc1, 0, want, wlen));
@@ -366,7 +316,7 @@ test_decap_to_local(void)
 	/* To H2 behind acc1.11, over IPv6. */
 	ilen = frame(in, H2, "02:00:00:00:77:02", -1, 100, 2);
 	len = vxlan_in(pkt, VTEP6, RED_VNI, in, ilen);
-	inject(p_net, pkt, len);
+	evft_inject(p_net, pkt, len);
 	EXPECT_OUT(0, 0, 1);
 	wlen = with_tag(want, in, ilen, 11);
 	CU_ASSERT(same(&c_acc1, 0, want, wlen));
@@ -374,7 +324,7 @@ test_decap_to_local(void)
 	/* To H0 behind acc0 (untagged): the inner frame as it was. */
 	ilen = frame(in, H0, "02:00:00:00:77:03", -1, 30, 3);
 	len = vxlan_in(pkt, VTEP3, RED_VNI, in, ilen);
-	inject(p_net, pkt, len);
+	evft_inject(p_net, pkt, len);
 	EXPECT_OUT(0, 1, 0);
 	CU_ASSERT(same(&c_acc0, 0, in, ilen));
 
@@ -392,7 +342,7 @@ test_decap_to_local(void)
 		m[1] = evft_mbuf(pkt, len + 8);
 		len = vxlan_in(pkt, VTEP3, RED_VNI, i1, l1);
 		m[2] = evft_mbuf(pkt, len);
-		process(p_net, m, 3);
+		evft_process(p_net, m, 3);
 		EXPECT_OUT(0, 2, 1);
 		CU_ASSERT(same(&c_acc0, 0, i1, l1));
 		CU_ASSERT(same(&c_acc0, 1, i1, l1));
@@ -400,11 +350,11 @@ test_decap_to_local(void)
 		CU_ASSERT(same(&c_acc1, 0, want, wlen));
 	}
 	evf_stats_read(&s, false);
-	CU_ASSERT_EQUAL(s.port[p_net].rx_pkts - base.port[p_net].rx_pkts, 6);
-	CU_ASSERT_EQUAL(s.port[p_acc0].tx_pkts - base.port[p_acc0].tx_pkts, 3);
-	CU_ASSERT_EQUAL(s.port[p_acc1].tx_pkts - base.port[p_acc1].tx_pkts, 3);
-	CU_ASSERT_EQUAL(all_drops(), 0);
-	finish();
+	CU_ASSERT_EQUAL(s.port[p_net].rx_pkts - evft_base_stats()->port[p_net].rx_pkts, 6);
+	CU_ASSERT_EQUAL(s.port[p_acc0].tx_pkts - evft_base_stats()->port[p_acc0].tx_pkts, 3);
+	CU_ASSERT_EQUAL(s.port[p_acc1].tx_pkts - evft_base_stats()->port[p_acc1].tx_pkts, 3);
+	CU_ASSERT_EQUAL(evft_all_drops(), 0);
+	evft_finish();
 }
 
 /* BUM and unknown unicast from the network: every local attachment of the
@@ -420,7 +370,7 @@ test_flood_from_network(void)
 	for (size_t d = 0; d < RTE_DIM(dsts); d++) {
 		ilen = frame(in, dsts[d], "02:00:00:00:77:10", -1, 40, (uint8_t)d);
 		len = vxlan_in(pkt, d & 1 ? VTEP6 : VTEP2, RED_VNI, in, ilen);
-		inject(p_net, pkt, len);
+		evft_inject(p_net, pkt, len);
 		EXPECT_OUT(0, 1, 2);
 		CU_ASSERT(same(&c_acc0, 0, in, ilen));
 		wlen = with_tag(want, in, ilen, 10);
@@ -431,12 +381,12 @@ test_flood_from_network(void)
 	/* blue has one attachment (acc1.20). */
 	ilen = frame(in, BCAST, "02:00:00:00:77:11", -1, 40, 9);
 	len = vxlan_in(pkt, VTEP3, 2000, in, ilen);
-	inject(p_net, pkt, len);
+	evft_inject(p_net, pkt, len);
 	EXPECT_OUT(0, 0, 1);
 	wlen = with_tag(want, in, ilen, 20);
 	CU_ASSERT(same(&c_acc1, 0, want, wlen));
-	CU_ASSERT_EQUAL(all_drops(), 0);
-	finish();
+	CU_ASSERT_EQUAL(evft_all_drops(), 0);
+	evft_finish();
 }
 
 /* Network-side drops. */
@@ -452,43 +402,43 @@ test_network_drops(void)
 	/* Unknown VNI. */
 	ilen = frame(in, H0, "02:00:00:00:77:20", -1, 40, 1);
 	len = vxlan_in(pkt, VTEP2, 4242, in, ilen);
-	inject(p_net, pkt, len);
-	CU_ASSERT_EQUAL(drops(EVF_DROP_UNKNOWN_VNI), 1);
+	evft_inject(p_net, pkt, len);
+	CU_ASSERT_EQUAL(evft_drops(EVF_DROP_UNKNOWN_VNI), 1);
 	/* Inner 802.1Q tag (allow-inner-vlan is off). */
 	ilen = frame(in, H0, "02:00:00:00:77:21", 99, 40, 2);
 	len = vxlan_in(pkt, VTEP2, RED_VNI, in, ilen);
-	inject(p_net, pkt, len);
-	CU_ASSERT_EQUAL(drops(EVF_DROP_INNER_VLAN), 1);
+	evft_inject(p_net, pkt, len);
+	CU_ASSERT_EQUAL(evft_drops(EVF_DROP_INNER_VLAN), 1);
 	/* Bad inner source MACs. */
 	ilen = frame(in, H0, "01:00:5e:00:00:01", -1, 40, 3);
 	len = vxlan_in(pkt, VTEP2, RED_VNI, in, ilen);
-	inject(p_net, pkt, len);
+	evft_inject(p_net, pkt, len);
 	ilen = frame(in, H0, "00:00:00:00:00:00", -1, 40, 3);
 	len = vxlan_in(pkt, VTEP2, RED_VNI, in, ilen);
-	inject(p_net, pkt, len);
-	CU_ASSERT_EQUAL(drops(EVF_DROP_BAD_SRC_MAC), 2);
+	evft_inject(p_net, pkt, len);
+	CU_ASSERT_EQUAL(evft_drops(EVF_DROP_BAD_SRC_MAC), 2);
 	/* A frame for a remote MAC never goes back to the network. */
 	ilen = frame(in, R2, "02:00:00:00:77:22", -1, 40, 4);
 	len = vxlan_in(pkt, VTEP3, RED_VNI, in, ilen);
-	inject(p_net, pkt, len);
-	CU_ASSERT_EQUAL(drops(EVF_DROP_REMOTE_TO_REMOTE), 1);
+	evft_inject(p_net, pkt, len);
+	CU_ASSERT_EQUAL(evft_drops(EVF_DROP_REMOTE_TO_REMOTE), 1);
 	/* Inner link-local destination is not bridged. */
 	ilen = frame(in, "01:80:c2:00:00:0e", "02:00:00:00:77:23", -1, 40, 5);
 	len = vxlan_in(pkt, VTEP3, RED_VNI, in, ilen);
-	inject(p_net, pkt, len);
-	CU_ASSERT_EQUAL(drops(EVF_DROP_LINK_LOCAL_DST), 1);
+	evft_inject(p_net, pkt, len);
+	CU_ASSERT_EQUAL(evft_drops(EVF_DROP_LINK_LOCAL_DST), 1);
 	/* Outer errors reach the counters with their reason. */
 	ilen = frame(in, H0, "02:00:00:00:77:24", -1, 40, 6);
 	len = vxlan_in(pkt, VTEP2, RED_VNI, in, ilen);
 	pkt[14 + 9] = IPPROTO_TCP;
 	evft_ipv4_fix(pkt + 14);
-	inject(p_net, pkt, len);
-	CU_ASSERT_EQUAL(drops(EVF_DROP_NOT_UDP), 1);
+	evft_inject(p_net, pkt, len);
+	CU_ASSERT_EQUAL(evft_drops(EVF_DROP_NOT_UDP), 1);
 	pkt[14 + 9] = IPPROTO_UDP;
 	pkt[0] ^= 0x02;
 	evft_ipv4_fix(pkt + 14);
-	inject(p_net, pkt, len);
-	CU_ASSERT_EQUAL(drops(EVF_DROP_NOT_OUR_MAC), 1);
+	evft_inject(p_net, pkt, len);
+	CU_ASSERT_EQUAL(evft_drops(EVF_DROP_NOT_OUR_MAC), 1);
 	EXPECT_OUT(0, 0, 0);
 
 	/* In one burst after a valid packet of another VNI: VNI 0 and a runt are
@@ -506,15 +456,15 @@ test_network_drops(void)
 		m[1] = evft_mbuf(pkt, len);
 		memcpy(runt, pkt, sizeof(runt));
 		m[2] = evft_mbuf(runt, sizeof(runt));
-		d0 = all_drops();
-		process(p_net, m, 3);
+		d0 = evft_all_drops();
+		evft_process(p_net, m, 3);
 		EXPECT_OUT(0, 1, 0);
 		CU_ASSERT(same(&c_acc0, 0, first, flen));
-		CU_ASSERT_EQUAL(all_drops() - d0, 2);
-		CU_ASSERT_EQUAL(drops(EVF_DROP_UNKNOWN_VNI), 2);
-		CU_ASSERT_EQUAL(drops(EVF_DROP_TRUNC_ETH), 1);
+		CU_ASSERT_EQUAL(evft_all_drops() - d0, 2);
+		CU_ASSERT_EQUAL(evft_drops(EVF_DROP_UNKNOWN_VNI), 2);
+		CU_ASSERT_EQUAL(evft_drops(EVF_DROP_TRUNC_ETH), 1);
 	}
-	finish();
+	evft_finish();
 }
 
 /* ---- encapsulation ---- */
@@ -530,14 +480,14 @@ test_encap_to_remote(void)
 	fresh();
 	/* IPv4 VTEP, from the untagged attachment: the frame as inner. */
 	len = frame(f, R2, H0, -1, 80, 1);
-	inject(p_acc0, f, len);
+	evft_inject(p_acc0, f, len);
 	EXPECT_OUT(1, 0, 0);
 	expect_vxlan(&e, VTEP2, RED_VNI, f, len);
 	EVFT_OK(evft_check_vxlan(c_net.b[0], c_net.len[0], &e));
 
 	/* From acc1.10 (PCP 3): the tag is not carried over VXLAN. */
 	len = frame(f, R2, H1, 0x600a, 80, 2);
-	inject(p_acc1, f, len);
+	evft_inject(p_acc1, f, len);
 	EXPECT_OUT(1, 0, 0);
 	ilen = without_tag(inner, f, len);
 	expect_vxlan(&e, VTEP2, RED_VNI, inner, ilen);
@@ -545,27 +495,27 @@ test_encap_to_remote(void)
 
 	/* IPv6 VTEP, UDP checksum filled. */
 	len = frame(f, R6, H0, -1, 121, 3);
-	inject(p_acc0, f, len);
+	evft_inject(p_acc0, f, len);
 	EXPECT_OUT(1, 0, 0);
 	expect_vxlan(&e, VTEP6, RED_VNI, f, len);
 	EVFT_OK(evft_check_vxlan(c_net.b[0], c_net.len[0], &e));
 
 	/* Too big once encapsulated (net0 MTU 1500 - 36 = 1464 inner bytes). */
 	len = frame(f, R2, H0, -1, 1464 - 42, 4);
-	inject(p_acc0, f, len);
+	evft_inject(p_acc0, f, len);
 	EXPECT_OUT(1, 0, 0);
 	CU_ASSERT_EQUAL(c_net.len[0], 1464 + 50);
 	{
 		static uint8_t big[1600];
 
 		len = frame(big, R2, H0, -1, 1465 - 42, 5);
-		inject(p_acc0, big, len);
+		evft_inject(p_acc0, big, len);
 		EXPECT_OUT(0, 0, 0);
-		CU_ASSERT_EQUAL(drops(EVF_DROP_MTU_EXCEEDED), 1);
+		CU_ASSERT_EQUAL(evft_drops(EVF_DROP_MTU_EXCEEDED), 1);
 	}
 	evf_stats_read(&s, false);
-	CU_ASSERT_EQUAL(s.port[p_net].tx_pkts - base.port[p_net].tx_pkts, 4);
-	finish();
+	CU_ASSERT_EQUAL(s.port[p_net].tx_pkts - evft_base_stats()->port[p_net].tx_pkts, 4);
+	evft_finish();
 }
 
 /* ---- flooding from access ports ---- */
@@ -597,7 +547,7 @@ test_flood_from_access(void)
 	fresh();
 	/* Unknown unicast from acc0: acc1.10 + acc1.11 + the three VTEPs. */
 	len = frame(f, UNK, H0, -1, 60, 1);
-	inject(p_acc0, f, len);
+	evft_inject(p_acc0, f, len);
 	EXPECT_OUT(3, 0, 2);
 	check_remote_copies(f, len, RED_VNI);
 	wlen = with_tag(want, f, len, 10);
@@ -605,12 +555,12 @@ test_flood_from_access(void)
 	wlen = with_tag(want, f, len, 11);
 	CU_ASSERT(find(&c_acc1, want, wlen) >= 0);
 	evf_stats_read(&s, false);
-	CU_ASSERT_EQUAL(s.flood_copies - base.flood_copies, 4);
+	CU_ASSERT_EQUAL(s.flood_copies - evft_base_stats()->flood_copies, 4);
 
 	/* Broadcast from acc1.10 with PCP 5: acc0 untagged, acc1.11 with PCP 5,
 	 * never acc1.10, three VTEPs with the untagged frame. */
 	len = frame(f, BCAST, H1, 0xa00a, 60, 2);
-	inject(p_acc1, f, len);
+	evft_inject(p_acc1, f, len);
 	EXPECT_OUT(3, 1, 1);
 	ilen = without_tag(inner, f, len);
 	CU_ASSERT(same(&c_acc0, 0, inner, ilen));
@@ -620,7 +570,7 @@ test_flood_from_access(void)
 
 	/* Multicast, and 01:80:c2:00:00:10 (not link-local) from acc1.11. */
 	len = frame(f, "01:80:c2:00:00:10", H2, 11, 60, 3);
-	inject(p_acc1, f, len);
+	evft_inject(p_acc1, f, len);
 	EXPECT_OUT(3, 1, 1);
 	ilen = without_tag(inner, f, len);
 	wlen = with_tag(want, inner, ilen, 10);
@@ -628,7 +578,7 @@ test_flood_from_access(void)
 
 	/* blue: one attachment + VTEP3. */
 	len = frame(f, UNK, HB, 20, 60, 4);
-	inject(p_acc1, f, len);
+	evft_inject(p_acc1, f, len);
 	EXPECT_OUT(1, 0, 0);
 	ilen = without_tag(inner, f, len);
 	{
@@ -637,18 +587,18 @@ test_flood_from_access(void)
 		expect_vxlan(&e, VTEP3, 2000, inner, ilen);
 		EVFT_OK(evft_check_vxlan(c_net.b[0], c_net.len[0], &e));
 	}
-	CU_ASSERT_EQUAL(all_drops(), 0);
+	CU_ASSERT_EQUAL(evft_all_drops(), 0);
 
 	/* Too big for VXLAN: the local copies go, the three remote ones are dropped. */
 	{
 		static uint8_t big[1600];
 
 		len = frame(big, UNK, H0, -1, 1500 - 28, 5);
-		inject(p_acc0, big, len);
+		evft_inject(p_acc0, big, len);
 		EXPECT_OUT(0, 0, 2);
-		CU_ASSERT_EQUAL(drops(EVF_DROP_MTU_EXCEEDED), 3);
+		CU_ASSERT_EQUAL(evft_drops(EVF_DROP_MTU_EXCEEDED), 3);
 	}
-	finish();
+	evft_finish();
 }
 
 /* ---- access-side drops ---- */
@@ -669,68 +619,68 @@ test_access_drops(void)
 
 	/* Destination behind the ingress attachment. */
 	len = frame(f, H0, H2, -1, 40, 1);
-	inject(p_acc0, f, len);
+	evft_inject(p_acc0, f, len);
 	len = frame(f, H1, H3, 10, 40, 2);
-	inject(p_acc1, f, len);
-	CU_ASSERT_EQUAL(drops(EVF_DROP_SAME_ATTACHMENT), 2);
+	evft_inject(p_acc1, f, len);
+	CU_ASSERT_EQUAL(evft_drops(EVF_DROP_SAME_ATTACHMENT), 2);
 	/* No attachment: acc1 untagged, acc1 VLAN 99, acc0 VLAN 10. */
 	len = frame(f, UNK, H2, -1, 40, 3);
-	inject(p_acc1, f, len);
+	evft_inject(p_acc1, f, len);
 	len = frame(f, UNK, H2, 99, 40, 3);
-	inject(p_acc1, f, len);
+	evft_inject(p_acc1, f, len);
 	len = frame(f, UNK, H2, 10, 40, 3);
-	inject(p_acc0, f, len);
-	CU_ASSERT_EQUAL(drops(EVF_DROP_NO_ATTACHMENT), 3);
+	evft_inject(p_acc0, f, len);
+	CU_ASSERT_EQUAL(evft_drops(EVF_DROP_NO_ATTACHMENT), 3);
 	/* Bad source MACs. */
 	for (size_t i = 0; i < RTE_DIM(bad_src); i++) {
 		len = frame(f, UNK, bad_src[i], -1, 40, 4);
-		inject(p_acc0, f, len);
+		evft_inject(p_acc0, f, len);
 	}
-	CU_ASSERT_EQUAL(drops(EVF_DROP_BAD_SRC_MAC), RTE_DIM(bad_src));
+	CU_ASSERT_EQUAL(evft_drops(EVF_DROP_BAD_SRC_MAC), RTE_DIM(bad_src));
 	/* Link-local destinations (tagged or not). */
 	for (size_t i = 0; i < RTE_DIM(ll); i++) {
 		len = frame(f, ll[i], H2, i & 1 ? 11 : -1, 40, 5);
-		inject(i & 1 ? p_acc1 : p_acc0, f, len);
+		evft_inject(i & 1 ? p_acc1 : p_acc0, f, len);
 	}
-	CU_ASSERT_EQUAL(drops(EVF_DROP_LINK_LOCAL_DST), RTE_DIM(ll));
+	CU_ASSERT_EQUAL(evft_drops(EVF_DROP_LINK_LOCAL_DST), RTE_DIM(ll));
 	/* Runts, oversize, LACP. */
 	len = frame(f, UNK, H2, -1, 40, 6);
-	inject(p_acc0, f, 13);
+	evft_inject(p_acc0, f, 13);
 	len = frame(f, UNK, H2, 10, 40, 6);
-	inject(p_acc1, f, 17);
-	CU_ASSERT_EQUAL(drops(EVF_DROP_TRUNC_ETH), 2);
+	evft_inject(p_acc1, f, 17);
+	CU_ASSERT_EQUAL(evft_drops(EVF_DROP_TRUNC_ETH), 2);
 	{
 		static uint8_t big[1600];
 
 		len = frame(big, UNK, H2, -1, 1500 - 28 + 1, 7);
-		inject(p_acc0, big, len);
+		evft_inject(p_acc0, big, len);
 		len = frame(big, UNK, H2, 10, 1500 - 28 + 1, 7);
-		inject(p_acc1, big, len);
-		CU_ASSERT_EQUAL(drops(EVF_DROP_OVERSIZE), 2);
+		evft_inject(p_acc1, big, len);
+		CU_ASSERT_EQUAL(evft_drops(EVF_DROP_OVERSIZE), 2);
 	}
 	len = evft_frame_raw(f, "01:80:c2:00:00:02", H2, -1, RTE_ETHER_TYPE_SLOW, 50, 8);
-	inject(p_acc0, f, len);
-	CU_ASSERT_EQUAL(drops(EVF_DROP_SLOW_PROTOCOL), 1);
+	evft_inject(p_acc0, f, len);
+	CU_ASSERT_EQUAL(evft_drops(EVF_DROP_SLOW_PROTOCOL), 1);
 	/* Frame still tagged inside (QinQ) to a remote MAC: inner-vlan. */
 	{
 		uint8_t inner_tagged[256];
 		uint32_t l = frame(inner_tagged, R2, H1, 77, 40, 9);
 
 		len = with_tag(f, inner_tagged, l, 10);
-		inject(p_acc1, f, len);
-		CU_ASSERT_EQUAL(drops(EVF_DROP_INNER_VLAN), 1);
+		evft_inject(p_acc1, f, len);
+		CU_ASSERT_EQUAL(evft_drops(EVF_DROP_INNER_VLAN), 1);
 	}
 	EXPECT_OUT(0, 0, 0);
-	CU_ASSERT_EQUAL(all_drops(), 2 + 3 + RTE_DIM(bad_src) + RTE_DIM(ll) + 2 + 2 + 1 + 1);
+	CU_ASSERT_EQUAL(evft_all_drops(), 2 + 3 + RTE_DIM(bad_src) + RTE_DIM(ll) + 2 + 2 + 1 + 1);
 
 	/* Egress port administratively down. */
 	evf_ports[p_acc1].admin_up = 0;
 	len = frame(f, H1, H0, -1, 40, 10);
-	inject(p_acc0, f, len);
+	evft_inject(p_acc0, f, len);
 	evf_ports[p_acc1].admin_up = 1;
-	CU_ASSERT_EQUAL(drops(EVF_DROP_PORT_DOWN), 1);
+	CU_ASSERT_EQUAL(evft_drops(EVF_DROP_PORT_DOWN), 1);
 	EXPECT_OUT(0, 0, 0);
-	finish();
+	evft_finish();
 }
 
 /* mac-limit 2 on "lim" (acc0 VLAN 30). */
@@ -746,12 +696,12 @@ test_mac_limit_drop(void)
 	CU_ASSERT_EQUAL(evf_bds[lim].at_limit, 1);
 	/* A third source is dropped; known ones still forward (flood to VTEP3). */
 	len = frame(f, UNK, H2, 30, 40, 1);
-	inject(p_acc0, f, len);
-	CU_ASSERT_EQUAL(drops(EVF_DROP_MAC_LIMIT), 1);
+	evft_inject(p_acc0, f, len);
+	CU_ASSERT_EQUAL(evft_drops(EVF_DROP_MAC_LIMIT), 1);
 	EXPECT_OUT(0, 0, 0);
 	CU_ASSERT_EQUAL(rte_ring_count(evf_workers[0].learn_ring), 0);
 	len = frame(f, UNK, H1, 30, 40, 2);
-	inject(p_acc0, f, len);
+	evft_inject(p_acc0, f, len);
 	EXPECT_OUT(1, 0, 0);
 	/* Below the limit again: the third host is forwarded and reported. */
 	{
@@ -761,11 +711,11 @@ test_mac_limit_drop(void)
 	}
 	CU_ASSERT_EQUAL(evf_bds[lim].at_limit, 0);
 	len = frame(f, UNK, H2, 30, 40, 3);
-	inject(p_acc0, f, len);
+	evft_inject(p_acc0, f, len);
 	EXPECT_OUT(1, 0, 0);
-	CU_ASSERT_EQUAL(drops(EVF_DROP_MAC_LIMIT), 1);
+	CU_ASSERT_EQUAL(evft_drops(EVF_DROP_MAC_LIMIT), 1);
 	CU_ASSERT_EQUAL(rte_ring_count(evf_workers[0].learn_ring), 1);
-	finish();
+	evft_finish();
 }
 
 /* ---- learning through the worker's ring ---- */
@@ -785,7 +735,7 @@ test_learning_via_ring(void)
 	r = evf_workers[0].learn_ring;
 	/* H1 speaks from acc1.10: one event, the frame is flooded meanwhile. */
 	len = frame(f, UNK, H1, 10, 40, 1);
-	inject(p_acc1, f, len);
+	evft_inject(p_acc1, f, len);
 	EXPECT_OUT(3, 1, 1);
 	CU_ASSERT_EQUAL_FATAL(rte_ring_count(r), 1);
 	CU_ASSERT_EQUAL_FATAL(rte_ring_sc_dequeue_elem(r, &ev, sizeof(ev)), 0);
@@ -800,13 +750,13 @@ test_learning_via_ring(void)
 		uint64_t holdoff = evf_workers[0].learn_holdoff_tsc;
 
 		evf_workers[0].learn_holdoff_tsc = UINT64_MAX / 2;
-		inject(p_acc1, f, len);
+		evft_inject(p_acc1, f, len);
 		evf_workers[0].learn_holdoff_tsc = holdoff;
 	}
 	EXPECT_OUT(3, 1, 1);
 	CU_ASSERT_EQUAL(rte_ring_count(r), 1);
 	evf_stats_read(&s, false);
-	CU_ASSERT_EQUAL(s.learn_events - base.learn_events, 1);
+	CU_ASSERT_EQUAL(s.learn_events - evft_base_stats()->learn_events, 1);
 
 	/* The control loop applies it. */
 	CU_ASSERT(evf_ctl_poll_once() >= 1);
@@ -819,12 +769,12 @@ test_learning_via_ring(void)
 
 	/* Now known: traffic to it is unicast, its own frames stamp "seen". */
 	len = frame(f, H1, H0, -1, 40, 2);
-	inject(p_acc0, f, len);
+	evft_inject(p_acc0, f, len);
 	EXPECT_OUT(0, 0, 1);
 	/* (the clock is the control loop's: only cleared stamp, never moved) */
 	evf_fdb.seen[0][evf_dest_index(e->dest)] = 0;
 	len = frame(f, UNK, H1, 10, 40, 3);
-	inject(p_acc1, f, len);
+	evft_inject(p_acc1, f, len);
 	EXPECT_OUT(3, 1, 1);
 	CU_ASSERT(evf_clock_sec() >= 1);
 	CU_ASSERT_EQUAL(evf_fdb.seen[0][evf_dest_index(e->dest)], evf_clock_sec());
@@ -840,7 +790,7 @@ test_learning_via_ring(void)
 	/* H1 moves to acc1.11: reported (new hold-off slot), applied as a move. */
 	memset(evf_workers[0].learn_cache, 0, sizeof(evf_workers[0].learn_cache));
 	len = frame(f, UNK, H1, 11, 40, 4);
-	inject(p_acc1, f, len);
+	evft_inject(p_acc1, f, len);
 	EXPECT_OUT(3, 1, 1);
 	CU_ASSERT_EQUAL(rte_ring_count(r), 1);
 	evf_ctl_poll_once();
@@ -850,10 +800,10 @@ test_learning_via_ring(void)
 
 	/* Static remote MAC used as a source locally: pinned, never reported. */
 	len = frame(f, UNK, R2, -1, 40, 5);
-	inject(p_acc0, f, len);
+	evft_inject(p_acc0, f, len);
 	EXPECT_OUT(3, 0, 2);
 	CU_ASSERT_EQUAL(rte_ring_count(r), 0);
-	finish();
+	evft_finish();
 }
 
 /* ---- bursts: every frame gets its own decision ---- */
@@ -878,14 +828,14 @@ test_burst_inner_vlan(void)
 	/* Known remote destination: plain is encapsulated, double-tagged dropped. */
 	m[0] = evft_mbuf(plain, lp);
 	m[1] = evft_mbuf(dbl, ld);
-	process(p_acc1, m, 2);
+	evft_process(p_acc1, m, 2);
 	EXPECT_OUT(1, 0, 0);
-	CU_ASSERT_EQUAL(drops(EVF_DROP_INNER_VLAN), 1);
+	CU_ASSERT_EQUAL(evft_drops(EVF_DROP_INNER_VLAN), 1);
 	m[0] = evft_mbuf(dbl, ld);
 	m[1] = evft_mbuf(plain, lp);
-	process(p_acc1, m, 2);
+	evft_process(p_acc1, m, 2);
 	EXPECT_OUT(1, 0, 0);
-	CU_ASSERT_EQUAL(drops(EVF_DROP_INNER_VLAN), 2);
+	CU_ASSERT_EQUAL(evft_drops(EVF_DROP_INNER_VLAN), 2);
 
 	/* Unknown destination: plain floods everywhere, double-tagged only locally. */
 	lp = frame(plain, UNK, H1, 10, 40, 2);
@@ -893,11 +843,11 @@ test_burst_inner_vlan(void)
 	ld = with_tag(dbl, tmp, lt, 10);
 	m[0] = evft_mbuf(plain, lp);
 	m[1] = evft_mbuf(dbl, ld);
-	process(p_acc1, m, 2);
+	evft_process(p_acc1, m, 2);
 	EXPECT_OUT(3, 2, 2);
 	m[0] = evft_mbuf(dbl, ld);
 	m[1] = evft_mbuf(plain, lp);
-	process(p_acc1, m, 2);
+	evft_process(p_acc1, m, 2);
 	EXPECT_OUT(3, 2, 2);
 	{
 		uint8_t inner[256];
@@ -905,7 +855,7 @@ test_burst_inner_vlan(void)
 
 		check_remote_copies(inner, il, RED_VNI);
 	}
-	finish();
+	evft_finish();
 }
 
 /* A burst of identical frames, and frames alternating between two flows:
@@ -924,7 +874,7 @@ test_burst_runs(void)
 	lb = frame(b, R2, H0, -1, 40, 2);   /* acc0 -> remote */
 	for (int i = 0; i < 40; i++)
 		m[i] = evft_mbuf(i < 20 || (i & 1) ? a : b, i < 20 || (i & 1) ? la : lb);
-	process(p_acc0, m, 40);
+	evft_process(p_acc0, m, 40);
 	EXPECT_OUT(10, 0, 30);
 	lw = with_tag(want, a, la, 10);
 	for (unsigned int i = 0; i < c_acc1.n; i++)
@@ -936,8 +886,8 @@ test_burst_runs(void)
 		for (unsigned int i = 0; i < c_net.n; i++)
 			EVFT_OK(evft_check_vxlan(c_net.b[i], c_net.len[i], &e));
 	}
-	CU_ASSERT_EQUAL(all_drops(), 0);
-	finish();
+	CU_ASSERT_EQUAL(evft_all_drops(), 0);
+	evft_finish();
 }
 
 /* ---- chained mbufs ---- */
@@ -957,14 +907,14 @@ test_chained(void)
 		/* Access frame in three segments to a remote MAC. */
 		len = frame(f, R2, H0, -1, 300, (uint8_t)c);
 		m = evft_mbuf_chain(f, len, cuts[c], 2);
-		process(p_acc0, &m, 1);
+		evft_process(p_acc0, &m, 1);
 		EXPECT_OUT(1, 0, 0);
 		expect_vxlan(&e, VTEP2, RED_VNI, f, len);
 		EVFT_OK(evft_check_vxlan(c_net.b[0], c_net.len[0], &e));
 		/* ... and to an IPv6 VTEP (checksum over the segments). */
 		len = frame(f, R6, H0, -1, 300, (uint8_t)c);
 		m = evft_mbuf_chain(f, len, cuts[c], 2);
-		process(p_acc0, &m, 1);
+		evft_process(p_acc0, &m, 1);
 		EXPECT_OUT(1, 0, 0);
 		expect_vxlan(&e, VTEP6, RED_VNI, f, len);
 		EVFT_OK(evft_check_vxlan(c_net.b[0], c_net.len[0], &e));
@@ -972,13 +922,13 @@ test_chained(void)
 		len = frame(f, H1, "02:00:00:00:77:30", -1, 300, (uint8_t)c);
 		plen = vxlan_in(pkt, c & 1 ? VTEP6 : VTEP2, RED_VNI, f, len);
 		m = evft_mbuf_chain(pkt, plen, cuts[c], 2);
-		process(p_net, &m, 1);
+		evft_process(p_net, &m, 1);
 		EXPECT_OUT(0, 0, 1);
 		wlen = with_tag(want, f, len, 10);
 		CU_ASSERT(same(&c_acc1, 0, want, wlen));
 	}
-	CU_ASSERT_EQUAL(all_drops(), 0);
-	finish();
+	CU_ASSERT_EQUAL(evft_all_drops(), 0);
+	evft_finish();
 }
 
 /* ---- no leak on any path ---- */
@@ -1023,7 +973,7 @@ test_no_leak(void)
 		m[n++] = evft_mbuf(f, len);
 		len = frame(f, UNK, H0, -1, 200, 10);
 		m[n++] = evft_mbuf_chain(f, len, &cut, 1);      /* chained, flooded */
-		process(p_acc0, m, (uint16_t)n);
+		evft_process(p_acc0, m, (uint16_t)n);
 
 		n = 0;
 		len = frame(f, BCAST, H1, 10, 40, 11);          /* flood from acc1.10 */
@@ -1032,7 +982,7 @@ test_no_leak(void)
 		m[n++] = evft_mbuf(f, len);
 		len = frame(f, H0, H1, 99, 40, 13);             /* no attachment */
 		m[n++] = evft_mbuf(f, len);
-		process(p_acc1, m, (uint16_t)n);
+		evft_process(p_acc1, m, (uint16_t)n);
 
 		n = 0;
 		len = frame(f, BCAST, "02:00:00:00:77:40", -1, 40, 14);
@@ -1051,15 +1001,15 @@ test_no_leak(void)
 		len = frame(f, H1, "02:00:00:00:77:42", -1, 40, 16);
 		pl = vxlan_in(pkt, VTEP3, RED_VNI, f, len);     /* to H1 */
 		m[n++] = evft_mbuf(pkt, pl);
-		process(p_net, m, (uint16_t)n);
+		evft_process(p_net, m, (uint16_t)n);
 
 		take_all();
 		out += c_net.n + c_acc0.n + c_acc1.n;
 		evf_ctl_poll_once();                            /* apply learn events */
 	}
 	CU_ASSERT(out >= 3 * 20);
-	CU_ASSERT(all_drops() >= 3 * 12);
-	finish();
+	CU_ASSERT(evft_all_drops() >= 3 * 12);
+	evft_finish();
 }
 
 int

@@ -137,8 +137,6 @@ static uint16_t pid[NB_P];
 static uint16_t red, blue, alias_bd, mob;
 static uint16_t a_red0, a_red1, a_red2, a_red3, a_red4, a_blue0, a_blue1, a_alias, a_mob40,
 	a_mob41;
-static unsigned int base_in_use;
-static struct evf_stats_sum base;
 static uint64_t hz;
 
 /* ---- events ---- */
@@ -441,56 +439,15 @@ fresh(void)
 	evf_rcu_drain();
 	memset(evf_workers[0].learn_cache, 0, sizeof(evf_workers[0].learn_cache));
 	nb_evs = 0;
-	evf_stats_read(&base, false);
-	base_in_use = evft_in_use();
+	evft_baseline();
 	CU_ASSERT(df_everywhere());
 }
 
 static void
 finish(void)
 {
-	unsigned int left = evft_drain_all();
-
 	drain_learn_ring();
-	if (left)
-		fprintf(stderr, "\n    %u unexpected packets left on the ports\n", left);
-	CU_ASSERT_EQUAL(left, 0);
-	CU_ASSERT_EQUAL(evft_in_use(), base_in_use);
-}
-
-static uint64_t
-drops(enum evf_drop_reason r)
-{
-	struct evf_stats_sum s;
-
-	evf_stats_read(&s, false);
-	return s.drops[r] - base.drops[r];
-}
-
-static uint64_t
-all_drops(void)
-{
-	struct evf_stats_sum s;
-
-	evf_stats_read(&s, false);
-	return evf_stats_total_drops(&s) - evf_stats_total_drops(&base);
-}
-
-static void
-process(uint16_t port, struct rte_mbuf **pkts, uint16_t n)
-{
-	struct evf_worker *w = evft_worker();
-
-	evf_dp_process(w, port, pkts, n);
-	evf_dp_flush(w);
-}
-
-static void
-inject(uint16_t port, const uint8_t *f, uint32_t len)
-{
-	struct rte_mbuf *m = evft_mbuf(f, len);
-
-	process(port, &m, 1);
+	evft_finish();
 }
 
 static inline uint32_t
@@ -587,7 +544,7 @@ net_in(const char *from, uint32_t vni, const char *dst, const char *src, uint8_t
 	evft_outer_init(&o, NODE_MAC, PEER_MAC, from, NODE_V4);
 	o.vni = vni;
 	len = evft_vxlan(pkt, &o, in, l, NULL);
-	inject(pid[P_NET], pkt, len);
+	evft_inject(pid[P_NET], pkt, len);
 	if (inner != NULL) {
 		memcpy(inner, in, l);
 		*ilen = l;
@@ -601,7 +558,7 @@ acc_in(int port, int vlan, const char *dst, const char *src, uint8_t seed)
 	uint8_t f[256];
 	uint32_t len = frame(f, dst, src, vlan, seed);
 
-	inject(pid[port], f, len);
+	evft_inject(pid[port], f, len);
 }
 
 /* ---- flows: access -> network ---- */
@@ -646,7 +603,7 @@ send_flows(int vlan, const struct rte_ether_addr *dst, unsigned int ndst, unsign
 			evft_ipv4_fix(ip);
 			m[i] = evft_mbuf(f, len);
 		}
-		process(pid[P_ACC1], m, (uint16_t)k);
+		evft_process(pid[P_ACC1], m, (uint16_t)k);
 		got = evft_capture(pid[P_NET], o, RTE_DIM(o));
 		for (unsigned int i = 0; i < got; i++) {
 			uint32_t len = 0, idx;
@@ -738,7 +695,7 @@ test_aliasing(void)
 	CU_ASSERT_EQUAL(n1 + n2, 1000);
 	CU_ASSERT(n1 >= 400 && n1 <= 600);
 	CU_ASSERT(n2 >= 400 && n2 <= 600);
-	CU_ASSERT_EQUAL(all_drops(), 0);
+	CU_ASSERT_EQUAL(evft_all_drops(), 0);
 	/* A flow always takes the same PE. */
 	send_flows(30, &m, 1, 1000, again);
 	for (unsigned int i = 0; i < 1000; i++)
@@ -751,7 +708,7 @@ test_aliasing(void)
 		struct evft_expect x;
 		uint32_t len = frame(f, M_AL, H, 30, 7), ilen;
 
-		inject(pid[P_ACC1], f, len);
+		evft_inject(pid[P_ACC1], f, len);
 		take_all();
 		CU_ASSERT_EQUAL_FATAL(caps[P_NET].n, 1);
 		memcpy(inner, f, 12);
@@ -781,7 +738,7 @@ test_aliasing(void)
 	ROUTE_OK("rt1 del esi %s vni %u vtep %s", ESI_AL, ALIAS_VNI, PE1);
 	send_flows(30, &m, 1, 1000, out);
 	CU_ASSERT_EQUAL(flows_to(out, 1000, PE2), 1000);
-	CU_ASSERT_EQUAL(all_drops(), 0);
+	CU_ASSERT_EQUAL(evft_all_drops(), 0);
 
 	ROUTE_OK("rt2 del vni %u mac %s vtep %s esi %s", ALIAS_VNI, M_AL, PE1, ESI_AL);
 	ROUTE_OK("rt1 del esi %s vni %u vtep %s", ESI_AL, ALIAS_VNI, PE2);
@@ -953,7 +910,7 @@ test_mass_withdrawal(void)
 		}
 		CU_ASSERT_EQUAL(ok, 64);
 	}
-	CU_ASSERT_EQUAL(all_drops(), 0);
+	CU_ASSERT_EQUAL(evft_all_drops(), 0);
 
 	/* The RT2 routes go: unknown unicast, flooded to the flood list. */
 	bad = 0;
@@ -1017,7 +974,7 @@ test_remote_single_active(void)
 	ROUTE_OK("rt1 add esi %s vtep %s single-active", ESI_SAR, PE1);
 	send_flows(30, &m, 1, 200, out);
 	CU_ASSERT_EQUAL(flows_to(out, 200, PE1), 200);
-	CU_ASSERT_EQUAL(all_drops(), 0);
+	CU_ASSERT_EQUAL(evft_all_drops(), 0);
 
 	ROUTE_OK("rt2 del vni %u mac %s vtep %s", ALIAS_VNI, M_SA, PE1);
 	ROUTE_OK("rt1 del esi %s vni %u vtep %s", ESI_SAR, ALIAS_VNI, PE1);
@@ -1080,15 +1037,15 @@ test_local_modulo(void)
 	EXPECT_OUT(0, 0, 1, 0, 0, 0);
 	net_in(XV, BLUE_VNI, "02:00:00:00:99:99", "02:00:00:00:77:03", 3, NULL, NULL);
 	EXPECT_OUT(0, 0, 1, 0, 0, 0);
-	CU_ASSERT_EQUAL(drops(EVF_DROP_DF_FILTER), 2);
-	CU_ASSERT_EQUAL(drops(EVF_DROP_LOCAL_BIAS), 0);
+	CU_ASSERT_EQUAL(evft_drops(EVF_DROP_DF_FILTER), 2);
+	CU_ASSERT_EQUAL(evft_drops(EVF_DROP_LOCAL_BIAS), 0);
 	/* BUM from the peer never goes back to the segment (local bias), DF or not. */
 	net_in(P_MOD, RED_VNI, BCAST, "02:00:00:00:77:04", 4, NULL, NULL);
 	EXPECT_OUT(0, 0, 1, 1, 1, 1);
 	net_in(P_MOD, BLUE_VNI, BCAST, "02:00:00:00:77:05", 5, NULL, NULL);
 	EXPECT_OUT(0, 0, 1, 0, 0, 0);
-	CU_ASSERT_EQUAL(drops(EVF_DROP_LOCAL_BIAS), 2);
-	CU_ASSERT_EQUAL(drops(EVF_DROP_DF_FILTER), 2);
+	CU_ASSERT_EQUAL(evft_drops(EVF_DROP_LOCAL_BIAS), 2);
+	CU_ASSERT_EQUAL(evft_drops(EVF_DROP_DF_FILTER), 2);
 	/* BUM arriving on the segment goes to every other local attachment
 	 * whatever the DF state. */
 	acc_in(P_ACC0, 20, BCAST, "02:00:00:00:0a:01", 6);
@@ -1162,7 +1119,7 @@ test_local_df_timer(void)
 	CU_ASSERT(ev != NULL && ev->flag == 0);
 	net_in(XV, RED_VNI, BCAST, "02:00:00:00:77:12", 2, NULL, NULL);
 	EXPECT_OUT(0, 1, 1, 1, 0, 1);
-	CU_ASSERT_EQUAL(drops(EVF_DROP_DF_FILTER), 1);
+	CU_ASSERT_EQUAL(evft_drops(EVF_DROP_DF_FILTER), 1);
 
 	/* The peer leaves: DF again at once. */
 	ROUTE_OK("rt4 del esi %s vtep %s", ESI_TIMER, Q_LOW);
@@ -1252,7 +1209,7 @@ test_local_preference(void)
 	CU_ASSERT(df_is(a_red4, P_PREF));
 	net_in(XV, RED_VNI, BCAST, "02:00:00:00:77:21", 1, NULL, NULL);
 	EXPECT_OUT(0, 1, 1, 1, 1, 0);
-	CU_ASSERT_EQUAL(drops(EVF_DROP_DF_FILTER), 1);
+	CU_ASSERT_EQUAL(evft_drops(EVF_DROP_DF_FILTER), 1);
 
 	/* The peer leaves: ours at once. */
 	ROUTE_OK("rt4 del esi %s vtep %s", ESI_PREF, P_PREF);
@@ -1291,16 +1248,16 @@ test_local_single_active(void)
 	acc_in(P_ACC2, 10, BCAST, S_HOST, 3);
 	acc_in(P_ACC2, 10, H, S_HOST, 4);
 	EXPECT_OUT(0, 0, 0, 0, 0, 0);
-	CU_ASSERT_EQUAL(drops(EVF_DROP_DF_FILTER), 2);
+	CU_ASSERT_EQUAL(evft_drops(EVF_DROP_DF_FILTER), 2);
 	/* Unicast to the host from the network and from another attachment: dropped. */
 	net_in(XV, RED_VNI, S_HOST, "02:00:00:00:77:32", 5, NULL, NULL);
 	acc_in(P_ACC1, 10, S_HOST, H, 6);
 	EXPECT_OUT(0, 0, 0, 0, 0, 0);
-	CU_ASSERT_EQUAL(drops(EVF_DROP_DF_FILTER), 4);
+	CU_ASSERT_EQUAL(evft_drops(EVF_DROP_DF_FILTER), 4);
 	/* BUM from the network: everywhere but the blocked link. */
 	net_in(XV, RED_VNI, BCAST, "02:00:00:00:77:33", 7, NULL, NULL);
 	EXPECT_OUT(0, 1, 1, 0, 1, 1);
-	CU_ASSERT_EQUAL(drops(EVF_DROP_DF_FILTER), 5);
+	CU_ASSERT_EQUAL(evft_drops(EVF_DROP_DF_FILTER), 5);
 
 	/* The peer leaves: the link forwards again at once. */
 	ROUTE_OK("rt4 del esi %s vtep %s", ESI_SA, Q_SA);
