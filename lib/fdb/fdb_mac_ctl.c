@@ -129,6 +129,13 @@ remote_dest(const struct evf_fdb_entry *e, int best, enum evf_dest_kind *kind,
 	*target = b->vtep;
 }
 
+/* The remote route's segment is the local attachment's (both valid). */
+static bool
+same_segment(uint16_t route_es, uint16_t local_es)
+{
+	return route_es != EVF_INVALID_ID && route_es == local_es;
+}
+
 static uint32_t
 max_src_seq(const struct evf_fdb_entry *e)
 {
@@ -158,6 +165,14 @@ evf_fdb_reselect(struct evf_fdb_entry *e)
 		if (best < 0 || e->frozen)
 			return;
 		b = &e->src[best];
+		if (same_segment(b->es, e->es)) {
+			/* An ES peer advertises the MAC with our own segment's ESI:
+			 * MAC sync (aliasing), not a move. It stays local; a higher
+			 * sequence the peer saw is adopted for our advertisement. */
+			if (b->seq > e->seq)
+				e->seq = b->seq;
+			return;
+		}
 		if (!b->sticky && (b->seq < e->seq || (b->seq == e->seq &&
 		    evf_ip_cmp(own_vtep(), &evf_vteps[b->vtep].ip) <= 0)))
 			return; /* our local observation stays the best route */
@@ -303,6 +318,15 @@ evf_fdb_rt2(uint16_t bd, const struct rte_ether_addr *mac, const struct evf_ip *
 
 /* ---- local learning ---- */
 
+/* The best remote route of e carries the segment of this attachment. */
+static bool
+synced_here(const struct evf_fdb_entry *e, uint16_t attach)
+{
+	int best = best_src(e);
+
+	return best >= 0 && same_segment(e->src[best].es, evf_attachs[attach].es);
+}
+
 enum evf_learn_result
 evf_fdb_learn(const struct evf_learn_ev *ev)
 {
@@ -329,6 +353,20 @@ evf_fdb_learn(const struct evf_learn_ev *ev)
 			e->last_seen = evf_clock_sec();
 			evf_learn_counters.refreshed++;
 			return EVF_LEARN_REFRESHED;
+		}
+		if (e->origin == EVF_FDB_EVPN && synced_here(e, ev->attach)) {
+			/* The MAC an ES peer advertised with this attachment's ESI:
+			 * the same host seen through the other link of its LAG
+			 * (RFC 7432 14, aliasing). Local now, with the peer's
+			 * sequence; we advertise it too. Not a move. */
+			e->seq = max_src_seq(e);
+			e->sticky = 0;
+			evf_fdb_redirect(e, EVF_DEST_ATTACH, ev->attach, EVF_FDB_LEARNED);
+			e->es = evf_attachs[ev->attach].es;
+			e->last_seen = evf_clock_sec();
+			evf_learn_counters.learned++;
+			emit(EVF_EV_MAC_LEARNED, e, ev->attach);
+			return EVF_LEARN_NEW;
 		}
 		/* Moved from another attachment, or a remote MAC now seen here: the
 		 * local observation wins with a higher sequence (RFC 7432 15). */

@@ -1381,6 +1381,82 @@ test_mobility_data_path(void)
 #define M3 "02:00:00:00:4d:13"
 #define M4 "02:00:00:00:4d:14"
 
+/* The ES peer advertises a MAC of our segment with the segment's ESI (MAC
+ * sync of an all-active LAG: the host hashes to both leafs). That is
+ * aliasing, not mobility (RFC 7432 14 and 15): the MAC stays local on the
+ * segment's attachment, takes the peer's higher sequence, and never counts as
+ * a move; a route from a VTEP outside the segment is still a move.
+ * es-timer's peer Q_LOW has a lower address than ours, so without the rule
+ * an equal sequence would hand the MAC to it. */
+#define MS1 "02:00:00:00:5e:01"
+#define MS2 "02:00:00:00:5e:02"
+
+static void
+test_es_peer_sync_not_a_move(void)
+{
+	const struct evf_fdb_entry *e;
+	const struct evf_event *ev;
+
+	fresh();
+	nb_evs = 0;
+	/* Learned here first, then synced by the peer (equal, then higher seq). */
+	CU_ASSERT_EQUAL(learn(red, a_red3, MS1), EVF_LEARN_NEW);
+	ROUTE_OK("rt2 add vni %u mac %s vtep %s esi %s seq 0", RED_VNI, MS1, Q_LOW, ESI_TIMER);
+	e = entry(red, MS1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_EQUAL(e->origin, EVF_FDB_LEARNED);
+	CU_ASSERT_EQUAL(evf_dest_kind(e->dest), EVF_DEST_ATTACH);
+	CU_ASSERT_EQUAL(evf_dest_target(e->dest), a_red3);
+	CU_ASSERT_EQUAL(e->seq, 0);
+	ROUTE_OK("rt2 add vni %u mac %s vtep %s esi %s seq 3", RED_VNI, MS1, Q_LOW, ESI_TIMER);
+	CU_ASSERT_EQUAL(e->origin, EVF_FDB_LEARNED);
+	CU_ASSERT_EQUAL(evf_dest_target(e->dest), a_red3);
+	CU_ASSERT_EQUAL(e->seq, 3);
+	CU_ASSERT_EQUAL(learn(red, a_red3, MS1), EVF_LEARN_REFRESHED);
+
+	/* Synced by the peer first, then seen here: learned with the peer's
+	 * sequence, announced as learned (we advertise it too), not moved. */
+	ROUTE_OK("rt2 add vni %u mac %s vtep %s esi %s seq 2", RED_VNI, MS2, Q_LOW, ESI_TIMER);
+	e = entry(red, MS2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_EQUAL(e->origin, EVF_FDB_EVPN);
+	CU_ASSERT_EQUAL(evf_dest_kind(e->dest), EVF_DEST_ES);
+	CU_ASSERT_EQUAL(learn(red, a_red3, MS2), EVF_LEARN_NEW);
+	CU_ASSERT_EQUAL(e->origin, EVF_FDB_LEARNED);
+	CU_ASSERT_EQUAL(evf_dest_target(e->dest), a_red3);
+	CU_ASSERT_EQUAL(e->seq, 2);
+	ev = ev_last(EVF_EV_MAC_LEARNED, MS2, NULL, RED_VNI);
+	CU_ASSERT(ev != NULL && ev->mob_seq == 2 && ev->attach == a_red3);
+
+	/* The peer withdraws and re-advertises, the host keeps talking on both
+	 * links: many rounds within the detection window, never frozen. */
+	for (int i = 0; i < 8; i++) {
+		ROUTE_OK("rt2 del vni %u mac %s vtep %s", RED_VNI, MS2, Q_LOW);
+		ROUTE_OK("rt2 add vni %u mac %s vtep %s esi %s seq 2", RED_VNI, MS2, Q_LOW,
+			 ESI_TIMER);
+		learn(red, a_red3, MS2);
+		CU_ASSERT_EQUAL(e->origin, EVF_FDB_LEARNED);
+	}
+	CU_ASSERT_EQUAL(e->frozen, 0);
+	CU_ASSERT_EQUAL(e->moves, 0);
+	CU_ASSERT_EQUAL(e->seq, 2);
+	CU_ASSERT_EQUAL(ev_count(EVF_EV_MAC_MOVED, NULL, NULL, 0), 0);
+	CU_ASSERT_EQUAL(ev_count(EVF_EV_MAC_FROZEN, NULL, NULL, 0), 0);
+
+	/* A VTEP outside the segment with a higher sequence: a real move. */
+	ROUTE_OK("rt2 add vni %u mac %s vtep %s seq 4", RED_VNI, MS1, XV);
+	e = entry(red, MS1);
+	CU_ASSERT_EQUAL(e->origin, EVF_FDB_EVPN);
+	CU_ASSERT_EQUAL(evf_dest_kind(e->dest), EVF_DEST_VTEP);
+	ev = ev_last(EVF_EV_MAC_MOVED, MS1, NULL, RED_VNI);
+	CU_ASSERT(ev != NULL && ev->attach == EVF_INVALID_ID && ev->mob_seq == 4);
+
+	ROUTE_OK("rt2 del vni %u mac %s vtep %s", RED_VNI, MS1, XV);
+	ROUTE_OK("rt2 del vni %u mac %s vtep %s", RED_VNI, MS1, Q_LOW);
+	ROUTE_OK("rt2 del vni %u mac %s vtep %s", RED_VNI, MS2, Q_LOW);
+	finish();
+}
+
 /* Sequence numbers through the control-thread API the learn ring feeds. */
 static uint32_t mob_t;
 
@@ -2171,6 +2247,7 @@ main(int argc, char **argv)
 		{ "mobility: sequence numbers, equal sequence, sticky", test_mobility_sequence },
 		{ "mobility: aging falls back to the remote", test_mobility_aging },
 		{ "mobility: duplicate detection and hold-down", test_duplicate_detection },
+		{ "mobility: a MAC synced by the ES peer is not a move", test_es_peer_sync_not_a_move },
 		{ "hostile routes", test_hostile_routes },
 		{ "route text: malformed lines", test_route_parse_errors },
 		{ "route text: format/parse round trip", test_route_round_trip },
