@@ -84,10 +84,16 @@ main(int argc, char **argv)
 	/* evfwd's own options: argv[sep+1..]; argv[0] stands in as program name. */
 	app_argc = argc - sep;
 	app_argv = calloc(app_argc + 1, sizeof(char *));
+	if (app_argv == NULL) {
+		fprintf(stderr, "evfwd: out of memory\n");
+		return 1;
+	}
 	app_argv[0] = argv[0];
 	for (int i = 1; i < app_argc; i++)
 		app_argv[i] = argv[sep + i];
+	/* The options keep pointers to argv's strings, not to app_argv. */
 	rc = evf_options_parse(app_argc, app_argv, &opt, err, sizeof(err));
+	free(app_argv);
 	if (rc == 1)
 		return 0;
 	if (rc < 0) {

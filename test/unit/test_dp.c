@@ -472,7 +472,7 @@ test_network_drops(void)
 static void
 test_encap_to_remote(void)
 {
-	uint8_t f[256], inner[256];
+	uint8_t f[1600], inner[1600];
 	uint32_t len, ilen;
 	struct evft_expect e;
 	struct evf_stats_sum s;

@@ -214,7 +214,8 @@ evf_show_fdb(FILE *out, const char *bd_name)
 		bd = b->id;
 	}
 	evf_fdb_foreach(bd, collect, &rows);
-	qsort(rows.e, rows.n, sizeof(*rows.e), cmp_entry);
+	if (rows.n > 1)
+		qsort(rows.e, rows.n, sizeof(*rows.e), cmp_entry);
 	t = evf_table_new(hdr);
 	for (uint32_t i = 0; i < rows.n; i++) {
 		const struct evf_fdb_entry *e = &rows.e[i];
