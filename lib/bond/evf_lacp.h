@@ -96,6 +96,7 @@ enum evf_lacp_mux_state {
 enum evf_lacp_selected {
 	EVF_LACP_UNSELECTED = 0,
 	EVF_LACP_SELECTED,
+	EVF_LACP_STANDBY,   /**< could aggregate, but fewer than min_links could */
 };
 
 enum evf_lacp_periodic {
@@ -140,6 +141,7 @@ struct evf_lacp_lag {
 	uint16_t agg_partner_sys_prio, agg_partner_key;
 	uint8_t agg_partner_sys[6];
 	bool agg_individual;               /**< bound to an individual (non-aggregatable) link */
+	uint8_t min_links;                 /**< fewer members can aggregate: all on standby */
 };
 
 /** Configure member i of a LAG (all machines start in their initial state). */
@@ -157,8 +159,6 @@ void evf_lacp_run(struct evf_lacp_lag *lag, uint64_t now_ms);
  *  fill pdu, count it, clear NTT and return true. */
 bool evf_lacp_tx_take(struct evf_lacp_lag *lag, unsigned int i, uint64_t now_ms,
 	struct evf_lacp_pdu *pdu);
-/** Earliest deadline of any timer of the LAG (ms), UINT64_MAX if none. */
-uint64_t evf_lacp_next_event(const struct evf_lacp_lag *lag);
 
 static inline bool
 evf_lacp_collecting(const struct evf_lacp_port *p)

@@ -12,7 +12,9 @@
  * bonding) then stops sending on a link we no longer collect from, instead
  * of until we default 3 s later. With the fast interval the default partner
  * asks for fast PDUs too, so a link whose PDUs were lost recovers within
- * seconds rather than at the next 30 s slow PDU. */
+ * seconds rather than at the next 30 s slow PDU. min-links uses the
+ * standard's STANDBY selection: below it, every member that could aggregate
+ * waits out of sync, so the partner stops sending on a LAG that is down. */
 #include <string.h>
 
 #include "evf_lacp.h"
@@ -209,13 +211,41 @@ evf_lacp_set_enabled(struct evf_lacp_lag *lag, unsigned int i, bool enabled, uin
 
 /* ---- selection logic: one aggregator, one partner ---- */
 
+/* min-links: while fewer members than that can join the aggregator, every one
+ * of them waits on standby (mux WAITING, out of sync towards the partner), so
+ * that the partner stops sending on a LAG that is down; they are selected
+ * again together once enough can join. */
+static bool
+apply_min_links(struct evf_lacp_lag *lag)
+{
+	unsigned int candidates = 0;
+	uint8_t from, to;
+	bool changed = false;
+
+	for (unsigned int i = 0; i < lag->nb_ports; i++)
+		candidates += lag->port[i].selected != EVF_LACP_UNSELECTED;
+	if (candidates < lag->min_links) {
+		from = EVF_LACP_SELECTED;
+		to = EVF_LACP_STANDBY;
+	} else {
+		from = EVF_LACP_STANDBY;
+		to = EVF_LACP_SELECTED;
+	}
+	for (unsigned int i = 0; i < lag->nb_ports; i++)
+		if (lag->port[i].selected == from) {
+			lag->port[i].selected = to;
+			changed = true;
+		}
+	return changed;
+}
+
 static bool
 selection(struct evf_lacp_lag *lag)
 {
 	bool changed = false, any = false;
 
 	for (unsigned int i = 0; i < lag->nb_ports; i++)
-		any |= lag->port[i].selected == EVF_LACP_SELECTED;
+		any |= lag->port[i].selected != EVF_LACP_UNSELECTED;
 	if (!any && lag->agg_bound) {
 		lag->agg_bound = false;
 		changed = true;
@@ -224,7 +254,7 @@ selection(struct evf_lacp_lag *lag)
 		struct evf_lacp_port *p = &lag->port[i];
 		bool individual = !(p->partner.state & EVF_LACP_ST_AGGREGATION);
 
-		if (p->selected == EVF_LACP_SELECTED || !p->port_enabled ||
+		if (p->selected != EVF_LACP_UNSELECTED || !p->port_enabled ||
 		    p->rx_state != EVF_LACP_RX_CURRENT || p->mux_state != EVF_LACP_MUX_DETACHED)
 			continue;
 		if (!lag->agg_bound) {
@@ -242,7 +272,7 @@ selection(struct evf_lacp_lag *lag)
 		p->selected = EVF_LACP_SELECTED;
 		changed = true;
 	}
-	return changed;
+	return apply_min_links(lag) || changed;
 }
 
 /* ---- mux machine (independent control) ---- */
@@ -302,12 +332,14 @@ mux_step(struct evf_lacp_lag *lag, struct evf_lacp_port *p, uint64_t now)
 
 	switch (p->mux_state) {
 	case EVF_LACP_MUX_DETACHED:
-		if (sel)
+		if (p->selected != EVF_LACP_UNSELECTED)
 			mux_enter(p, EVF_LACP_MUX_WAITING, now);
 		break;
 	case EVF_LACP_MUX_WAITING:
-		if (!sel)
+		if (p->selected == EVF_LACP_UNSELECTED)
 			mux_enter(p, EVF_LACP_MUX_DETACHED, now);
+		else if (p->selected == EVF_LACP_STANDBY)
+			break; /* waits on standby, out of sync */
 		else if (ready(lag, now))
 			mux_enter(p, EVF_LACP_MUX_ATTACHED, now);
 		break;
@@ -421,27 +453,4 @@ evf_lacp_tx_take(struct evf_lacp_lag *lag, unsigned int i, uint64_t now,
 	p->ntt = false;
 	p->c.lacpdu_out++;
 	return true;
-}
-
-uint64_t
-evf_lacp_next_event(const struct evf_lacp_lag *lag)
-{
-	uint64_t next = UINT64_MAX;
-
-	for (unsigned int i = 0; i < lag->nb_ports; i++) {
-		const struct evf_lacp_port *p = &lag->port[i];
-
-		if (p->current_while_at && p->current_while_at < next)
-			next = p->current_while_at;
-		if (p->periodic_at && p->periodic_at < next)
-			next = p->periodic_at;
-		if (p->mux_state == EVF_LACP_MUX_WAITING && p->wait_while_at < next)
-			next = p->wait_while_at;
-		if (p->ntt)
-			for (unsigned int k = 0; k < EVF_LACP_TX_PER_SECOND; k++)
-				if (p->tx_times[k] &&
-				    p->tx_times[k] + EVF_LACP_FAST_PERIODIC_MS < next)
-					next = p->tx_times[k] + EVF_LACP_FAST_PERIODIC_MS;
-	}
-	return next;
 }

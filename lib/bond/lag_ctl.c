@@ -101,6 +101,7 @@ evf_lag_create(const struct evf_cfg_lag *cfg, const struct rte_ether_addr *node_
 	c->key = cfg->key;
 	memcpy(c->sys, (cfg->has_system_id ? &cfg->system_id : node_mac)->addr_bytes, 6);
 	c->lacp.nb_ports = cfg->nb_members;
+	c->lacp.min_links = lag->min_links;
 	for (uint8_t i = 0; i < cfg->nb_members; i++) {
 		struct evf_port *p = evf_port_by_name(cfg->members[i].port);
 		struct evf_lacp_info actor;

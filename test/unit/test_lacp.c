@@ -369,6 +369,50 @@ test_link_down(void)
 	CU_ASSERT(run_until(all_distributing, 10000) != UINT64_MAX);
 }
 
+/* min-links 2 on A: with one member left, the remaining one goes on standby
+ * (out of sync, not collecting) so that B stops sending on it; both come back
+ * together once the second member can aggregate again. */
+static bool
+b1_not_collecting(void)
+{
+	return !evf_lacp_collecting(&B.lag.port[1]);
+}
+
+static void
+test_min_links(void)
+{
+	pair_init(true, true, true);
+	A.lag.min_links = 2;
+	CU_ASSERT(run_until(all_distributing, 10000) != UINT64_MAX);
+	evf_lacp_set_enabled(&A.lag, 0, false, now);
+	/* at once: member 1 leaves too, and says so */
+	CU_ASSERT(!evf_lacp_distributing(&A.lag.port[1]));
+	CU_ASSERT(!evf_lacp_collecting(&A.lag.port[1]));
+	CU_ASSERT_EQUAL(A.lag.port[1].selected, EVF_LACP_STANDBY);
+	CU_ASSERT_EQUAL(A.lag.port[1].mux_state, EVF_LACP_MUX_WAITING);
+	CU_ASSERT_FALSE(A.lag.port[1].actor.state & (EVF_LACP_ST_SYNC | EVF_LACP_ST_COLLECTING |
+		EVF_LACP_ST_DISTRIBUTING));
+	CU_ASSERT(A.lag.port[1].ntt);
+	/* the partner learns it with the next PDU (the rate limit allows one
+	 * within a second) and stops collecting there */
+	CU_ASSERT(run_until(b1_not_collecting, 1000 + STEP_MS) != UINT64_MAX);
+	CU_ASSERT_FALSE(B.lag.port[1].partner.state & EVF_LACP_ST_SYNC);
+	/* standby holds while the LAG stays below min-links */
+	run_for(5000);
+	CU_ASSERT_EQUAL(A.lag.port[1].selected, EVF_LACP_STANDBY);
+	CU_ASSERT(!evf_lacp_collecting(&A.lag.port[1]));
+	CU_ASSERT(!evf_lacp_collecting(&B.lag.port[1]));
+	/* the member is back: both are selected and aggregate again */
+	evf_lacp_set_enabled(&A.lag, 0, true, now);
+	CU_ASSERT(run_until(all_distributing, 10000) != UINT64_MAX);
+	CU_ASSERT_EQUAL(A.lag.port[0].selected, EVF_LACP_SELECTED);
+	CU_ASSERT_EQUAL(A.lag.port[1].selected, EVF_LACP_SELECTED);
+	/* min-links 1 (the default): losing a member leaves the other alone */
+	A.lag.min_links = 1;
+	evf_lacp_set_enabled(&A.lag, 0, false, now);
+	CU_ASSERT(evf_lacp_distributing(&A.lag.port[1]));
+}
+
 static void
 test_partner_change(void)
 {
@@ -561,6 +605,7 @@ main(int argc, char **argv)
 		{ "partner timeout and recovery", test_partner_timeout },
 		{ "link down removes the member at once", test_link_down },
 		{ "recovery after a long loss of PDUs (fast interval)", test_long_loss_recovery },
+		{ "min-links: the remaining members wait on standby", test_min_links },
 		{ "partner change on one member", test_partner_change },
 		{ "partner out of sync", test_out_of_sync },
 		{ "passive and active", test_passive },
