@@ -253,7 +253,11 @@ def _df_words(c):
     if alg is not None:
         a = names.get(alg, str(alg).lower())
         if a not in ("modulo", "hrw", "preference"):
-            raise Skip("bad-df-election", str(alg))
+            # another DF type (one octet): passed on by number; evfwd keeps
+            # the PE as a candidate and falls back to modulo (RFC 8584 2.2)
+            if not (isinstance(alg, int) or str(alg).isdigit()) or not 0 <= int(alg) <= 255:
+                raise Skip("bad-df-election", str(alg))
+            a = str(int(alg))
         words += ["df-alg", a]
         if a == "preference" and pref is not None:
             words += ["pref", str(int(pref))]

@@ -13,6 +13,7 @@
 #include "evf_bd.h"
 #include "evf_es.h"
 #include "evf_events.h"
+#include "evf_fdb_ctl.h"
 #include "evf_port.h"
 #include "evf_rcu.h"
 #include "evf_vxlan.h"
@@ -46,6 +47,7 @@ struct es_ctl {
 	uint64_t df_deadline;          /**< tsc, 0 = not running */
 	uint16_t oper_pref;            /**< preference advertised (RFC 9785 non-revertive) */
 	bool oper_dp;
+	bool elected;                  /**< a DF election ran since the segment became active */
 };
 
 static struct es_ctl ctls[EVF_MAX_ES];
@@ -200,9 +202,18 @@ publish_df(uint16_t es, const uint8_t *bits)
 	old = __atomic_exchange_n(&evf_ess[es].df, t, __ATOMIC_ACQ_REL);
 	old_nb = old != NULL ? old->nb : 0;
 	if (evf_ess[es].local) /* remote segments have no DF of ours */
-		for (uint16_t i = 0; i < c->nb_bind; i++)
+		for (uint16_t i = 0; i < c->nb_bind; i++) {
+			bool was = i < old_nb && old->df[i];
+
 			if (i >= old_nb ? bits[i] != 0 : old->df[i] != bits[i])
 				evf_event_df(es, c->bind[i], bits[i]);
+			/* Single-active: a link that is no longer DF stops forwarding,
+			 * so the MACs learned on it are no longer ours to advertise;
+			 * the DF's routes (or flooding) reach them now. */
+			if (was && !bits[i] && evf_ess[es].single_active &&
+			    evf_esevis[c->bind[i]].local_attach != EVF_INVALID_ID)
+				evf_fdb_flush_attach(evf_esevis[c->bind[i]].local_attach);
+		}
 	if (old != NULL)
 		evf_rcu_defer(df_free, old, 0);
 }
@@ -390,6 +401,7 @@ update_single_active(uint16_t es)
 }
 
 static void df_schedule(uint16_t es, bool immediate);
+static void readvertise_if_changed(uint16_t es);
 
 int
 evf_es_rt1_per_es(uint16_t es, const struct evf_ip *vtep, bool single_active, bool add,
@@ -461,16 +473,25 @@ evf_es_rt4(uint16_t es, const struct evf_ip *vtep, enum evf_df_alg alg, uint16_t
 	was = s->rt4;
 	if (!add && !was)
 		return -ENOENT;
+	if (add && was && s->alg == alg && s->pref == pref && s->dp == dont_preempt) {
+		s->rt4_gen = gen; /* a refresh (resync, re-advertisement): no new election */
+		return 0;
+	}
 	s->rt4 = add;
 	s->rt4_gen = gen;
 	s->alg = alg;
 	s->pref = pref;
 	s->dp = dont_preempt;
 	update_peer_mask(es, i);
-	if (evf_ess[es].local)
+	if (evf_ess[es].local) {
+		/* Until our first election the non-revertive choice follows the
+		 * peers' RT4s as they arrive (RFC 9785 4.2). */
+		if (ctls[es].active && !ctls[es].elected)
+			readvertise_if_changed(es);
 		/* A PE leaving re-elects at once (fast failover); a PE joining, or
 		 * changing its parameters, waits for the DF timer (RFC 8584 2.1). */
 		df_schedule(es, !add);
+	}
 	if (!add)
 		slot_maybe_free(es, i);
 	return 0;
@@ -615,6 +636,7 @@ evf_es_set_local_oper(uint16_t es, bool up)
 	} else {
 		c->activation_deadline = 0;
 		c->active = false;
+		c->elected = false;
 		__atomic_store_n(&evf_ess[es].local_up, 0, __ATOMIC_RELEASE);
 		evf_event_es(es, false, c->oper_pref, c->oper_dp, c->cfg.df_alg);
 		df_schedule(es, true);
@@ -681,6 +703,36 @@ apply_dont_preempt(uint16_t es)
 	}
 }
 
+/* The ES route (RT4) parameters changed: tell the control plane. */
+static void
+readvertise_if_changed(uint16_t es)
+{
+	struct es_ctl *c = &ctls[es];
+	uint16_t pref = c->oper_pref;
+	bool dp = c->oper_dp;
+
+	apply_dont_preempt(es);
+	if (c->oper_pref != pref || c->oper_dp != dp)
+		evf_event_es(es, true, c->oper_pref, c->oper_dp, c->cfg.df_alg);
+}
+
+/* RFC 9785 4.2: a non-revertive PE that took the holder's preference
+ * advertises its own (admin) preference with DP set again once it is DF, so
+ * that a PE coming back later does not take the role from it. Preference
+ * election does not depend on the Ethernet tag: one binding tells. */
+static void
+restore_admin_preference(uint16_t es, bool is_df)
+{
+	struct es_ctl *c = &ctls[es];
+
+	if (!is_df || c->cfg.df_alg != EVF_DF_PREFERENCE || !c->cfg.df_dont_preempt ||
+	    (c->oper_pref == c->cfg.df_pref && c->oper_dp))
+		return;
+	c->oper_pref = c->cfg.df_pref;
+	c->oper_dp = true;
+	evf_event_es(es, true, c->oper_pref, c->oper_dp, c->cfg.df_alg);
+}
+
 static void
 df_compute(uint16_t es)
 {
@@ -698,6 +750,10 @@ df_compute(uint16_t es)
 		bits[i] = df >= 0 && df == self_idx;
 	}
 	publish_df(es, bits);
+	if (c->active) {
+		c->elected = true;
+		restore_admin_preference(es, c->nb_bind ? bits[0] : false);
+	}
 }
 
 static void
@@ -756,6 +812,8 @@ evf_es_df_view(uint16_t es, struct evf_es_df_view *v)
 	for (unsigned int i = 1; i < v->nb_candidates; i++)
 		if (v->cand[i].alg != v->cand[0].alg)
 			v->oper_alg = EVF_DF_MODULO;
+	if (v->oper_alg > EVF_DF_PREFERENCE)
+		v->oper_alg = EVF_DF_MODULO; /* a type we do not run: the default */
 	v->oper_pref = c->oper_pref;
 	v->oper_dp = c->oper_dp;
 	v->timer_running = c->df_deadline != 0;

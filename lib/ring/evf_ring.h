@@ -24,7 +24,7 @@
 	X(BAD_OP,      "bad-op") \
 	X(BAD_FLAGS,   "bad-flags") \
 	X(BAD_AF,      "bad-address-family") \
-	X(BAD_ALG,     "bad-df-alg") \
+	X(BAD_ALG,     "bad-df-alg")       /* retired: every DF type is accepted */ \
 	X(RESERVED,    "reserved-not-zero") \
 	X(BAD_VNI,     "bad-vni") \
 	X(ROUTE,       "route-rejected")   /* valid record, refused by the route API */

@@ -107,12 +107,10 @@ evf_ring_decode_route(const struct evf_ring_rec *rec, struct evf_route *r)
 		if (memcmp(rec->ip, zero, 16) != 0)
 			return EVF_RING_REJ_RESERVED;
 	}
-	if (rec->type == EVF_REC_RT4) {
-		if (rec->df_alg > EVF_DF_PREFERENCE)
-			return EVF_RING_REJ_BAD_ALG;
-	} else if (rec->df_alg || rec->df_pref) {
+	/* RT4: any DF type (one octet, RFC 8584 2.2); unknown ones make the
+	 * election fall back to modulo. Other types carry none. */
+	if (rec->type != EVF_REC_RT4 && (rec->df_alg || rec->df_pref))
 		return EVF_RING_REJ_RESERVED;
-	}
 	if (rec->vni > 0xffffff)
 		return EVF_RING_REJ_BAD_VNI;
 	/* RT1 per-EVI, RT2 and RT3 name a MAC-VRF; per-ES RT1 and RT4 do not. */

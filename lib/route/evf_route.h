@@ -62,7 +62,6 @@ struct evf_route {
 	X(BAD_VTEP,       "bad-vtep") \
 	X(BAD_IP,         "bad-ip") \
 	X(NO_SOURCE,      "no-source-for-family") \
-	X(BAD_DF,         "bad-df-election") \
 	X(ES_NOT_LOCAL,   "es-not-local") \
 	X(ES_PE_LIMIT,    "es-pe-limit") \
 	X(TABLE_FULL,     "table-full") \

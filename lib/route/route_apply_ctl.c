@@ -197,8 +197,9 @@ apply_rt4(const struct evf_route *r)
 
 	if (!esi_usable(&r->esi))
 		return EVF_RR_BAD_ESI;
-	if (r->df_alg > EVF_DF_PREFERENCE)
-		return EVF_RR_BAD_DF;
+	/* Any DF type (RFC 8584 2.2: one octet) is accepted: a peer whose type
+	 * is unknown to us, or differs from ours, stays a candidate and the
+	 * election falls back to the default (modulo) for everyone. */
 	es = evf_es_find(&r->esi);
 	/* ES routes are imported only by PEs attached to the segment. */
 	if (es < 0 || !evf_ess[es].local)

@@ -29,15 +29,29 @@ df_alg_parse(const char *s, uint8_t *alg)
 		*alg = EVF_DF_HRW;
 	else if (strcmp(s, "preference") == 0 || strcmp(s, "pref") == 0)
 		*alg = EVF_DF_PREFERENCE;
-	else
-		return -1;
+	else {
+		/* another DF type by number (RFC 8584 2.2: one octet) */
+		uint32_t v;
+
+		if (parse_u32(s, 255, &v) < 0)
+			return -1;
+		*alg = (uint8_t)v;
+	}
 	return 0;
 }
 
+/* The name of a known DF type, else its number (buf). */
 static const char *
-df_alg_name(uint8_t alg)
+df_alg_name(uint8_t alg, char *buf, size_t len)
 {
-	return alg == EVF_DF_HRW ? "hrw" : alg == EVF_DF_PREFERENCE ? "preference" : "modulo";
+	if (alg == EVF_DF_MODULO)
+		return "modulo";
+	if (alg == EVF_DF_HRW)
+		return "hrw";
+	if (alg == EVF_DF_PREFERENCE)
+		return "preference";
+	snprintf(buf, len, "%u", alg);
+	return buf;
 }
 
 int
@@ -123,7 +137,7 @@ evf_route_parse(int argc, char **argv, struct evf_route *r, char *err, size_t er
 			r->per_es = true;
 		} else if (strcmp(k, "df-alg") == 0 && r->type == EVF_RT_ES) {
 			if (df_alg_parse(v, &r->df_alg) < 0)
-				PERR("df-alg '%s' is not modulo, hrw or preference", v);
+				PERR("df-alg '%s' is not modulo, hrw, preference or a DF type 0..255", v);
 			have_alg = true;
 		} else if (strcmp(k, "pref") == 0 && r->type == EVF_RT_ES) {
 			uint32_t p;
@@ -214,9 +228,13 @@ evf_route_format(const struct evf_route *r, char *buf, size_t len)
 				r->sticky ? " sticky" : "");
 	case EVF_RT_IMET:
 		return snprintf(buf, len, "rt3 %s vni %u vtep %s", op, r->vni, vtep);
-	case EVF_RT_ES:
+	case EVF_RT_ES: {
+		char alg[4];
+
 		return snprintf(buf, len, "rt4 %s esi %s vtep %s df-alg %s pref %u%s", op, esi, vtep,
-				df_alg_name(r->df_alg), r->df_pref, r->df_dp ? " dont-preempt" : "");
+				df_alg_name(r->df_alg, alg, sizeof(alg)), r->df_pref,
+				r->df_dp ? " dont-preempt" : "");
+	}
 	default:
 		return snprintf(buf, len, "?");
 	}

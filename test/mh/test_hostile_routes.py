@@ -173,7 +173,7 @@ MALFORMED = [
     ("route add rt5 vni 1 vtep %s" % L3, "unknown route type 'rt5' (rt1, rt2, rt3, rt4)"),
     ("route add RT3 vni 1 vtep %s" % L3, "unknown route type 'RT3' (rt1, rt2, rt3, rt4)"),
     ("route add rt4 esi %s vtep %s df-alg random" % (ESI1, L2),
-     "df-alg 'random' is not modulo, hrw or preference"),
+     "df-alg 'random' is not modulo, hrw, preference or a DF type 0..255"),
     ("route add rt1 esi %s vtep %s etag 5" % (ESI1, L2),
      "etag '5': only 'max' (per-ES route) is accepted; per-EVI routes give 'vni'"),
     ("route add rt1 esi %s vni 1 vtep %s single-active" % (ESI1, L2),

@@ -404,7 +404,12 @@ class Translation(unittest.TestCase):
         got = tr.path(path(4, v, ext=[{"type": 6, "subtype": 6, "value": "02:20:00:00:00:07"}]))
         self.assertEqual(got, ["rt4 add esi %s vtep 198.18.0.4 df-alg preference pref 7 "
                                "dont-preempt" % ESI_LACP1])
-        self.assertEqual(tr.path(path(4, v, ext=[{"type": 6, "subtype": 6, "algorithm": 9}])), [])
+        # a DF type evfwd does not run: passed on by number (evfwd falls back
+        # to modulo); a value that is no DF type at all is skipped
+        got = tr.path(path(4, v, ext=[{"type": 6, "subtype": 6, "algorithm": 9}]))
+        self.assertEqual(got, ["rt4 add esi %s vtep 198.18.0.4 df-alg 9" % ESI_LACP1])
+        self.assertEqual(tr.path(path(4, v, ext=[{"type": 6, "subtype": 6,
+                                                  "algorithm": "best"}])), [])
         self.assertEqual(tr.skipped, {"bad-df-election": 1})
 
     def test_skips(self):

@@ -3,7 +3,8 @@
  *
  * - Highest Random Weight (RFC 8584 section 3.2) against vectors computed
  *   independently by test/unit/vectors/gen_df.py (Python, zlib.crc32, the
- *   RFC formula with unbounded integers): the RFC's known answer, every
+ *   RFC formula with unbounded integers): a fixed known case (D and the
+ *   weights re-derivable with any CRC-32; the RFC publishes no vector), every
  *   candidate's weight, the winner, ties (lowest address), and the winner
  *   for every order of the candidates.
  * - Modulo service carving (RFC 7432 8.5): hand-written cases; candidates

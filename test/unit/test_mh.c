@@ -1166,6 +1166,47 @@ pref_up_settled(void)
 	return evf_ess[es].local_up && v.self_candidate && !v.activating && !v.timer_running;
 }
 
+/* A peer advertising a DF type we do not run (3, lowest preference, or any
+ * other number) stays a candidate: the segment falls back to modulo for
+ * everyone (RFC 8584 2.2) instead of each PE electing itself. es-mod (acc0):
+ * ours 198.18.0.1 < peer 198.18.0.21; red EVI 1000 -> us, blue 1001 -> peer. */
+static void
+test_unknown_df_type(void)
+{
+	uint16_t es = es_id(ESI_MOD);
+	struct evf_es_df_view v;
+
+	fresh();
+	CU_ASSERT(df_of(a_red0));
+	CU_ASSERT(df_of(a_blue0));
+	ROUTE_OK("rt4 add esi %s vtep %s df-alg 3", ESI_MOD, P_MOD);
+	evf_es_poll(rte_rdtsc() + hz);
+	evf_es_df_view(es, &v);
+	CU_ASSERT_EQUAL(v.nb_candidates, 2);
+	CU_ASSERT_EQUAL(v.oper_alg, EVF_DF_MODULO);
+	CU_ASSERT(df_of(a_red0));
+	CU_ASSERT(!df_of(a_blue0));
+	CU_ASSERT(df_is(a_blue0, P_MOD));
+	ROUTE_OK("rt4 add esi %s vtep %s df-alg 255", ESI_MOD, P_MOD);
+	evf_es_poll(rte_rdtsc() + hz);
+	CU_ASSERT(!df_of(a_blue0));
+	ROUTE_OK("rt4 del esi %s vtep %s", ESI_MOD, P_MOD);
+	CU_ASSERT(df_of(a_blue0));
+	finish();
+}
+
+/* es-pref up and a candidate, its first DF election still waiting. */
+static bool
+pref_waiting(void)
+{
+	struct evf_esi x = esi(ESI_PREF);
+	uint16_t es = (uint16_t)evf_es_find(&x);
+	struct evf_es_df_view v;
+
+	evf_es_df_view(es, &v);
+	return evf_ess[es].local_up && v.self_candidate && !v.activating && v.timer_running;
+}
+
 /* es-pref (acc4): preference 200 with dont-preempt. */
 static void
 test_local_preference(void)
@@ -1211,9 +1252,50 @@ test_local_preference(void)
 	EXPECT_OUT(0, 1, 1, 1, 1, 0);
 	CU_ASSERT_EQUAL(evft_drops(EVF_DROP_DF_FILTER), 1);
 
-	/* The peer leaves: ours at once. */
+	/* The peer leaves: ours at once, and we advertise our own preference
+	 * with Don't-Preempt set again (RFC 9785 4.2), so that ... */
+	nb_evs = 0;
 	ROUTE_OK("rt4 del esi %s vtep %s", ESI_PREF, P_PREF);
 	CU_ASSERT(df_of(a_red4));
+	ev = ev_last(EVF_EV_ES_UP, NULL, ESI_PREF, 0);
+	CU_ASSERT(ev != NULL && ev->pref == 200 && ev->flag == 1);
+	evf_es_df_view(es, &v);
+	CU_ASSERT_EQUAL(v.oper_pref, 200);
+	CU_ASSERT(v.oper_dp);
+	/* ... the peer coming back (it advertises our preference, DP clear, as
+	 * the rule makes it) does not take the role back: non-revertive. */
+	ROUTE_OK("rt4 add esi %s vtep %s df-alg preference pref 200", ESI_PREF, P_PREF);
+	evf_es_poll(rte_rdtsc() + hz); /* past any DF timer */
+	CU_ASSERT(df_of(a_red4));
+	/* A refresh of the same RT4 starts no new election (no DF timer). */
+	ROUTE_OK("rt4 add esi %s vtep %s df-alg preference pref 200", ESI_PREF, P_PREF);
+	evf_es_df_view(es, &v);
+	CU_ASSERT(!v.timer_running);
+	ROUTE_OK("rt4 del esi %s vtep %s", ESI_PREF, P_PREF);
+
+	/* Coming up before the peers' RT4s arrive: until our first election
+	 * the choice follows each RT4 received. es-pref has no DF timer; give
+	 * it one (3 s) for this step, as if configured, so there is a window. */
+	((struct evf_es_local_cfg *)(uintptr_t)evf_es_local_cfg(es))->df_timer_ms = 3000;
+	evf_ports[pid[P_ACC4]].admin_up = 0;
+	CU_ASSERT_FATAL(poll_until(pref_down));
+	evf_ports[pid[P_ACC4]].admin_up = 1;
+	CU_ASSERT_FATAL(poll_until(pref_waiting));
+	evf_es_df_view(es, &v);
+	CU_ASSERT_EQUAL(v.oper_pref, 200);   /* alone so far: our own */
+	CU_ASSERT(v.oper_dp);
+	nb_evs = 0;
+	ROUTE_OK("rt4 add esi %s vtep %s df-alg preference pref 100 dont-preempt", ESI_PREF, P_PREF);
+	evf_es_df_view(es, &v);
+	CU_ASSERT_EQUAL(v.oper_pref, 100);   /* the holder's, DP clear */
+	CU_ASSERT(!v.oper_dp);
+	ev = ev_last(EVF_EV_ES_UP, NULL, ESI_PREF, 0);
+	CU_ASSERT(ev != NULL && ev->pref == 100 && ev->flag == 0);
+	evf_es_poll(rte_rdtsc() + 4 * hz);
+	CU_ASSERT(!df_of(a_red4));
+	CU_ASSERT(df_is(a_red4, P_PREF));
+	((struct evf_es_local_cfg *)(uintptr_t)evf_es_local_cfg(es))->df_timer_ms = 0;
+	ROUTE_OK("rt4 del esi %s vtep %s", ESI_PREF, P_PREF);
 	finish();
 }
 
@@ -1249,21 +1331,39 @@ test_local_single_active(void)
 	acc_in(P_ACC2, 10, H, S_HOST, 4);
 	EXPECT_OUT(0, 0, 0, 0, 0, 0);
 	CU_ASSERT_EQUAL(evft_drops(EVF_DROP_DF_FILTER), 2);
-	/* Unicast to the host from the network and from another attachment: dropped. */
+	/* Losing DF flushed the host learned on the link (withdrawn: mac-aged):
+	 * it is reached through the DF now. */
+	CU_ASSERT_PTR_NULL(evf_fdb_find(red, &s));
+	CU_ASSERT_EQUAL(ev_count(EVF_EV_MAC_AGED, S_HOST, NULL, RED_VNI), 1);
+	/* The DF advertises the host with the segment's ESI: unicast from another
+	 * attachment goes to the DF over VXLAN, not to the blocked link. */
+	ROUTE_OK("rt1 add esi %s vtep %s single-active", ESI_SA, Q_SA);
+	ROUTE_OK("rt1 add esi %s vni %u vtep %s", ESI_SA, RED_VNI, Q_SA);
+	ROUTE_OK("rt2 add vni %u mac %s vtep %s esi %s", RED_VNI, S_HOST, Q_SA, ESI_SA);
+	{
+		static struct flow_out out[8];
+
+		send_flows(10, &s, 1, 8, out);
+		CU_ASSERT_EQUAL(flows_to(out, 8, Q_SA), 8);
+	}
+	/* and from the network it is not sent back to the network */
 	net_in(XV, RED_VNI, S_HOST, "02:00:00:00:77:32", 5, NULL, NULL);
-	acc_in(P_ACC1, 10, S_HOST, H, 6);
 	EXPECT_OUT(0, 0, 0, 0, 0, 0);
-	CU_ASSERT_EQUAL(evft_drops(EVF_DROP_DF_FILTER), 4);
+	CU_ASSERT_EQUAL(evft_drops(EVF_DROP_DF_FILTER), 2);
 	/* BUM from the network: everywhere but the blocked link. */
 	net_in(XV, RED_VNI, BCAST, "02:00:00:00:77:33", 7, NULL, NULL);
 	EXPECT_OUT(0, 1, 1, 0, 1, 1);
-	CU_ASSERT_EQUAL(evft_drops(EVF_DROP_DF_FILTER), 5);
+	CU_ASSERT_EQUAL(evft_drops(EVF_DROP_DF_FILTER), 3);
 
-	/* The peer leaves: the link forwards again at once. */
+	/* The peer leaves: the link forwards again at once, and the host
+	 * (known through the segment) is delivered on it. */
 	ROUTE_OK("rt4 del esi %s vtep %s", ESI_SA, Q_SA);
 	CU_ASSERT(df_of(a_red2));
 	net_in(XV, RED_VNI, S_HOST, "02:00:00:00:77:34", 8, NULL, NULL);
 	EXPECT_OUT(0, 0, 0, 1, 0, 0);
+	ROUTE_OK("rt2 del vni %u mac %s vtep %s", RED_VNI, S_HOST, Q_SA);
+	ROUTE_OK("rt1 del esi %s vni %u vtep %s", ESI_SA, RED_VNI, Q_SA);
+	ROUTE_OK("rt1 del esi %s vtep %s", ESI_SA, Q_SA);
 	finish();
 }
 
@@ -1987,7 +2087,7 @@ test_hostile_routes(void)
 	HOSTILE(EVF_RR_NOT_FOUND, "rt3 del vni %u vtep %s", MOB_VNI, FLOODV);
 	HOSTILE(EVF_RR_NOT_FOUND, "rt4 del esi %s vtep 198.18.0.77", ESI_MOD);
 	HOSTILE(EVF_RR_NOT_FOUND, "rt4 del esi %s vtep %s", ESI_SA, P_MOD);
-	/* bad type and DF algorithm (struct only: the text cannot express them) */
+	/* bad type (struct only: the text cannot express it) */
 	{
 		memset(&r, 0, sizeof(r));
 		r.type = 0;
@@ -1995,14 +2095,6 @@ test_hostile_routes(void)
 		hostile(__LINE__, EVF_RR_BAD_TYPE, &r, "type 0");
 		r.type = 5;
 		hostile(__LINE__, EVF_RR_BAD_TYPE, &r, "type 5");
-		memset(&r, 0, sizeof(r));
-		r.type = EVF_RT_ES;
-		r.esi = esi(ESI_MOD);
-		r.vtep = evft_ip(P_MOD);
-		r.df_alg = 3;
-		hostile(__LINE__, EVF_RR_BAD_DF, &r, "rt4 df-alg 3");
-		r.df_alg = 255;
-		hostile(__LINE__, EVF_RR_BAD_DF, &r, "rt4 df-alg 255");
 		memset(&r, 0, sizeof(r));
 		r.type = EVF_RT_MAC;
 		r.vni = ALIAS_VNI;
@@ -2242,6 +2334,7 @@ main(int argc, char **argv)
 		{ "local segment: modulo DF per MAC-VRF, DF filter, local bias", test_local_modulo },
 		{ "local segment: DF wait timer, a leaving peer", test_local_df_timer },
 		{ "local segment: preference with Don't-Preempt", test_local_preference },
+		{ "local segment: a peer's unknown DF type falls back to modulo", test_unknown_df_type },
 		{ "local segment: single-active", test_local_single_active },
 		{ "mobility: remote MAC seen on the data path", test_mobility_data_path },
 		{ "mobility: sequence numbers, equal sequence, sticky", test_mobility_sequence },
