@@ -66,7 +66,9 @@ struct evf_ring_counters {
 	uint64_t swept;              /**< routes withdrawn by resyncs */
 	uint64_t heartbeats;
 	uint64_t events_out;         /**< events written to the events ring */
-	uint64_t events_lost;        /**< events not written: ring full */
+	uint64_t events_lost;        /**< events dropped: ring and backlog full */
+	uint64_t events_backlog;     /**< events waiting for room in the ring now */
+	uint64_t events_backlog_max; /**< most events ever waiting */
 	/** Apply latency, log-linear: 8 buckets per power of two of ns. */
 	uint64_t lat_hist[EVF_RING_LAT_BUCKETS];
 	uint64_t lat_count;

@@ -18,6 +18,9 @@
 
 #define ERR(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 #define MAX_BATCH 4096
+/* Events waiting for room in the events ring (a slow control plane): held in
+ * order, written as the consumer frees slots; only past this are they lost. */
+#define EVENT_BACKLOG 65536
 
 struct evf_ring_counters evf_ring_counters;
 
@@ -44,6 +47,8 @@ static struct {
 	bool producer_silent;      /* timed out, not heard from since */
 	uint64_t next_stats;       /* tsc of the next stats refresh when idle */
 	struct evf_ring_rec buf[MAX_BATCH];
+	uint32_t backlog_head, backlog_len;     /* FIFO of events not yet written */
+	struct evf_ring_rec backlog[EVENT_BACKLOG];
 } R;
 
 static unsigned int ring_poll(uint64_t now);
@@ -102,13 +107,43 @@ slot_of(unsigned int ring, uint64_t idx)
 		(idx & (R.desc[ring].count - 1));
 }
 
+/* Write one event record if the events ring has room. */
+static bool
+event_write(const struct evf_ring_rec *rec)
+{
+	struct evf_ring_idx *ix = &R.hdr->idx[EVF_RING_EVENTS];
+	uint64_t p, c;
+
+	p = atomic_load_explicit(&ix->prod_idx, memory_order_relaxed);
+	c = atomic_load_explicit(&ix->cons_idx, memory_order_acquire);
+	if (p - c >= R.desc[EVF_RING_EVENTS].count) /* full (or a consumer gone wrong) */
+		return false;
+	memcpy(slot_of(EVF_RING_EVENTS, p), rec, sizeof(*rec));
+	evf_ring_rec_seal(slot_of(EVF_RING_EVENTS, p), p);
+	atomic_store_explicit(&ix->prod_idx, p + 1, memory_order_release);
+	evf_ring_counters.events_out++;
+	return true;
+}
+
+/* Move held events into the ring, oldest first, while it has room. */
+static unsigned int
+event_backlog_flush(void)
+{
+	unsigned int n = 0;
+
+	while (R.backlog_len > 0 && event_write(&R.backlog[R.backlog_head])) {
+		R.backlog_head = (R.backlog_head + 1) % EVENT_BACKLOG;
+		R.backlog_len--;
+		n++;
+	}
+	evf_ring_counters.events_backlog = R.backlog_len;
+	return n;
+}
+
 static bool
 event_sink(const struct evf_event *ev)
 {
 	struct evf_ring_rec rec;
-
-	struct evf_ring_idx *ix = &R.hdr->idx[EVF_RING_EVENTS];
-	uint64_t p, c;
 
 	memset(&rec, 0, sizeof(rec));
 	rec.type = event_rec_type(ev->type);
@@ -127,16 +162,20 @@ event_sink(const struct evf_event *ev)
 		rec.flags = EVF_REC_F_DONT_PREEMPT;
 	rec.ts_ns = mono_ns();
 	rec.ev_seq = ev->seq;
-	p = atomic_load_explicit(&ix->prod_idx, memory_order_relaxed);
-	c = atomic_load_explicit(&ix->cons_idx, memory_order_acquire);
-	if (p - c >= R.desc[EVF_RING_EVENTS].count) { /* full (or a consumer gone wrong) */
+	/* In order: nothing overtakes events already held. */
+	if (R.backlog_len > 0)
+		event_backlog_flush();
+	if (R.backlog_len == 0 && event_write(&rec))
+		return true;
+	if (R.backlog_len == EVENT_BACKLOG) {
 		evf_ring_counters.events_lost++;
 		return false;
 	}
-	memcpy(slot_of(EVF_RING_EVENTS, p), &rec, sizeof(rec));
-	evf_ring_rec_seal(slot_of(EVF_RING_EVENTS, p), p);
-	atomic_store_explicit(&ix->prod_idx, p + 1, memory_order_release);
-	evf_ring_counters.events_out++;
+	R.backlog[(R.backlog_head + R.backlog_len) % EVENT_BACKLOG] = rec;
+	R.backlog_len++;
+	evf_ring_counters.events_backlog = R.backlog_len;
+	if (R.backlog_len > evf_ring_counters.events_backlog_max)
+		evf_ring_counters.events_backlog_max = R.backlog_len;
 	return true;
 }
 
@@ -448,6 +487,9 @@ evf_ring_poll(uint64_t now)
 {
 	unsigned int n = ring_poll(now);
 
+	if (R.on && R.backlog_len > 0 && header_intact())
+		n += event_backlog_flush();
+
 	if (R.on && (n || now >= R.next_stats)) {
 		publish_stats();
 		R.next_stats = now + rte_get_tsc_hz() / 10;
@@ -515,10 +557,6 @@ ring_poll(uint64_t now)
 		atomic_store_explicit(&ix->cons_epoch, epoch, memory_order_release);
 	}
 	producer_liveness(ix, prod != cons, now);
-	if (R.hold_deadline && now >= R.hold_deadline) {
-		evf_ring_counters.hold_expired++;
-		sweep();
-	}
 	if (prod - cons > count) {
 		/* A broken producer: skip to its index and expect a resync. */
 		evf_ring_counters.bad_index++;
@@ -536,6 +574,12 @@ ring_poll(uint64_t now)
 	batch_tsc = rte_rdtsc();
 	for (unsigned int i = 0; i < n; i++)
 		handle(&R.buf[i], cons + i, now);
+	/* Hold time over: sweep, but only once every record already queued is
+	 * handled (a re-sent table and its SYNC-END may be waiting in the ring). */
+	if (R.hold_deadline && now >= R.hold_deadline && cons + n == prod) {
+		evf_ring_counters.hold_expired++;
+		sweep();
+	}
 	return n;
 }
 
@@ -571,8 +615,10 @@ evf_ring_print_status(FILE *out)
 		(unsigned long)c->hold_expired, (unsigned long)c->swept, (unsigned long)c->heartbeats,
 		(unsigned long)c->producer_timeouts, (unsigned long)c->bad_header,
 		(unsigned long)c->bad_index);
-	fprintf(out, "Events: %lu written, %lu lost (ring full)\n", (unsigned long)c->events_out,
-		(unsigned long)c->events_lost);
+	fprintf(out, "Events: %lu written, %lu waiting for room (most %lu), %lu lost (ring and"
+		" backlog of %u full)\n", (unsigned long)c->events_out,
+		(unsigned long)c->events_backlog, (unsigned long)c->events_backlog_max,
+		(unsigned long)c->events_lost, EVENT_BACKLOG);
 	if (c->lat_count)
 		fprintf(out, "Apply latency: p50 < %lu ns, p99 < %lu ns (%lu samples)\n",
 			(unsigned long)evf_ring_latency_pct(50), (unsigned long)evf_ring_latency_pct(99),

@@ -818,6 +818,24 @@ test_restart_hold(void)
 	/* manual routes still there after all that; they can be withdrawn by hand */
 	CU_ASSERT_EQUAL(shell_route("rt2 del vni 100 mac " MAC_S " vtep 198.18.0.9"), EVF_RR_OK);
 	CU_ASSERT_EQUAL(shell_route("rt3 del vni 200 vtep 198.18.0.9"), EVF_RR_OK);
+
+	/* The re-sent table and its SYNC-END are queued but not yet read when the
+	 * hold time passes (a starved control thread): they are handled first,
+	 * so only the really stale routes go, once, by the SYNC-END. */
+	fresh(256, 256, 5, 256);
+	install_set();
+	new_epoch(0x55);
+	t0 = T;
+	poll_ring();
+	push_ctl(EVF_REC_SYNC_BEGIN);
+	resend_subset();
+	push_ctl(EVF_REC_SYNC_END);
+	T = t0 + 6 * HZ;
+	poll_ring();
+	CU_ASSERT_EQUAL(evf_ring_counters.hold_expired, 0);
+	CU_ASSERT_EQUAL(evf_ring_counters.syncs_ended, 1);
+	CU_ASSERT_EQUAL(evf_ring_counters.swept, 6);
+	expect_subset();
 }
 
 /* A producer that asks for a resync without changing its epoch. */
@@ -1013,7 +1031,9 @@ test_events(void)
 	evf_esi_parse(ESI_LOCAL, &esi_l);
 	CU_ASSERT_EQUAL(memcmp(out[0].esi, esi_l.b, 10), 0);
 
-	/* full events ring: later events are lost (counted), nothing overwritten */
+	/* full events ring: later events wait in evfwd's backlog, in order, and
+	 * are written as the control plane frees slots; none lost, nothing
+	 * overwritten */
 	{
 		uint64_t lost0 = evf_ring_counters.events_lost, p0 = atomic_load(&H->idx[1].prod_idx);
 		uint32_t learned = 0;
@@ -1025,15 +1045,33 @@ test_events(void)
 		}
 		CU_ASSERT_EQUAL(learned, 80);
 		CU_ASSERT_EQUAL(atomic_load(&H->idx[1].prod_idx), p0 + 64);
-		CU_ASSERT_EQUAL(evf_ring_counters.events_lost, lost0 + 16);
+		CU_ASSERT_EQUAL(evf_ring_counters.events_lost, lost0);
+		CU_ASSERT_EQUAL(evf_ring_counters.events_backlog, 16);
 		n = evf_ring_consume(H, EVF_RING_EVENTS, out, 64, &first);
 		CU_ASSERT_EQUAL(n, 64);
 		for (int i = 0; i < n; i++) {
 			CU_ASSERT(evf_ring_rec_intact(&out[i], first + (uint64_t)i));
 			CU_ASSERT_EQUAL(out[i].mac[5], (uint8_t)i);   /* the first 64, in order */
 		}
+		/* a new event while 16 wait: it goes behind them */
+		CU_ASSERT_EQUAL(learn(blue, "acc0", 0, "00:c1:ab:00:31:00"), EVF_LEARN_NEW);
 		T += HZ;
 		poll_ring();
+		CU_ASSERT_EQUAL(evf_ring_counters.events_backlog, 0);
+		CU_ASSERT_EQUAL(evf_ring_counters.events_backlog_max, 16);
+		n = evf_ring_consume(H, EVF_RING_EVENTS, out, 64, &first);
+		CU_ASSERT_EQUAL_FATAL(n, 17);
+		for (int i = 0; i < 16; i++) {
+			CU_ASSERT(evf_ring_rec_intact(&out[i], first + (uint64_t)i));
+			CU_ASSERT_EQUAL(out[i].type, EVF_REC_EV_MAC_LEARNED);
+			CU_ASSERT_EQUAL(out[i].mac[4], 0x30);
+			CU_ASSERT_EQUAL(out[i].mac[5], (uint8_t)(64 + i));
+			if (i > 0)
+				CU_ASSERT_EQUAL(out[i].ev_seq, out[i - 1].ev_seq + 1);
+		}
+		CU_ASSERT_EQUAL(out[16].mac[4], 0x31);
+		CU_ASSERT_EQUAL(out[16].ev_seq, out[15].ev_seq + 1);
+		CU_ASSERT_EQUAL(evf_ring_counters.events_lost, lost0);
 		CU_ASSERT_EQUAL(evf_ring_stats(H)->events_lost, evf_ring_counters.events_lost);
 	}
 }
