@@ -2,22 +2,29 @@
 """lagshow.py: tolerant parsers for evfwd's `show lacp`, `show lag` and
 `show port stats all` output (doc/lag.md specifies their content loosely).
 
-What is assumed (see SAMPLE_LACP / SAMPLE_LAG below; "python3 lagshow.py"
-checks the parsers against them):
+What is assumed (see SAMPLE_LACP / SAMPLE_LAG / EVF_LACP below; "python3
+lagshow.py" checks the parsers against them):
 
 * Per LAG, one or more heading lines that name the LAG (e.g. "LAG lag1: ..."),
   then evfwd's usual table (app/evfwd/show/table.c: a header line, a line of
   dashes, one row per member, columns separated by two or more spaces). The
   FIRST column is the member's port name (its header may be Member, Port,
-  Interface, ...). Column order and widths do not matter; header names are
-  matched case-insensitively with '-', '_', '/', ' ' ignored, through the
-  aliases in FIELDS. Cells must not contain two consecutive spaces.
+  Interface, ...). A member may have rows in several tables (`show lacp`: the
+  SR Linux-like table, then a detail table); their columns are merged, the
+  first table's value winning. A line between two lines of dashes is a title
+  (SR Linux's "LACP State for lag1" banner), not a table header. Column
+  order and widths do not matter; header names are matched
+  case-insensitively with '-', '_', '/', ' ' ignored, through the aliases in
+  FIELDS. Cells must not contain two consecutive spaces.
 * A per-member block layout is accepted too: a line "Member m1" (or
   "member m1:", "Port m1"), followed by indented "Name: value" or
   "Name : value" lines.
 * Booleans: yes/no, true/false, y/n, 1/0, on/off. The actor state byte: 0x3f,
-  3f or 63. System ids: the first xx:xx:xx:xx:xx:xx in the cell (so
-  "11,00:00:00:00:00:11" or "00:00:00:00:00:11/11" work too).
+  3f or 63. SR Linux's State cell "IN_SYNC/True/True/True" (synchronization/
+  aggregatable/collecting/distributing, OUT_SYNC when not in sync) gives the
+  actor flags, even under a header that would otherwise name the state byte;
+  Selected "standby" is false. System ids: the first xx:xx:xx:xx:xx:xx in
+  the cell (so "11,00:00:00:00:00:11" or "00:00:00:00:00:11/11" work too).
 * LAG-level values in the heading lines, as "word VALUE", "word: VALUE" or
   "word=VALUE": oper (or state/status) up|down, mode, min-links, tx-hash,
   management, interval, system, priority.
@@ -58,8 +65,10 @@ FIELDS = {
     "partner_changes": [r"^partnerchanges$"],
 }
 
+SYNC_WORDS = {"in_sync": True, "insync": True, "sync": True, "out_sync": False,
+              "out_of_sync": False, "outofsync": False, "outsync": False}
 TRUE = {"yes", "true", "y", "1", "on"}
-FALSE = {"no", "false", "n", "0", "off", "-"}
+FALSE = {"no", "false", "n", "0", "off", "-", "standby"}   # standby: selected? not yet
 
 
 def norm(h):
@@ -106,14 +115,18 @@ def _split_cols(header):
             [m.start() for m in re.finditer(r"\S+(?: \S+)*", header)])
 
 
+def _is_rule(line):
+    return bool(line.strip()) and set(line.strip()) == {"-"}
+
+
 def _tables(lines):
     """[(heading lines before the table, header names, [row cells...])]"""
     out = []
     i, heading = 0, []
     while i < len(lines):
         line = lines[i]
-        if i + 1 < len(lines) and lines[i + 1].strip() and set(lines[i + 1].strip()) == {"-"} \
-                and line.strip():
+        if i + 1 < len(lines) and _is_rule(lines[i + 1]) and line.strip() and \
+                not _is_rule(line) and not (i > 0 and _is_rule(lines[i - 1])):
             names, pos = _split_cols(line)
             rows = []
             j = i + 2
@@ -160,6 +173,17 @@ def _blocks(lines, members):
     return out
 
 
+def _sync_flags(v):
+    """(in_sync, collecting, distributing) of an SR Linux State cell
+    ("IN_SYNC/True/True/True": synchronization/aggregatable/collecting/
+    distributing), else None."""
+    parts = [p.strip() for p in str(v).split("/")]
+    if len(parts) != 4 or parts[0].lower() not in SYNC_WORDS or \
+            not all(p.lower() in TRUE | FALSE for p in parts[1:]):
+        return None
+    return (SYNC_WORDS[parts[0].lower()], parse_bool(parts[2]), parse_bool(parts[3]))
+
+
 class MemberRow(dict):
     """{field: raw text} of one member, plus the raw {header: text}."""
 
@@ -168,6 +192,8 @@ class MemberRow(dict):
         self.name, self.raw, self.context = name, raw, context
         for h, v in raw.items():
             f = _field_of(h)
+            if f == "state_byte" and _sync_flags(v) is not None:
+                f = "flags"
             if f is not None and f not in self:
                 self[f] = v
 
@@ -200,7 +226,9 @@ class MemberRow(dict):
             got["booleans"] = tuple(self.flag(f) for f in ("sync", "collecting", "distributing"))
         elif "flags" in self:
             parts = re.split(r"[/,| ]+", self["flags"].strip())
-            if len(parts) == 3 and all(p.lower() in TRUE | FALSE for p in parts):
+            if _sync_flags(self["flags"]) is not None:
+                got["booleans"] = _sync_flags(self["flags"])
+            elif len(parts) == 3 and all(p.lower() in TRUE | FALSE for p in parts):
                 got["booleans"] = tuple(parse_bool(p) for p in parts)
             else:
                 low = self["flags"].lower()
@@ -224,12 +252,14 @@ def parse_members(lines, members, what):
     """{member: MemberRow} from a show output (tables or blocks) for the given member
     names; every member must be found."""
     context = "---- %s ----\n%s" % (what, "\n".join(lines))
-    found = {}
+    raws = {}
     for heading, names, rows in _tables(lines):
         for cells in rows:
-            if cells and cells[0] in members and cells[0] not in found:
-                raw = dict(zip(names[1:], cells[1:]))
-                found[cells[0]] = MemberRow(cells[0], raw, context)
+            if cells and cells[0] in members:
+                raw = raws.setdefault(cells[0], {})
+                for h, v in zip(names[1:], cells[1:]):
+                    raw.setdefault(h, v)
+    found = {m: MemberRow(m, raw, context) for m, raw in raws.items()}
     if len(found) < len(members):
         for m, raw in _blocks(lines, members).items():
             if m not in found and raw:
@@ -319,8 +349,38 @@ m1      up    yes       DISTRIBUTING  yes           256      25         26      
 m2      down  no        DETACHED      no            0        12         14          0          0                0        0
 """
 
-# the layout of app/evfwd/show/show_lag.c as drafted (in the working tree)
-DRAFT_LACP = """\
+# `show lacp` of app/evfwd/show/show_lag.c (captured from evfwd: lag1 with a
+# partner on m2 only, lag2 static): SR Linux's lacp-state table, then a detail
+# table per LAG
+EVF_LACP = """\
+----------------------------------------------------------------------------------------------------
+LACP State for lag1
+----------------------------------------------------------------------------------------------------
+Lag Id         : lag1
+Interval       : SLOW
+Mode           : ACTIVE
+System Id      : 00:00:00:00:00:11
+System Priority: 11
+Members  Oper state  Activity  Timeout  State                      System Id          Oper key  Partner Id         Partner Key  Port No  Partner Port No
+--------------------------------------------------------------------------------------------------------------------------------------------------------
+m1       up          ACTIVE    LONG     OUT_SYNC/True/False/False  00:00:00:00:00:11  11        00:00:00:00:00:00  0            1        0
+m2       up          ACTIVE    LONG     IN_SYNC/True/True/True     00:00:00:00:00:11  11        00:C1:AB:00:00:11  22           2        1
+
+Detail: aggregator partner 00:C1:AB:00:00:11, key 22, priority 22
+Member  Actor state  Partner state  Selected  Mux           Receive
+---------------------------------------------------------------------
+m1      0x45         0x04           no        detached      defaulted
+m2      0x3d         0x3d           yes       distributing  current
+
+----------------------------------------------------------------------------------------------------
+LACP State for lag2
+----------------------------------------------------------------------------------------------------
+Lag Id         : lag2
+Mode           : STATIC (no LACP)
+"""
+
+# the earlier layout (one table, In sync / Collecting / Distributing columns)
+OLD_LACP = """\
 LACP state for lag1
   Lag Id         : lag1
   Interval       : FAST
@@ -389,7 +449,7 @@ def _selfcheck():
     assert b["m1"].mac("partner_system") == "02:00:00:00:0a:01"
     assert b["m2"].text("mux") == "WAITING"
     assert lag_values(SAMPLE_BLOCKS.splitlines(), "lag1")["oper"] == "up"
-    d = parse_members(DRAFT_LACP.splitlines(), ["m1", "m2"], "show lacp (draft)")
+    d = parse_members(OLD_LACP.splitlines(), ["m1", "m2"], "show lacp (old layout)")
     assert d["m1"].actor_flags() == (True, True, True)
     assert d["m2"].actor_flags() == (False, False, False)
     assert d["m1"].mac("partner_system") == "02:00:00:00:0a:01" and d["m1"].num("key") == 11
@@ -397,7 +457,7 @@ def _selfcheck():
     assert d["m1"].num("partner_key") == 1 and d["m1"].mac("system") == "00:00:00:00:00:11"
     assert d["m1"].text("mux") == "distributing" and d["m2"].text("rx") == "defaulted"
     assert d["m1"].text("oper") == "up" and d["m1"].text("timeout") == "SHORT"
-    v = lag_values(DRAFT_LACP.splitlines(), "lag1")
+    v = lag_values(OLD_LACP.splitlines(), "lag1")
     assert v["interval"] == "fast" and v["system"] == "00:00:00:00:00:11", v
     g = parse_members(DRAFT_LAG.splitlines(), ["m1", "m2"], "show lag (draft)")
     assert g["m1"].flag("distributing") and not g["m2"].flag("collecting")
@@ -405,6 +465,33 @@ def _selfcheck():
     assert g["m2"].num("lacpdu_out") == 14 and g["m1"].num("partner_changes") == 1
     v = lag_values(DRAFT_LAG.splitlines(), "lag1")
     assert v["oper"] == "up" and v["tx-hash"] == "l34" and v["management"] == "m1", v
+    e = parse_members(EVF_LACP.splitlines(), ["m1", "m2"], "show lacp (evfwd)")
+    assert e["m1"].actor_flags() == (False, False, False), e["m1"]
+    assert e["m2"].actor_flags() == (True, True, True), e["m2"]
+    assert parse_state_byte(e["m2"]["state_byte"]) == 0x3d, e["m2"]
+    assert parse_state_byte(e["m1"]["state_byte"]) == 0x45, e["m1"]
+    assert e["m2"].mac("partner_system") == "00:c1:ab:00:00:11"
+    assert e["m1"].mac("partner_system") == "00:00:00:00:00:00"
+    assert e["m2"].mac("system") == "00:00:00:00:00:11" and e["m2"].num("key") == 11
+    assert e["m2"].num("partner_key") == 22 and e["m1"].num("partner_key") == 0
+    assert e["m1"].num("port_number") == 1 and e["m2"].num("port_number") == 2
+    assert e["m2"].num("partner_port") == 1 and e["m1"].num("partner_port") == 0
+    assert e["m2"].text("mux") == "distributing" and e["m2"].text("rx") == "current"
+    assert e["m1"].text("mux") == "detached" and e["m1"].text("rx") == "defaulted"
+    assert e["m2"].text("partner_state") == "0x3d" and e["m1"].text("partner_state") == "0x04"
+    assert e["m1"].text("oper") == "up" and e["m2"].text("timeout") == "LONG"
+    assert e["m2"].text("activity") == "ACTIVE" and e["m2"].flag("selected")
+    assert e["m2"].raw["State"] == "IN_SYNC/True/True/True", e["m2"].raw
+    v = lag_values(EVF_LACP.splitlines(), "lag1")
+    assert v["interval"] == "slow" and v["system"] == "00:00:00:00:00:11", v
+    assert v["priority"] == "11", v
+    bad = EVF_LACP.replace("IN_SYNC/True/True/True", "IN_SYNC/True/True/False", 1)
+    try:
+        parse_members(bad.splitlines(), ["m2"], "show lacp")["m2"].actor_flags()
+    except AssertionError:
+        pass
+    else:
+        raise AssertionError("State cell / state byte disagreement not detected")
     bad = SAMPLE_LACP.replace("0x3f", "0x07", 1)
     try:
         parse_members(bad.splitlines(), ["m1", "m2"], "show lacp")["m1"].actor_flags()

@@ -28,9 +28,9 @@ VXLAN from the remote VTEP; member output pcaps are compared byte for byte.
     c. mode lacp with a partner on m2 only (one crafted LACPDU through a FIFO,
        long timeout): m2 distributes, m1 does not; BMC frames leave on m1,
        host frames on m2, each broadcast once on m1 and once on m2 (doc: "they
-       also leave on a hashed distributing member"); an unknown unicast must
-       reach m2 (the host) once: an expected failure today, evfwd sends it
-       twice on m2 (see test_unknown_unicast_once_to_the_host).
+       also leave on a hashed distributing member"); each unknown unicast
+       leaves exactly once on m2 (the host) and once on m1 (the management
+       member) (test_unknown_unicast_once_to_the_host).
  4. slow protocols (static lag1, plain access port h1): a LACPDU on m1 is
     punted (counted in `show lag`, no drop, no output); the same frame on h1
     is dropped slow-protocol; a Marker on m2 gets exactly one Marker Response
@@ -42,11 +42,30 @@ VXLAN from the remote VTEP; member output pcaps are compared byte for byte.
     makes the default partner ask for fast PDUs), every byte checked (actor
     Activity, Timeout, Aggregation, Defaulted and Expired as 802.1AX's
     INITIALIZE -> EXPIRED -> DEFAULTED leave them, partner: admin default),
-    at least 0.8 s apart; `show lacp` first shows "expired" (0xc7), after the
-    3 s short timeout "defaulted" (0x47).
+    at least 0.8 s apart; `show lacp` (seed 003's layout and columns, then the
+    detail table) first shows "expired" (0xc7), after the 3 s short timeout
+    "defaulted" (0x47), OUT_SYNC/True/False/False.
  6. min-links 2 on a static LAG carrying ES-1: `port stop m2` takes the LAG
     down and the segment with it (es-down, non-DF events), `port start m2`
     brings both back (es-up, DF).
+ 7. management VLAN 100 on m1 (no management MACs), two runs, VLAN 200 for
+    comparison (same inner frames, same host MAC in both MAC-VRFs):
+    a. static: 200 flows of VLAN 100 all leave on m1, the same 200 flows in
+       VLAN 200 are hashed over m1 and m2; broadcasts and unknown unicast of
+       both VLANs leave once, on m1 (flooded frames go to the management
+       member);
+    b. mode lacp, partner on m2 only (m1, the management member, does not
+       collect or distribute; every bucket names m2): VLAN 100 unicast still
+       all on m1, VLAN 200 all on m2, each flooded frame once on m1 and once
+       on m2; on m1 frames tagged 100 enter (VXLAN to the VTEP), frames tagged
+       200 and untagged frames are dropped lag-not-collecting.
+ 8. min-links 2, mode lacp (m2 admin-down at start, partner PDUs through
+    FIFOs): with a partner on m1 only the LAG is down, and the LACPDUs m1
+    sends after recording the partner say Synchronization, Collecting and
+    Distributing 0, `show lacp` OUT_SYNC; `port start m2` with a partner
+    PDU there: both members in sync, collecting and distributing, LAG up;
+    `port stop m2`: down again, m1 sends out-of-sync LACPDUs again. The PDUs
+    of each phase are told apart by the LACPDU-out counter of `show lag`.
 
 Frames that must enter a member after the LAG's control thread has seen the
 member up (the learning frame on m2, the partner's LACPDU, the network's
@@ -133,21 +152,47 @@ def show_lag(lines):
     return out
 
 
+LACP_COLUMNS = ["Members", "Oper state", "Activity", "Timeout", "State", "System Id", "Oper key",
+                "Partner Id", "Partner Key", "Port No", "Partner Port No"]   # seed 003
+LACP_DETAIL_COLUMNS = ["Member", "Actor state", "Partner state", "Selected", "Mux", "Receive"]
+
+
+def is_rule(line):
+    return bool(line.strip()) and set(line.strip()) == {"-"}
+
+
 def show_lacp(lines):
-    """`show lacp` -> {lag: {"info": {key: value}, "members": {name: row}}}."""
+    """`show lacp` (doc/lag.md: seed 003's lacp-state table, then a detail table)
+    -> {lag: {"info": {key: value}, "members": {name: row}, "columns": [[...], [...]]}}.
+    A member's row merges its cells of both tables; "Detail" in info is the text
+    after "Detail:" (the aggregator)."""
     out, cur, i = {}, None, 0
     while i < len(lines):
         line = lines[i]
-        m = re.match(r"LACP state for (\S+)$", line)
+        m = re.match(r"LACP State for (\S+)$", line)
         if m:
-            cur = out[m.group(1)] = {"info": {}, "members": {}}
-        elif cur is not None and re.match(r"  \S.*:", line):
-            k, v = line.split(":", 1)
-            cur["info"][k.strip()] = v.strip()
-        elif line.startswith("Member ") and cur is not None:
-            rows, i = E.parse_table(lines, i)
-            cur["members"] = {r["Member"]: r for r in rows}
+            if not (i > 0 and is_rule(lines[i - 1]) and i + 1 < len(lines) and
+                    is_rule(lines[i + 1])):
+                raise AssertionError("title %r not between two rules:\n%s"
+                                     % (line, "\n".join(lines)))
+            cur = out[m.group(1)] = {"info": {}, "members": {}, "columns": []}
+            i += 2
             continue
+        if cur is not None and line.startswith(("Members ", "Member ")):
+            cur["columns"].append(re.findall(r"\S+(?: \S+)*", line))
+            rows, i = E.parse_table(lines, i)
+            for r in rows:
+                name = r.get("Members", r.get("Member"))
+                row = cur["members"].setdefault(name, {})
+                for k, v in r.items():
+                    if k not in ("Members", "Member"):
+                        if k in row:
+                            raise AssertionError("column %r twice for %s" % (k, name))
+                        row[k] = v
+            continue
+        m = re.match(r"([A-Z][A-Za-z ]*?)\s*:\s*(.*)$", line)
+        if cur is not None and m:
+            cur["info"][m.group(1)] = m.group(2).strip()
         i += 1
     if not out:
         raise AssertionError("no LAG in `show lacp` output:\n" + "\n".join(lines))
@@ -703,7 +748,14 @@ class MgmtLacpNoPartner(E.EvfTestCase):
                                   r["Distributing"], r["Buckets"]),
                                  ("up", "no", "detached", "no", "no", "0"), "show lag #%d %s" % (k, m))
         lacp = show_lacp(self.lacp)["lag1"]
-        self.assertEqual(lacp["info"]["Aggregator"], "no partner")
+        self.assertEqual(lacp["info"]["Detail"], "aggregator has no partner")
+        for m in ("m1", "m2"):
+            r = lacp["members"][m]
+            self.assertEqual((r["State"], r["Partner Id"], r["Selected"], r["Mux"]),
+                             ("OUT_SYNC/True/False/False", "00:00:00:00:00:00", "no", "detached"),
+                             "show lacp %s" % m)
+            # no partner ever: expired for the first 3 s, defaulted after
+            self.assertIn(r["Receive"], ("expired", "defaulted"), "show lacp %s" % m)
 
     def test_no_mbuf_leak(self):
         self.res.assert_no_mbuf_leak()
@@ -758,11 +810,14 @@ class MgmtLacpPartnerOnM2(E.EvfTestCase):
         self.assertEqual(got, {"m1": ("detached", "no", "0", "0"),
                                "m2": ("distributing", "yes", "256", "1")})
         lacp = show_lacp(self.lacp)["lag1"]
-        self.assertEqual(lacp["info"]["Aggregator"], "partner 00:00:00:00:00:22, key 22, priority 22")
+        self.assertEqual(lacp["info"]["Detail"],
+                         "aggregator partner 00:00:00:00:00:22, key 22, priority 22")
         r = lacp["members"]["m2"]
-        self.assertEqual((r["In sync"], r["Collecting"], r["Distributing"], r["Partner Id"],
-                          r["Partner key"], r["Partner Port No"], r["Receive"]),
-                         ("True", "True", "True", "00:00:00:00:00:22", "22", "1", "current"))
+        self.assertEqual((r["State"], r["Actor state"], r["Partner Id"], r["Partner Key"],
+                          r["Partner Port No"], r["Partner state"], r["Selected"], r["Mux"],
+                          r["Receive"]),
+                         ("IN_SYNC/True/True/True", "0x3d", "00:00:00:00:00:22", "22", "1", "0x3d",
+                          "yes", "distributing", "current"))
 
     def test_bmc_on_m1_host_on_m2(self):
         bmc, host = set(self.to_bmc), set(self.to_host)
@@ -966,18 +1021,28 @@ class LacpTransmit(E.EvfTestCase):
 
     def test_show_lacp(self):
         for k, rx, st in ((0, "expired", STATE_EXPIRED), (1, "defaulted", STATE_DEFAULTED)):
-            lacp = show_lacp(self.res.outputs_of("show lacp")[k])["lag1"]
+            lines = self.res.outputs_of("show lacp")[k]
+            lacp = show_lacp(lines)["lag1"]
+            # seed 003's layout: title between rules, then these lines and columns
+            self.assertEqual(lines[:8], ["-" * 100, "LACP State for lag1", "-" * 100,
+                                         "Lag Id         : lag1", "Interval       : FAST",
+                                         "Mode           : ACTIVE",
+                                         "System Id      : 00:00:00:00:00:11",
+                                         "System Priority: 11"], "show lacp #%d head" % k)
+            self.assertEqual(lacp["columns"], [LACP_COLUMNS, LACP_DETAIL_COLUMNS])
             self.assertEqual(lacp["info"], {"Lag Id": "lag1", "Interval": "FAST", "Mode": "ACTIVE",
                                             "System Id": "00:00:00:00:00:11",
-                                            "System Priority": "11", "Aggregator": "no partner"})
+                                            "System Priority": "11",
+                                            "Detail": "aggregator has no partner"})
             for m, port in (("m1", "5"), ("m2", "6")):
                 r = lacp["members"][m]
                 self.assertEqual(
-                    (r["Oper state"], r["Activity"], r["Timeout"], r["In sync"], r["Collecting"],
-                     r["Distributing"], r["State"], r["System Id"], r["Oper key"], r["Partner Id"],
-                     r["Partner key"], r["Port No"], r["Partner Port No"], r["Mux"], r["Receive"]),
-                    ("up", "ACTIVE", "SHORT", "False", "False", "False", "0x%02x" % st,
-                     "00:00:00:00:00:11", "11", "00:00:00:00:00:00", "0", port, "0", "detached", rx),
+                    r, {"Oper state": "up", "Activity": "ACTIVE", "Timeout": "SHORT",
+                        "State": "OUT_SYNC/True/False/False", "System Id": "00:00:00:00:00:11",
+                        "Oper key": "11", "Partner Id": "00:00:00:00:00:00", "Partner Key": "0",
+                        "Port No": port, "Partner Port No": "0", "Actor state": "0x%02x" % st,
+                        "Partner state": "0x%02x" % PARTNER_STATE, "Selected": "no",
+                        "Mux": "detached", "Receive": rx},
                     "show lacp #%d, %s" % (k, m))
 
     def test_show_lag(self):
@@ -1055,6 +1120,349 @@ class MinLinks(E.EvfTestCase):
 
     def test_clean(self):
         self.res.assert_drops({})
+        self.res.assert_no_mbuf_leak()
+
+
+# ====================================================== 7. management VLAN --
+
+MV_LAG = """
+lags:
+  - name: lag1
+    members: [m1, m2]
+    mode: %s
+    management: {member: m1, vlan: 100}
+"""
+MV_BD = """
+mac-vrfs:
+  - name: A
+    vni: 5001
+    attachments: [{port: lag1, vlan: 100}]
+    remote-vteps: [198.18.0.2]
+    remote-macs: [{mac: "00:c1:ab:00:02:01", vtep: 198.18.0.2}]
+    static-macs: [{mac: "00:c1:ab:00:01:01", port: lag1, vlan: 100}]
+  - name: B
+    vni: 5002
+    attachments: [{port: lag1, vlan: 200}]
+    remote-vteps: [198.18.0.2]
+    static-macs: [{mac: "00:c1:ab:00:01:01", port: lag1, vlan: 200}]
+  - name: C
+    vni: 5003
+    attachments: [{port: lag1, vlan: untagged}]
+    remote-vteps: [198.18.0.2]
+"""
+MV_STATIC = (HEAD + "ports:\n" + UPLINK_DOWN + access("m1") + access("m2") + MV_LAG % "static" +
+             MV_BD + WORKERS)
+MV_PARTNER = (HEAD + "ports:\n" + access("m1") + access("m2") + UPLINK + MV_LAG % "lacp" +
+              """    lacp: {interval: slow, system-id: "00:00:00:00:00:11", system-priority: 11,
+           key: 11}
+""" + MV_BD + WORKERS)
+
+
+def on(frames, port_out):
+    """The frames of `frames` found in port_out, in port_out's order."""
+    s = set(frames)
+    return [f for f in port_out if f in s]
+
+
+class MgmtVlanStatic(E.EvfTestCase):
+    """Management VLAN 100 on m1 of a static LAG: VLAN 100 frames all leave on
+    m1, the same flows in VLAN 200 are hashed over m1 and m2."""
+
+    @classmethod
+    def setUpClass(cls):
+        c = cls
+        rng = random.Random(17)
+        c.flows = net_frames(rng, HOST1, 200, 0)
+        c.bc = bcasts(3, 40)
+        c.unk = [host_frame(R1, UNK, "198.19.2.1", "198.19.8.%d" % (i + 1), 8100 + i, 53, size=90)
+                 for i in range(3)]
+        uplink = ([vxlan4(f, 5001, src=REMOTE) for f in c.flows + c.bc + c.unk] +
+                  [vxlan4(f, 5002, src=REMOTE) for f in c.flows + c.bc + c.unk])
+        c.n_in = len(uplink)
+        c.lab = E.Lab("lag-mgmt-vlan-static")
+        c.res = c.lab.run(MV_STATIC, {"uplink": uplink},
+                          cmds=["show lag", "port start uplink", "wait idle 300", "show lag"])
+        c.out = {p: c.res.out(p) for p in ("m1", "m2")}
+
+    def test_vlan_100_unicast_all_on_m1(self):
+        exp = [tag(f, 100) for f in self.flows]
+        self.assertFrames(on(exp, self.out["m1"]), exp, "VLAN 100 flows on m1", ordered=False)
+        self.assertEqual(on(exp, self.out["m2"]), [], "VLAN 100 flows on m2")
+
+    def test_vlan_200_unicast_hashed(self):
+        exp = [tag(f, 200) for f in self.flows]
+        o1, o2 = on(exp, self.out["m1"]), on(exp, self.out["m2"])
+        self.assertFrames(o1 + o2, exp, "VLAN 200 flows over m1+m2", ordered=False)
+        for name, n in (("m1", len(o1)), ("m2", len(o2))):
+            self.assertTrue(60 <= n <= 140, "%s carried %d of 200 VLAN 200 flows" % (name, n))
+        # the flows hashed to m2 in VLAN 200 leave on m1 in VLAN 100
+        on_m2 = {bytes(f[:12] + f[16:]) for f in o2}
+        in_100 = {bytes(f[:12] + f[16:]) for f in on([tag(f, 100) for f in on_m2], self.out["m1"])}
+        self.assertEqual(in_100, on_m2, "VLAN 100 copies of the flows hashed to m2 in VLAN 200")
+
+    def test_flooded_once_on_m1(self):
+        for vid in (100, 200):
+            exp = [tag(f, vid) for f in self.bc + self.unk]
+            self.assertFrames(on(exp, self.out["m1"]), exp, "VLAN %d broadcast and unknown "
+                              "unicast on m1" % vid, ordered=False)
+            self.assertEqual(on(exp, self.out["m2"]), [], "VLAN %d flooded frames on m2" % vid)
+
+    def test_totals(self):
+        self.assertEqual(len(self.out["m1"]) + len(self.out["m2"]), self.n_in, "frames on m1+m2")
+        self.assertEqual(self.res.out("uplink"), [], "uplink output")
+        self.res.assert_drops({})
+        self.res.assert_no_mbuf_leak()
+
+    def test_show_lag(self):
+        for k in (0, 1):
+            g = show_lag(self.res.outputs_of("show lag")[k])["lag1"]
+            self.assertEqual((g["state"], g["ndist"], g["mgmt"]),
+                             ("up", 2, "Management member: m1 (up), 0 MAC(s), vlan 100"),
+                             "show lag #%d" % k)
+
+
+class MgmtVlanLacpPartnerOnM2(E.EvfTestCase):
+    """Management VLAN 100 on m1, mode lacp, a partner on m2 only (as in
+    MgmtLacpPartnerOnM2): m2 holds every bucket, m1 neither collects nor
+    distributes."""
+
+    @classmethod
+    def setUpClass(cls):
+        c = cls
+        rng = random.Random(19)
+        c.flows = net_frames(rng, HOST1, 50, 0)
+        c.bc = bcasts(3, 60)
+        c.unk = [host_frame(R1, UNK, "198.19.2.1", "198.19.9.%d" % (i + 1), 8200 + i, 53, size=94)
+                 for i in range(3)]
+        # entering m1 (read at start: m1 never collects, so timing does not matter)
+        c.m1_100 = ([host_frame(BMC, R1, "198.19.11.1", "198.19.2.%d" % (i + 1), 6100 + i, 22,
+                                vlan=100, size=84 + i) for i in range(4)] +
+                    [host_frame(HOST2, R1, "198.19.12.1", "198.19.2.9", 6200, 443, vlan=100,
+                                size=88),
+                     bcast_frame(BMC, vlan=100, ident=81)])
+        c.m1_200 = [host_frame(BMC, R1, "198.19.11.1", "198.19.2.1", 6300 + i, 22, vlan=200,
+                               size=80) for i in range(4)]
+        c.m1_untagged = [host_frame(BMC, R1, "198.19.11.1", "198.19.2.1", 6400 + i, 22, size=76)
+                         for i in range(3)]
+        st = ST_ACTIVITY | ST_AGGREGATION | ST_SYNC | ST_COLLECTING | ST_DISTRIBUTING
+        c.pdu = lacpdu(lacp_info(22, "00:00:00:00:00:22", 22, 255, 1, st),
+                       lacp_info(11, "00:00:00:00:00:11", 11, 255, 2, st))
+        net = ([vxlan4(f, 5001, src=REMOTE) for f in c.flows + c.bc + c.unk] +
+               [vxlan4(f, 5002, src=REMOTE) for f in c.flows + c.bc + c.unk])
+        c.lab = E.Lab("lag-mgmt-vlan-partner")
+        run = FifoRun(c.lab, MV_PARTNER, {"m1": c.m1_100 + c.m1_200 + c.m1_untagged},
+                      ["m2", "uplink"], "run")
+        try:
+            run.wait_for("show lacp", lambda o: show_lacp(o)["lag1"]["members"]["m2"]["Oper state"]
+                         == "up", "m2 up in LACP")
+            run.feed("m2", [c.pdu])
+            c.lag1 = run.wait_for("show lag", lambda o: show_lag(o)["lag1"]["ndist"] == 1,
+                                  "m2 distributing")
+            run.feed("uplink", net)
+            run.wait_for("show port stats all", stats_pred("uplink", "RX-packets", len(net)),
+                         "the network's frames received")
+            run.cmd("wait idle 300")
+        finally:
+            c.res = run.quit()
+        c.data = {p: [f for f in c.res.out(p) if not is_slow(f)] for p in ("m1", "m2")}
+
+    def test_m2_holds_every_bucket(self):
+        g = show_lag(self.lag1)["lag1"]
+        self.assertEqual((g["state"], g["ndist"], g["mgmt"]),
+                         ("up", 1, "Management member: m1 (up), 0 MAC(s), vlan 100"))
+        got = {m: (g["members"][m]["Collecting"], g["members"][m]["Distributing"],
+                   g["members"][m]["Buckets"]) for m in ("m1", "m2")}
+        self.assertEqual(got, {"m1": ("no", "no", "0"), "m2": ("yes", "yes", "256")})
+
+    def test_vlan_100_unicast_on_m1(self):
+        exp = [tag(f, 100) for f in self.flows]
+        self.assertFrames(on(exp, self.data["m1"]), exp, "VLAN 100 flows on m1", ordered=False)
+        self.assertEqual(on(exp, self.data["m2"]), [], "VLAN 100 flows on m2")
+
+    def test_vlan_200_unicast_on_m2(self):
+        exp = [tag(f, 200) for f in self.flows]
+        self.assertFrames(on(exp, self.data["m2"]), exp, "VLAN 200 flows on m2", ordered=False)
+        self.assertEqual(on(exp, self.data["m1"]), [], "VLAN 200 flows on m1")
+
+    # m1 takes every flooded frame but the host does not collect there: one more
+    # copy on a hashed distributing member (m2), for both VLANs
+    def test_flooded_once_on_each(self):
+        for vid in (100, 200):
+            exp = [tag(f, vid) for f in self.bc + self.unk]
+            for p in ("m1", "m2"):
+                self.assertFrames(on(exp, self.data[p]), exp, "VLAN %d flooded frames on %s"
+                                  % (vid, p), ordered=False)
+
+    def test_rx_on_m1_management_vlan_only(self):
+        vx = self.res.out("uplink")
+        inners = []
+        for n, pkt in enumerate(vx):
+            f = E.parse_vxlan(pkt)
+            E.assert_vxlan(pkt, inner=f["inner"], vni=5001, dst_ip=REMOTE,
+                           what="uplink packet #%d" % n)
+            inners.append(f["inner"])
+        self.assertFrames(inners, [E.untag(f) for f in self.m1_100],
+                          "VXLAN to the VTEP: the VLAN 100 frames that entered m1", ordered=False)
+
+    def test_totals_and_drops(self):
+        self.assertEqual(len(self.data["m1"]) + len(self.data["m2"]),
+                         2 * len(self.flows) + 4 * (len(self.bc) + len(self.unk)),
+                         "data frames on m1+m2")
+        self.res.assert_drops({"lag-not-collecting": len(self.m1_200) + len(self.m1_untagged)})
+        p = self.res.ports
+        self.assertEqual((p["m1"]["rx_packets"], p["m1"]["dropped"]),
+                         (len(self.m1_100) + len(self.m1_200) + len(self.m1_untagged),
+                          len(self.m1_200) + len(self.m1_untagged)), "m1 RX, dropped")
+        self.res.assert_no_mbuf_leak()
+
+
+# ================================================== 8. min-links, mode lacp --
+
+ML_LACP = HEAD + "ports:\n" + access("m1") + access("m2", "    admin-state: disable\n") + \
+    UPLINK + """
+lags:
+  - name: lag1
+    members: [{port: m1, port-number: 1}, {port: m2, port-number: 2}]
+    mode: lacp
+    min-links: 2
+    lacp: {interval: slow, system-id: "00:00:00:00:00:11", system-priority: 11, key: 11}
+mac-vrfs:
+  - name: A
+    vni: 5001
+    attachments: [{port: lag1, vlan: untagged}]
+    remote-vteps: [198.18.0.2]
+""" + WORKERS
+
+ML_PARTNER = "00:c1:ab:00:00:22"
+ST_SCD = ST_SYNC | ST_COLLECTING | ST_DISTRIBUTING
+ST_IN_USE = ST_ACTIVITY | ST_AGGREGATION | ST_SCD        # 0x3d, long timeout
+
+
+class MinLinksLacp(E.EvfTestCase):
+    """min-links 2 with mode lacp. Phases: A partner on m1 only (m2 admin
+    down); B m2 started and its partner PDU read; C m2 stopped. The partner
+    (system 00:c1:ab:00:00:22, key 22, slow: its information stays current for
+    90 s) sends one in-sync, collecting, distributing PDU per member."""
+
+    @classmethod
+    def setUpClass(cls):
+        c = cls
+        c.pdu = {n: lacpdu(lacp_info(22, ML_PARTNER, 22, 255, n, ST_IN_USE),
+                           lacp_info(11, "00:00:00:00:00:11", 11, 255, n, ST_IN_USE),
+                           src="00:c1:ab:00:0f:%02x" % n) for n in (1, 2)}
+        c.lab = E.Lab("lag-minlinks-lacp")
+        run = FifoRun(c.lab, ML_LACP, {}, ["m1", "m2"], "run")
+        c.shows = {}
+        try:
+            # failed waits are not fatal here: each phase's test reports what it saw
+            run.run.wait_for("show lacp", lambda o: show_lacp(o)["lag1"]["members"]["m1"]
+                             ["Oper state"] == "up", timeout=10)
+            run.feed("m1", [c.pdu[1]])
+            run.run.wait_for("show lacp", lambda o: show_lacp(o)["lag1"]["members"]["m1"]
+                             ["Receive"] == "current", timeout=10)
+            run.cmd("sleep 3000")   # past the 2 s aggregate wait
+            c.shows["A"] = (run.cmd("show lacp"), run.cmd("show lag"))
+            # m2 is stopped: its FIFO is not read until `port start m2`
+            run.feed("m2", [c.pdu[2]])
+            run.cmd("port start m2")
+            run.run.wait_for("show lag", lambda o: show_lag(o)["lag1"]["ndist"] == 2, timeout=10)
+            run.cmd("sleep 1500")   # PDUs held back by the 3-per-second limit go out
+            c.shows["B"] = (run.cmd("show lacp"), run.cmd("show lag"))
+            run.cmd("port stop m2")
+            run.run.wait_for("show lag", lambda o: show_lag(o)["lag1"]["state"] == "down",
+                             timeout=10)
+            run.cmd("sleep 1500")
+            c.shows["C"] = (run.cmd("show lacp"), run.cmd("show lag"))
+        finally:
+            c.res = run.quit()
+        c.pdus = {p: [parse_lacpdu(f) for f in c.res.out(p) if is_slow(f)] for p in ("m1", "m2")}
+
+    def phase(self, ph):
+        if ph not in self.shows:
+            self.fail("phase %s was not reached" % ph)
+        lacp, lag = self.shows[ph]
+        return show_lacp(lacp)["lag1"], show_lag(lag)["lag1"]
+
+    def sent(self, port, ph):
+        """The LACPDUs port sent by the end of phase ph (show lag LACPDU-out)."""
+        return self.pdus[port][:int(self.phase(ph)[1]["members"][port]["LACPDU-out"])]
+
+    def assert_out_of_sync_pdus(self, pdus, what):
+        """pdus: m1's PDUs of a phase below min-links. Those sent with the
+        partner's information recorded (there is at least one: the partner's
+        PDU asked for it) say Synchronization, Collecting, Distributing 0."""
+        recorded = [d for d in pdus if d["partner"]["system"] == ML_PARTNER]
+        self.assertTrue(recorded, "%s: no LACPDU on m1 naming the partner (states %s)"
+                        % (what, [decode_state(d["actor"]["state"]) for d in pdus]))
+        for n, d in enumerate(recorded):
+            self.assertEqual(decode_state(d["actor"]["state"] & ST_SCD), "-",
+                             "%s: m1 LACPDU #%d actor state %s (0x%02x) while below min-links"
+                             % (what, n, decode_state(d["actor"]["state"]), d["actor"]["state"]))
+            self.assertEqual(d["actor"]["state"] & (ST_DEFAULTED | ST_EXPIRED), 0, what)
+            a = dict(d["actor"])
+            a.pop("state")
+            self.assertEqual(a, {"sys_prio": 11, "system": "00:00:00:00:00:11", "key": 11,
+                                 "port_prio": 255, "port": 1, "reserved": bytes(3)}, what)
+            pa = dict(d["partner"])
+            self.assertEqual(pa, {"sys_prio": 22, "system": ML_PARTNER, "key": 22,
+                                  "port_prio": 255, "port": 1, "state": ST_IN_USE,
+                                  "reserved": bytes(3)}, what + " partner")
+
+    def assert_lacp_row(self, lacp, m, state, partner_id, what):
+        r = lacp["members"][m]
+        self.assertEqual((r["Oper state"], r["State"], r["Partner Id"], r["Partner Key"],
+                          r["Receive"]), ("up", state, partner_id, "22", "current"),
+                         "%s: show lacp %s" % (what, m))
+
+    def test_a_partner_on_m1_only(self):
+        lacp, lag = self.phase("A")
+        self.assert_out_of_sync_pdus(self.sent("m1", "A"), "phase A")
+        self.assertEqual((lag["state"], lag["min_links"], lag["ndist"]), ("down", 2, 0),
+                         "phase A show lag")
+        self.assertEqual(lacp["members"]["m2"]["Oper state"], "down", "phase A m2")
+        # 802.1AX STANDBY selection: m1 could aggregate, but alone is below min-links
+        self.assertEqual((lacp["members"]["m1"]["Selected"], lacp["members"]["m1"]["Mux"],
+                          lag["members"]["m1"]["Selected"], lag["members"]["m1"]["Collecting"],
+                          lag["members"]["m1"]["Distributing"], lag["members"]["m1"]["Buckets"]),
+                         ("standby", "waiting", "standby", "no", "no", "0"), "phase A m1")
+        self.assert_lacp_row(lacp, "m1", "OUT_SYNC/True/False/False", "00:C1:AB:00:00:22",
+                             "phase A")
+
+    def test_b_both_members_in_use(self):
+        lacp, lag = self.phase("B")
+        self.assertEqual((lag["state"], lag["ndist"]), ("up", 2), "phase B show lag")
+        for m in ("m1", "m2"):
+            self.assertEqual((lag["members"][m]["Collecting"], lag["members"][m]["Distributing"],
+                              lag["members"][m]["Buckets"]), ("yes", "yes", "128"), m)
+            self.assert_lacp_row(lacp, m, "IN_SYNC/True/True/True", "00:C1:AB:00:00:22",
+                                 "phase B")
+            self.assertEqual((lacp["members"][m]["Selected"], lacp["members"][m]["Mux"],
+                              lacp["members"][m]["Actor state"]),
+                             ("yes", "distributing", "0x%02x" % ST_IN_USE), m)
+            pdus = self.sent(m, "B")
+            self.assertTrue(pdus, "no LACPDU on %s" % m)
+            self.assertEqual(decode_state(pdus[-1]["actor"]["state"]), decode_state(ST_IN_USE),
+                             "phase B: the last LACPDU on %s" % m)
+            self.assertEqual(pdus[-1]["partner"]["system"], ML_PARTNER, m)
+
+    def test_c_m2_stopped(self):
+        lacp, lag = self.phase("C")
+        n_b = len(self.sent("m1", "B"))
+        self.assert_out_of_sync_pdus(self.sent("m1", "C")[n_b:], "phase C")
+        self.assertEqual((lag["state"], lag["ndist"], lag["members"]["m2"]["Link"]),
+                         ("down", 0, "stopped"), "phase C show lag")
+        self.assertEqual(lacp["members"]["m2"]["Oper state"], "down", "phase C m2")
+        self.assertEqual((lacp["members"]["m1"]["Selected"], lacp["members"]["m1"]["Mux"],
+                          lag["members"]["m1"]["Collecting"], lag["members"]["m1"]["Distributing"],
+                          lag["members"]["m1"]["Buckets"]),
+                         ("standby", "waiting", "no", "no", "0"), "phase C m1")
+        self.assert_lacp_row(lacp, "m1", "OUT_SYNC/True/False/False", "00:C1:AB:00:00:22",
+                             "phase C")
+
+    def test_pdus_all_sent(self):
+        # every PDU counted by LACPDU-out of m1 is in its pcap, nothing else left m1
+        self.assertEqual(len(self.sent("m1", "C")), len(self.pdus["m1"]))
+        self.assertEqual([f for f in self.res.out("m1") if not is_slow(f)], [])
         self.res.assert_no_mbuf_leak()
 
 

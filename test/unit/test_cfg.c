@@ -199,6 +199,134 @@ test_full(void)
 	evf_cfg_free(cfg);
 }
 
+/* ---- lags: every key non-default, and a LAG left at its defaults ---- */
+
+static const char lags_yaml[] =
+	"node: {vtep-ipv4: 198.18.0.1, mac: 02:00:00:00:00:01}\n"
+	"ports:\n"
+	"  - {name: up, device: d0, role: network, next-hop-mac: 02:00:00:00:00:fe}\n"
+	"  - {name: h1, device: d1, role: access}\n"
+	"  - {name: h2, device: d2, role: access}\n"
+	"  - {name: h3, device: d3, role: access}\n"
+	"  - {name: h4, device: d4, role: access}\n"
+	"lags:\n"
+	"  - name: lag1\n"                                                /* line 9 */
+	"    members:\n"
+	"      - {port: h1, port-number: 7, port-priority: 100}\n"
+	"      - {port: h2, port-number: 65535, port-priority: 1}\n"
+	"    mode: lacp\n"
+	"    lacp:\n"
+	"      activity: passive\n"
+	"      interval: fast\n"
+	"      system-id: \"00:00:00:00:00:11\"\n"
+	"      system-priority: 11\n"
+	"      key: 11\n"
+	"    min-links: 2\n"
+	"    tx-hash: l23\n"
+	"    management:\n"
+	"      member: h2\n"
+	"      macs: [\"00:c1:ab:00:0b:01\", \"00:C1:AB:00:0B:02\"]\n"
+	"      vlan: 100\n"
+	"  - name: lag2\n"                                                /* line 26 */
+	"    members: [h3]\n"
+	"    mode: static\n"
+	"  - name: lag3\n"                                                /* line 29 */
+	"    members: [h4]\n"
+	"mac-vrfs:\n"
+	"  - name: a\n"
+	"    vni: 10\n"
+	"    attachments:\n"
+	"      - {port: lag1, vlan: 100}\n"
+	"      - {port: lag1, vlan: 200}\n"
+	"      - {port: lag2, vlan: untagged}\n"
+	"ethernet-segments:\n"
+	"  - {name: ES-1, esi: \"01:11:11:11:11:11:11:00:00:01\", interface: lag1}\n";
+
+static void
+test_lags(void)
+{
+	char err[EVF_CFG_ERR_LEN] = "";
+	struct evf_cfg *cfg = load(lags_yaml, err, sizeof(err));
+	const struct evf_cfg_lag *l;
+
+	if (cfg == NULL)
+		fprintf(stderr, "\nlags config: %s\n", err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
+	CU_ASSERT_EQUAL_FATAL(cfg->nb_lags, 3);
+	l = &cfg->lags[0];
+	CU_ASSERT_STRING_EQUAL(l->name, "lag1");
+	CU_ASSERT_EQUAL(l->line, 9);
+	CU_ASSERT_EQUAL_FATAL(l->nb_members, 2);
+	CU_ASSERT_STRING_EQUAL(l->members[0].port, "h1");
+	CU_ASSERT_EQUAL(l->members[0].port_number, 7);
+	CU_ASSERT_EQUAL(l->members[0].port_priority, 100);
+	CU_ASSERT_STRING_EQUAL(l->members[1].port, "h2");
+	CU_ASSERT_EQUAL(l->members[1].port_number, 65535);
+	CU_ASSERT_EQUAL(l->members[1].port_priority, 1);
+	CU_ASSERT_EQUAL(l->mode, EVF_CFG_LAG_LACP);
+	CU_ASSERT_EQUAL(l->passive, 1);
+	CU_ASSERT_EQUAL(l->fast, 1);
+	CU_ASSERT_TRUE(l->has_system_id);
+	CU_ASSERT_TRUE(mac_is(&l->system_id, "00:00:00:00:00:11"));
+	CU_ASSERT_EQUAL(l->system_priority, 11);
+	CU_ASSERT_EQUAL(l->key, 11);
+	CU_ASSERT_EQUAL(l->min_links, 2);
+	CU_ASSERT_EQUAL(l->tx_hash, EVF_CFG_HASH_L23);
+	CU_ASSERT_STRING_EQUAL(l->mgmt_member, "h2");
+	CU_ASSERT_EQUAL_FATAL(l->nb_mgmt_macs, 2);
+	CU_ASSERT_TRUE(mac_is(&l->mgmt_macs[0], "00:c1:ab:00:0b:01"));
+	CU_ASSERT_TRUE(mac_is(&l->mgmt_macs[1], "00:c1:ab:00:0b:02"));
+	CU_ASSERT_EQUAL(l->mgmt_vlan, 100);
+
+	/* lag2: mode static; lag3: only the required keys, all else default */
+	l = &cfg->lags[1];
+	CU_ASSERT_STRING_EQUAL(l->name, "lag2");
+	CU_ASSERT_EQUAL(l->line, 26);
+	CU_ASSERT_EQUAL(l->mode, EVF_CFG_LAG_STATIC);
+	CU_ASSERT_EQUAL_FATAL(l->nb_members, 1);
+	CU_ASSERT_STRING_EQUAL(l->members[0].port, "h3");
+	l = &cfg->lags[2];
+	CU_ASSERT_STRING_EQUAL(l->name, "lag3");
+	CU_ASSERT_EQUAL(l->line, 29);
+	CU_ASSERT_EQUAL_FATAL(l->nb_members, 1);
+	CU_ASSERT_STRING_EQUAL(l->members[0].port, "h4");
+	CU_ASSERT_EQUAL(l->members[0].port_number, 1);
+	CU_ASSERT_EQUAL(l->members[0].port_priority, 255);
+	CU_ASSERT_EQUAL(l->mode, EVF_CFG_LAG_LACP);
+	CU_ASSERT_EQUAL(l->passive, 0);
+	CU_ASSERT_EQUAL(l->fast, 0);
+	CU_ASSERT_FALSE(l->has_system_id);
+	CU_ASSERT_EQUAL(l->system_priority, 32768);
+	CU_ASSERT_EQUAL(l->key, 1);
+	CU_ASSERT_EQUAL(l->min_links, 1);
+	CU_ASSERT_EQUAL(l->tx_hash, EVF_CFG_HASH_L34);
+	CU_ASSERT_STRING_EQUAL(l->mgmt_member, "");
+	CU_ASSERT_EQUAL(l->nb_mgmt_macs, 0);
+	CU_ASSERT_EQUAL(l->mgmt_vlan, 0);
+
+	CU_ASSERT_EQUAL(evf_cfg_lag_index(cfg, "lag1"), 0);
+	CU_ASSERT_EQUAL(evf_cfg_lag_index(cfg, "lag2"), 1);
+	CU_ASSERT_EQUAL(evf_cfg_lag_index(cfg, "lag3"), 2);
+	CU_ASSERT_EQUAL(evf_cfg_lag_index(cfg, "h1"), -1);
+	CU_ASSERT_EQUAL(evf_cfg_lag_of_port(cfg, "h1"), 0);
+	CU_ASSERT_EQUAL(evf_cfg_lag_of_port(cfg, "h2"), 0);
+	CU_ASSERT_EQUAL(evf_cfg_lag_of_port(cfg, "h3"), 1);
+	CU_ASSERT_EQUAL(evf_cfg_lag_of_port(cfg, "h4"), 2);
+	CU_ASSERT_EQUAL(evf_cfg_lag_of_port(cfg, "up"), -1);
+	/* the LAGs are what the MAC-VRF and the segment name */
+	CU_ASSERT_EQUAL_FATAL(cfg->nb_bds, 1);
+	CU_ASSERT_EQUAL_FATAL(cfg->bds[0].nb_attach, 3);
+	CU_ASSERT_STRING_EQUAL(cfg->bds[0].attach[0].port, "lag1");
+	CU_ASSERT_EQUAL(cfg->bds[0].attach[0].vlan, 100);
+	CU_ASSERT_STRING_EQUAL(cfg->bds[0].attach[1].port, "lag1");
+	CU_ASSERT_EQUAL(cfg->bds[0].attach[1].vlan, 200);
+	CU_ASSERT_STRING_EQUAL(cfg->bds[0].attach[2].port, "lag2");
+	CU_ASSERT_EQUAL(cfg->bds[0].attach[2].vlan, EVF_VLAN_UNTAGGED);
+	CU_ASSERT_EQUAL_FATAL(cfg->nb_es, 1);
+	CU_ASSERT_STRING_EQUAL(cfg->es[0].iface, "lag1");
+	evf_cfg_free(cfg);
+}
+
 /* ---- defaults ---- */
 
 static void
@@ -947,6 +1075,7 @@ main(int argc, char **argv)
 	} tests[] = {
 		{ "full config, field by field", test_full },
 		{ "defaults", test_defaults },
+		{ "lags, every key", test_lags },
 		{ "valid variants", test_variants },
 		{ "mac-duplication action", test_dup_action },
 		{ "bad configs", test_bad_configs },
