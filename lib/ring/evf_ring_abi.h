@@ -20,10 +20,36 @@
 #ifndef EVF_RING_ABI_H
 #define EVF_RING_ABI_H
 
+/* Language: a C11 header (C11 atomics, _Alignas, _Static_assert). It also
+ * compiles as C++11 or later: the index fields are then std::atomic<uint64_t>
+ * with the same size, alignment and offsets (checked below), and the helpers
+ * use std::atomic's load/store. It needs lock-free 64-bit atomics: the index
+ * fields are shared between processes, and only lock-free atomics work across
+ * address spaces (checked below). test/ring/meson.build compiles this header
+ * alone as C11 and C++11 with -Wall -Wextra -Wpedantic -Werror. */
+#ifdef __cplusplus
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#define EVF_RING_ALIGNAS(n)         alignas(n)
+#define EVF_RING_ATOMIC_U64         std::atomic<uint64_t>
+#define EVF_RING_STATIC_ASSERT      static_assert
+#define EVF_RING_ALIGNOF(t)         alignof(t)
+#define EVF_RING_LOAD(p, mo)        (p)->load(std::memory_order_ ## mo)
+#define EVF_RING_STORE(p, v, mo)    (p)->store((v), std::memory_order_ ## mo)
+#else
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#define EVF_RING_ALIGNAS(n)         _Alignas(n)
+#define EVF_RING_ATOMIC_U64         _Atomic uint64_t
+#define EVF_RING_STATIC_ASSERT      _Static_assert
+#define EVF_RING_ALIGNOF(t)         _Alignof(t)
+#define EVF_RING_LOAD(p, mo)        atomic_load_explicit((p), memory_order_ ## mo)
+#define EVF_RING_STORE(p, v, mo)    atomic_store_explicit((p), (v), memory_order_ ## mo)
+#endif
 
 #define EVF_RING_MAGIC        0x52465645u  /* "EVFR" little endian */
 #define EVF_RING_ABI_VERSION  1u
@@ -104,12 +130,12 @@ struct evf_ring_desc {
 
 /* Index block of one ring: producer and consumer lines never shared. */
 struct evf_ring_idx {
-	_Alignas(64) _Atomic uint64_t prod_idx;   /* producer: next index to publish */
-	_Atomic uint64_t prod_epoch;              /* producer: changes when a new producer starts */
-	_Atomic uint64_t prod_heartbeat_ns;       /* producer: CLOCK_MONOTONIC of its last sign of life */
-	_Alignas(64) _Atomic uint64_t cons_idx;   /* consumer: next index to read */
-	_Atomic uint64_t cons_epoch;              /* consumer: the producer epoch it last saw */
-	_Alignas(64) uint8_t pad[64];
+	EVF_RING_ALIGNAS(64) EVF_RING_ATOMIC_U64 prod_idx; /* producer: next index to publish */
+	EVF_RING_ATOMIC_U64 prod_epoch;           /* producer: changes when a new producer starts */
+	EVF_RING_ATOMIC_U64 prod_heartbeat_ns;    /* producer: CLOCK_MONOTONIC of its last sign of life */
+	EVF_RING_ALIGNAS(64) EVF_RING_ATOMIC_U64 cons_idx; /* consumer: next index to read */
+	EVF_RING_ATOMIC_U64 cons_epoch;           /* consumer: the producer epoch it last saw */
+	EVF_RING_ALIGNAS(64) uint8_t pad[64];
 };
 
 struct evf_ring_hdr {
@@ -153,12 +179,110 @@ evf_ring_stats(struct evf_ring_hdr *h)
 	return (struct evf_ring_stats *)((uint8_t *)h + EVF_RING_STATS_OFFSET);
 }
 
-_Static_assert(EVF_RING_STATS_OFFSET + sizeof(struct evf_ring_stats) <= EVF_RING_HDR_SIZE,
-	       "stats block fits the header");
-_Static_assert(sizeof(struct evf_ring_rec) == EVF_RING_REC_SIZE, "record size");
-_Static_assert(offsetof(struct evf_ring_rec, ts_ns) == 80, "record layout");
-_Static_assert(offsetof(struct evf_ring_hdr, idx) == 256, "header layout");
-_Static_assert(sizeof(struct evf_ring_hdr) <= EVF_RING_HDR_SIZE, "header size");
+/* ---- layout checks: every offset and size of doc/ring-abi.md section 2 ---- */
+
+/* Cross-process atomics: the index fields must be lock-free 64-bit atomics
+ * (a lock-based atomic keeps its lock in the process, not in the object) of
+ * the plain integer's size and alignment. */
+#ifdef __cplusplus
+EVF_RING_STATIC_ASSERT(ATOMIC_LLONG_LOCK_FREE == 2, "64-bit atomics are always lock-free");
+#if __cplusplus >= 201703L
+EVF_RING_STATIC_ASSERT(std::atomic<uint64_t>::is_always_lock_free, "atomic uint64_t is lock-free");
+#endif
+#else
+EVF_RING_STATIC_ASSERT(ATOMIC_LLONG_LOCK_FREE == 2, "64-bit atomics are always lock-free");
+EVF_RING_STATIC_ASSERT(sizeof(unsigned long) != 8 || ATOMIC_LONG_LOCK_FREE == 2,
+		       "64-bit atomics (uint64_t is unsigned long) are always lock-free");
+#endif
+EVF_RING_STATIC_ASSERT(sizeof(EVF_RING_ATOMIC_U64) == 8 && EVF_RING_ALIGNOF(EVF_RING_ATOMIC_U64) == 8,
+		       "atomic uint64_t: 8 bytes, 8-byte aligned");
+
+#define EVF_RING_AT(type, field, off, size)                                        \
+	EVF_RING_STATIC_ASSERT(offsetof(struct type, field) == (off) &&             \
+			       sizeof(((struct type *)0)->field) == (size),          \
+			       #type "." #field ": offset " #off ", size " #size)
+
+/* record */
+EVF_RING_STATIC_ASSERT(sizeof(struct evf_ring_rec) == EVF_RING_REC_SIZE, "record size");
+EVF_RING_AT(evf_ring_rec, rec_idx, 0, 4);
+EVF_RING_AT(evf_ring_rec, crc, 4, 4);
+EVF_RING_AT(evf_ring_rec, type, 8, 1);
+EVF_RING_AT(evf_ring_rec, op, 9, 1);
+EVF_RING_AT(evf_ring_rec, flags, 10, 1);
+EVF_RING_AT(evf_ring_rec, vtep_af, 11, 1);
+EVF_RING_AT(evf_ring_rec, ip_af, 12, 1);
+EVF_RING_AT(evf_ring_rec, df_alg, 13, 1);
+EVF_RING_AT(evf_ring_rec, df_pref, 14, 2);
+EVF_RING_AT(evf_ring_rec, vni, 16, 4);
+EVF_RING_AT(evf_ring_rec, seq, 20, 4);
+EVF_RING_AT(evf_ring_rec, esi, 24, 10);
+EVF_RING_AT(evf_ring_rec, mac, 34, 6);
+EVF_RING_AT(evf_ring_rec, vtep, 40, 16);
+EVF_RING_AT(evf_ring_rec, ip, 56, 16);
+EVF_RING_AT(evf_ring_rec, attach, 72, 2);
+EVF_RING_AT(evf_ring_rec, reserved0, 74, 2);
+EVF_RING_AT(evf_ring_rec, reserved1, 76, 4);
+EVF_RING_AT(evf_ring_rec, ts_ns, 80, 8);
+EVF_RING_AT(evf_ring_rec, ev_seq, 88, 8);
+EVF_RING_AT(evf_ring_rec, reserved2, 96, 32);
+
+/* header, ring descriptors, index blocks */
+EVF_RING_STATIC_ASSERT(sizeof(struct evf_ring_desc) == 16, "ring descriptor size");
+EVF_RING_AT(evf_ring_desc, offset, 0, 8);
+EVF_RING_AT(evf_ring_desc, count, 8, 4);
+EVF_RING_AT(evf_ring_desc, reserved, 12, 4);
+EVF_RING_STATIC_ASSERT(sizeof(struct evf_ring_idx) == 192 && EVF_RING_ALIGNOF(struct evf_ring_idx) == 64,
+		       "index block: 192 bytes, 64-byte aligned");
+EVF_RING_AT(evf_ring_idx, prod_idx, 0, 8);
+EVF_RING_AT(evf_ring_idx, prod_epoch, 8, 8);
+EVF_RING_AT(evf_ring_idx, prod_heartbeat_ns, 16, 8);
+EVF_RING_AT(evf_ring_idx, cons_idx, 64, 8);
+EVF_RING_AT(evf_ring_idx, cons_epoch, 72, 8);
+EVF_RING_AT(evf_ring_idx, pad, 128, 64);
+EVF_RING_STATIC_ASSERT(sizeof(struct evf_ring_hdr) == 640, "header fields and index blocks: 640 bytes");
+EVF_RING_STATIC_ASSERT(sizeof(struct evf_ring_hdr) <= EVF_RING_STATS_OFFSET, "header before the stats");
+EVF_RING_AT(evf_ring_hdr, magic, 0, 4);
+EVF_RING_AT(evf_ring_hdr, abi_version, 4, 2);
+EVF_RING_AT(evf_ring_hdr, header_size, 6, 2);
+EVF_RING_AT(evf_ring_hdr, record_size, 8, 4);
+EVF_RING_AT(evf_ring_hdr, nb_rings, 12, 4);
+EVF_RING_AT(evf_ring_hdr, total_size, 16, 8);
+EVF_RING_AT(evf_ring_hdr, evfwd_pid, 24, 8);
+EVF_RING_AT(evf_ring_hdr, ring, 32, 32);
+EVF_RING_AT(evf_ring_hdr, ring[1].offset, 48, 8);
+EVF_RING_AT(evf_ring_hdr, ring[1].count, 56, 4);
+EVF_RING_AT(evf_ring_hdr, pad0, 64, 192);
+EVF_RING_AT(evf_ring_hdr, idx, 256, 384);
+EVF_RING_AT(evf_ring_hdr, idx[1].prod_idx, 448, 8);
+EVF_RING_AT(evf_ring_hdr, idx[1].cons_idx, 512, 8);
+
+/* stats block (offsets relative to EVF_RING_STATS_OFFSET = 2048) */
+EVF_RING_STATIC_ASSERT(EVF_RING_STATS_OFFSET == 2048, "stats block at 2048");
+EVF_RING_STATIC_ASSERT(sizeof(struct evf_ring_stats) == 656, "stats block: 656 bytes");
+EVF_RING_STATIC_ASSERT(EVF_RING_STATS_OFFSET + sizeof(struct evf_ring_stats) <= EVF_RING_HDR_SIZE,
+		       "stats block fits the header");
+EVF_RING_AT(evf_ring_stats, updated_ns, 0, 8);
+EVF_RING_AT(evf_ring_stats, records, 8, 8);
+EVF_RING_AT(evf_ring_stats, applied, 16, 8);
+EVF_RING_AT(evf_ring_stats, rejected, 24, 128);
+EVF_RING_AT(evf_ring_stats, epochs, 152, 8);
+EVF_RING_AT(evf_ring_stats, syncs_begun, 160, 8);
+EVF_RING_AT(evf_ring_stats, syncs_ended, 168, 8);
+EVF_RING_AT(evf_ring_stats, hold_expired, 176, 8);
+EVF_RING_AT(evf_ring_stats, swept, 184, 8);
+EVF_RING_AT(evf_ring_stats, heartbeats, 192, 8);
+EVF_RING_AT(evf_ring_stats, bad_header, 200, 8);
+EVF_RING_AT(evf_ring_stats, bad_index, 208, 8);
+EVF_RING_AT(evf_ring_stats, events_out, 216, 8);
+EVF_RING_AT(evf_ring_stats, events_lost, 224, 8);
+EVF_RING_AT(evf_ring_stats, lat_p50_ns, 232, 8);
+EVF_RING_AT(evf_ring_stats, lat_p99_ns, 240, 8);
+EVF_RING_AT(evf_ring_stats, generation, 248, 4);
+EVF_RING_AT(evf_ring_stats, syncing, 252, 4);
+EVF_RING_AT(evf_ring_stats, rejected_names, 256, 384);
+EVF_RING_AT(evf_ring_stats, handled_idx, 640, 8);
+EVF_RING_AT(evf_ring_stats, producer_timeouts, 648, 8);
+#undef EVF_RING_AT
 
 /* ---- helpers (header-only) ---- */
 
@@ -224,8 +348,8 @@ evf_ring_slot(struct evf_ring_hdr *h, unsigned int ring, uint64_t idx)
 static inline int
 evf_ring_can_produce(struct evf_ring_hdr *h, unsigned int ring)
 {
-	uint64_t p = atomic_load_explicit(&h->idx[ring].prod_idx, memory_order_relaxed);
-	uint64_t c = atomic_load_explicit(&h->idx[ring].cons_idx, memory_order_acquire);
+	uint64_t p = EVF_RING_LOAD(&h->idx[ring].prod_idx, relaxed);
+	uint64_t c = EVF_RING_LOAD(&h->idx[ring].cons_idx, acquire);
 
 	return p - c < h->ring[ring].count;
 }
@@ -235,8 +359,8 @@ evf_ring_can_produce(struct evf_ring_hdr *h, unsigned int ring)
 static inline int
 evf_ring_produce(struct evf_ring_hdr *h, unsigned int ring, const struct evf_ring_rec *rec)
 {
-	uint64_t p = atomic_load_explicit(&h->idx[ring].prod_idx, memory_order_relaxed);
-	uint64_t c = atomic_load_explicit(&h->idx[ring].cons_idx, memory_order_acquire);
+	uint64_t p = EVF_RING_LOAD(&h->idx[ring].prod_idx, relaxed);
+	uint64_t c = EVF_RING_LOAD(&h->idx[ring].cons_idx, acquire);
 	struct evf_ring_rec *slot;
 
 	if (p - c >= h->ring[ring].count)
@@ -244,7 +368,7 @@ evf_ring_produce(struct evf_ring_hdr *h, unsigned int ring, const struct evf_rin
 	slot = evf_ring_slot(h, ring, p);
 	memcpy(slot, rec, sizeof(*slot));
 	evf_ring_rec_seal(slot, p);
-	atomic_store_explicit(&h->idx[ring].prod_idx, p + 1, memory_order_release);
+	EVF_RING_STORE(&h->idx[ring].prod_idx, p + 1, release);
 	return 0;
 }
 
@@ -255,8 +379,8 @@ static inline int
 evf_ring_consume(struct evf_ring_hdr *h, unsigned int ring, struct evf_ring_rec *out,
 		 unsigned int max, uint64_t *first_idx)
 {
-	uint64_t c = atomic_load_explicit(&h->idx[ring].cons_idx, memory_order_relaxed);
-	uint64_t p = atomic_load_explicit(&h->idx[ring].prod_idx, memory_order_acquire);
+	uint64_t c = EVF_RING_LOAD(&h->idx[ring].cons_idx, relaxed);
+	uint64_t p = EVF_RING_LOAD(&h->idx[ring].prod_idx, acquire);
 	unsigned int n = 0;
 
 	if (first_idx != NULL)
@@ -267,7 +391,7 @@ evf_ring_consume(struct evf_ring_hdr *h, unsigned int ring, struct evf_ring_rec 
 		memcpy(&out[n], evf_ring_slot(h, ring, c + n), sizeof(out[n]));
 		n++;
 	}
-	atomic_store_explicit(&h->idx[ring].cons_idx, c + n, memory_order_release);
+	EVF_RING_STORE(&h->idx[ring].cons_idx, c + n, release);
 	return (int)n;
 }
 

@@ -5,13 +5,16 @@ Built on test/pkt/evfpkt.py (LiveRun: evfwd in the background with a FIFO
 command file, so that shell commands can be issued while traffic flows).
 Here: finding evfwd-ctl, a unique ring name per test process, evfwd shell
 output parsers ("show fdb", "show ring", "show port stats", "show es",
-"show mac-vrf NAME"), "evfwd-ctl status" parsing, and a registry of child
-processes and shared-memory objects that are always cleaned up at exit.
+"show mac-vrf NAME"), "evfwd-ctl status" parsing, a reader of the records of
+a ring straight from the shared-memory object (ring_records, with the seal
+checked by an independent CRC-32C), and a registry of child processes and
+shared-memory objects that are always cleaned up at exit.
 """
 import atexit
 import os
 import re
 import signal
+import struct
 import subprocess
 import sys
 import time
@@ -101,12 +104,62 @@ def ctl_status(ring):
     d["syncing"] = "resync in progress" in out
     for k, rx in (("restarts", r"producer restarts (\d+)"), ("sync_begin", r"sync begin (\d+)"),
                   ("sync_end", r"sync end (\d+)"), ("hold_expiries", r"hold expiries (\d+)"),
-                  ("swept", r"swept (\d+)"), ("heartbeats", r"heartbeats (\d+)")):
+                  ("swept", r"swept (\d+)"), ("heartbeats", r"heartbeats (\d+)"),
+                  ("timeouts", r"producer timeouts (\d+)"),
+                  ("bad_header", r"damaged header seen (\d+)"), ("bad_index", r"bad indices (\d+)")):
         m = re.search(rx, out)
         if m:
             d[k] = int(m.group(1))
+    m = re.search(r"^  rejected:(.*)$", out, re.M)
+    if m:
+        w = m.group(1).split()
+        d["rejected"] = {w[i]: int(w[i + 1]) for i in range(0, len(w) - 1, 2)}
     d["text"] = out
     return d
+
+
+def shm_path(ring):
+    """The file of a POSIX shared-memory object name (Linux: /dev/shm)."""
+    return "/dev/shm/" + ring.lstrip("/")
+
+
+def crc32c(data):
+    """CRC-32C (Castagnoli, reflected 0x82F63B78, init and final xor ~0), bit by bit."""
+    crc = 0xffffffff
+    for b in data:
+        crc ^= b
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0x82f63b78 & -(crc & 1))
+    return crc ^ 0xffffffff
+
+
+REC_FIELDS = ("rec_idx", "crc", "type", "op", "flags", "vtep_af", "ip_af", "df_alg", "df_pref",
+              "vni", "seq", "esi", "mac", "vtep", "ip", "attach", "reserved0", "reserved1",
+              "ts_ns", "ev_seq", "reserved2")
+_REC = struct.Struct("<IIBBBBBBHII10s6s16s16sHHIQQ32s")
+
+
+def ring_records(ring, which=0, first=None, last=None):
+    """Records [first, last) of ring `which` (0 routes, 1 events) read straight
+    from the shared-memory object (doc/ring-abi.md section 2), as dicts of the
+    record fields plus "index" and "sealed" (rec_idx and CRC-32C right). By
+    default, every record still in the ring up to its prod_idx."""
+    with open(shm_path(ring), "rb") as fh:
+        data = fh.read()
+    offset, count = struct.unpack_from("<QI", data, 32 + 16 * which)
+    prod = struct.unpack_from("<Q", data, 256 + 192 * which)[0]
+    if last is None:
+        last = prod
+    if first is None:
+        first = max(0, last - count)
+    out = []
+    for i in range(first, last):
+        raw = data[offset + (i & (count - 1)) * 128:][:128]
+        rec = dict(zip(REC_FIELDS, _REC.unpack(raw)))
+        rec["index"] = i
+        rec["sealed"] = rec["rec_idx"] == i & 0xffffffff and rec["crc"] == crc32c(raw[8:])
+        out.append(rec)
+    return out
 
 
 def show_ring(lines):
