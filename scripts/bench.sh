@@ -4,13 +4,22 @@
 # of VXLAN (decap) or plain 64-byte frames (encap) and a net_null sink.
 # Prints both rates, their ratio and evfwd's busy cycles per packet.
 # Results: build/bench/results.md (copy the figures into doc/benchmark.md).
+# Environment: ROUNDS (default 3) rounds per scenario; BENCH_OUT (default
+# build/bench) for the inputs, logs and results; EVFWD=path runs that evfwd
+# binary instead of building build/app/evfwd. A smoke run (test/pkt/test_bench.py):
+#   ROUNDS=1 BENCH_OUT=/tmp/x EVFWD=build/app/evfwd scripts/bench.sh 1
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-5}
 rounds=${ROUNDS:-3}
 scripts/setup-deps.sh test
-scripts/build.sh || ninja -C build app/evfwd >/dev/null
-out=build/bench
+if [ -n "${EVFWD:-}" ]; then
+	evfwd=$EVFWD
+else
+	scripts/build.sh || ninja -C build app/evfwd >/dev/null
+	evfwd=build/app/evfwd
+fi
+out=${BENCH_OUT:-build/bench}
 mkdir -p "$out"
 /usr/bin/python3 scripts/bench_traffic.py "$out"
 # DPDK 22.11 rejects --in-memory with --no-huge; --no-shconf is its equivalent for both programs.
@@ -41,7 +50,7 @@ run_evfwd() { # $1 scenario -> "pps cycles_per_pkt"
 	evfwd_config "$1" > "$out/$1.yaml"
 	printf 'sleep 2000\nshow port stats all\nsleep %d\nshow port stats all\nshow workers\nquit\n' \
 		$((secs * 1000)) > "$out/$1.cmds"
-	build/app/evfwd "${eal[@]}" -- --config "$out/$1.yaml" --cmdline-file "$out/$1.cmds" \
+	"$evfwd" "${eal[@]}" -- --config "$out/$1.yaml" --cmdline-file "$out/$1.cmds" \
 		--quiet > "$out/$1.evfwd.log" 2>&1
 	# second "show port stats all": TX-pps (last column) of the port named out
 	local pps cpp
@@ -55,8 +64,10 @@ run_testpmd() { # $1 scenario -> median Tx-pps
 		--vdev "net_pcap0,rx_pcap=$out/$1.pcap,infinite_rx=1" --vdev "net_null0,no-rx=1" \
 		-- --forward-mode=io --stats-period 1 -a --total-num-mbufs=16384 \
 		> "$out/$1.testpmd.log" 2>&1 || true
-	# per period: port 0 then port 1 (the sink); skip the first two periods (warm-up)
-	awk '/^ +Tx-pps:/ {n++; if (n % 2 == 0) print $2}' "$out/$1.testpmd.log" | awk 'NR>2' |
+	# per period: port 0 then port 1 (the sink); skip the first two periods (warm-up),
+	# but keep the last one when a short run has no more
+	awk '/^ +Tx-pps:/ {n++; if (n % 2 == 0) print $2}' "$out/$1.testpmd.log" |
+		awk '{a[NR]=$1} END {for (i = (NR > 2 ? 3 : NR); i <= NR && i > 0; i++) print a[i]}' |
 		sort -n | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print 0}'
 }
 
@@ -77,8 +88,9 @@ for sc in decap encap; do
 	done
 	em=$(printf '%s\n' "${e_list[@]}" | median); tm=$(printf '%s\n' "${t_list[@]}" | median)
 	cm=$(printf '%s\n' "${c_list[@]}" | median); rm=$(printf '%s\n' "${r_list[@]}" | median)
-	printf '| %s | %.2f | %.2f | %s | %s |\n' "$sc" "$(echo "$em / 1000000" | bc -l)" \
-		"$(echo "$tm / 1000000" | bc -l)" "$rm" "$cm" >> "$out/results.md"
+	awk -v sc="$sc" -v e="$em" -v t="$tm" -v r="$rm" -v c="$cm" \
+		'BEGIN {printf "| %s | %.2f | %.2f | %s | %s |\n", sc, e / 1000000, t / 1000000, r, c}' \
+		>> "$out/results.md"
 done
 echo
 cat "$out/results.md"

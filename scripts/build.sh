@@ -6,5 +6,9 @@ cd "$(dirname "$0")/.."
 if [ ! -f build/build.ninja ]; then
 	CC=${CC:-clang} meson setup build "$@" >/dev/null
 fi
-ninja -C build >/dev/null
+if ! out=$(ninja -C build 2>&1); then
+	printf "%s\n" "$out" | tail -40 >&2
+	echo "build: ninja failed (output above)" >&2
+	exit 1
+fi
 echo "build: build/app/evfwd ready"

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # setup-deps.sh: install the Debian 12 packages evfwd needs, only those missing.
-#   scripts/setup-deps.sh build   -> compiler, meson, DPDK, libbpf, libyaml, CUnit
+#   scripts/setup-deps.sh build   -> compilers (C; C++ for the ABI header check), meson, DPDK, libbpf, libyaml, CUnit
 #   scripts/setup-deps.sh demo    -> build + scapy (demo traffic)
 #   scripts/setup-deps.sh test    -> demo + tshark, testpmd, sanitizer/fuzzer runtime,
 #                                    Open vSwitch and nftables (lacp lab)
 set -euo pipefail
 
 level=${1:-test}
-build_pkgs="meson ninja-build pkg-config gcc clang libclang-rt-14-dev libdpdk-dev dpdk libbpf-dev
+build_pkgs="meson ninja-build pkg-config gcc g++ clang libclang-rt-14-dev libdpdk-dev dpdk libbpf-dev
 libyaml-dev libcunit1-dev libpcap-dev"
 demo_pkgs="python3 python3-scapy"
 test_pkgs="dpdk-dev tshark iproute2 valgrind gobgpd openvswitch-switch nftables"

@@ -56,7 +56,10 @@ network_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf
 		}
 		rte_pktmbuf_adj(m, o.strip);
 		eth = rte_pktmbuf_mtod(m, const uint8_t *);
-		if (unlikely(evf_eth_type(eth) == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN)) &&
+		/* RFC 7348 6.1: inner VLAN tags (802.1Q, and 802.1ad S-tags) are
+		 * discarded unless the MAC-VRF allows them. */
+		if (unlikely(evf_eth_type(eth) == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN) ||
+			     evf_eth_type(eth) == rte_cpu_to_be_16(RTE_ETHER_TYPE_QINQ)) &&
 		    !evf_bds[b].allow_inner_vlan) {
 			dp_drop(w, m, EVF_DROP_INNER_VLAN, in);
 			continue;

@@ -13,6 +13,12 @@ checks what came out:
     res.ports["uplink"]         # {"rx_packets": .., "tx_packets": .., "dropped": ..}
     res.fdb()                   # rows of the (first) "show fdb" output
     res.assert_no_mbuf_leak()   # "mbufs in use after stop: 0 of N"
+    res.table("show vteps")     # rows of the first table a shell command printed
+
+tshark cross-checks: tshark_vxlan(pcap) (outer fields, checksums, and the inner
+frame tshark finds after the VXLAN header) with assert_tshark_inner(rows,
+expected_inner_frames); assert_tshark_frames(pcap, expected) for plain Ethernet
+outputs (decapsulated frames: bytes, addresses, 802.1Q/802.1ad IDs, IPs).
 
 Configuration templates use {dev:PORT}, which becomes
 "net_pcapN,rx_pcap=<dir>/PORT_in.pcap,tx_pcap=<dir>/PORT_out.pcap" with a
@@ -28,6 +34,7 @@ too. Missing tools make the test FAIL, never skip.
 import atexit
 import collections
 import ipaddress
+import json
 import logging
 import os
 import re
@@ -366,7 +373,10 @@ CKSUM_BAD, CKSUM_GOOD, CKSUM_UNVERIFIED, CKSUM_NOT_PRESENT, CKSUM_ILLEGAL = "0",
 
 def tshark_vxlan(pcap, udp_port=None):
     """Per packet: dict(vni, ip_cksum, udp_cksum, src, dst, sport, dport, vlan, ttl, flags)
-    as tshark dissects it (checksums verified)."""
+    as tshark dissects it (checksums verified), plus the inner frame as tshark finds it
+    ("inner": the bytes after the VXLAN header tshark dissected, "inner_eth": the inner
+    Ethernet header tshark dissected there, "inner_ip": its inner IPv4/IPv6 addresses,
+    "protocols"); check them with assert_tshark_inner()."""
     fields = ["vxlan.vni", "vxlan.flags", "ip.checksum.status", "udp.checksum.status",
               "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "udp.srcport", "udp.dstport",
               "vlan.id", "ip.ttl", "ipv6.hlim", "_ws.expert.severity", "frame.len"]
@@ -376,7 +386,171 @@ def tshark_vxlan(pcap, udp_port=None):
                       "ip6_dst", "sport", "dport", "vlan", "ttl", "hlim", "expert",
                       "len"], r))
         out.append(d)
+    dis = tshark_dissect(pcap, udp_port)
+    if len(dis) != len(out):
+        raise AssertionError("tshark: %d packets as fields, %d as JSON in %s"
+                             % (len(out), len(dis), pcap))
+    for d, x in zip(out, dis):
+        vx = x["layers"].get("vxlan")
+        if not vx:
+            d.update(inner=None, inner_eth=None, inner_ip=None, protocols=x["protocols"])
+            continue
+        start = vx[-1]["off"] + vx[-1]["len"]
+        d.update(inner=x["frame"][start:], protocols=x["protocols"],
+                 inner_eth=x["eth_at"](start), inner_ip=x["ip_after"](start))
     return out
+
+
+def _raw_list(v):
+    """tshark JSON "X_raw" value(s): one [hex, offset, length, ...] or a list of them."""
+    if v is None:
+        return []
+    return v if v and isinstance(v[0], list) else [v]
+
+
+def _dict_list(v):
+    if v is None:
+        return []
+    return v if isinstance(v, list) else [v]
+
+
+def tshark_dissect(pcap, udp_port=None):
+    """tshark's own reading of pcap (JSON with raw bytes, -x): per packet a dict with
+    "frame" (the bytes tshark read), "protocols" (frame.protocols), "layers" ({name:
+    [{"off", "len", "fields"}, ...]} for eth, vlan, ieee8021ad, ip, ipv6, udp, vxlan, arp, in frame
+    order), and two lookups: eth_at(off) -> {"dst", "src", "type"} of the Ethernet header
+    tshark dissected at offset off (None if none), ip_after(off) -> (src, dst) of the
+    first IPv4/IPv6 header at or after off (None if none)."""
+    cmd = [TSHARK, "-n", "-r", pcap, "-T", "json", "-x", "--no-duplicate-keys"]
+    if udp_port is not None and udp_port != VXLAN_PORT:
+        cmd += ["-d", "udp.port==%d,vxlan" % udp_port]
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                       timeout=120)
+    if p.returncode != 0:
+        raise AssertionError("tshark failed (rc %d): %s\n%s" % (p.returncode, " ".join(cmd),
+                                                               p.stderr))
+    pkts = json.loads(p.stdout) if p.stdout.strip() else []
+    out = []
+    for pk in pkts:
+        lay = pk["_source"]["layers"]
+        frame = bytes.fromhex(_raw_list(lay["frame_raw"])[0][0])
+        layers = {}
+        for name in ("eth", "vlan", "ieee8021ad", "ip", "ipv6", "udp", "vxlan", "arp"):
+            raws, dicts = _raw_list(lay.get(name + "_raw")), _dict_list(lay.get(name))
+            if len(raws) != len(dicts):
+                raise AssertionError("tshark JSON of %s: %d %s_raw but %d %s layers"
+                                     % (pcap, len(raws), name, len(dicts), name))
+            layers[name] = [{"off": r[1], "len": r[2], "fields": d} for r, d in zip(raws, dicts)]
+
+        def eth_at(off, layers=layers):
+            for e in layers["eth"]:
+                if e["off"] == off:
+                    f = e["fields"]
+                    return {"dst": f.get("eth.dst"), "src": f.get("eth.src"),
+                            "type": f.get("eth.type")}
+            return None
+
+        def ip_after(off, layers=layers):
+            cands = ([(e["off"], e["fields"].get("ip.src"), e["fields"].get("ip.dst"))
+                      for e in layers["ip"]] +
+                     [(e["off"], e["fields"].get("ipv6.src"), e["fields"].get("ipv6.dst"))
+                      for e in layers["ipv6"]])
+            cands = sorted(c for c in cands if c[0] >= off)
+            return (cands[0][1], cands[0][2]) if cands else None
+
+        out.append({"frame": frame, "protocols": lay["frame"]["frame.protocols"],
+                    "layers": layers, "eth_at": eth_at, "ip_after": ip_after})
+    return out
+
+
+def _eth_view(frame):
+    """What tshark must show for an Ethernet frame: dst, src, EtherType/TPID, and the
+    addresses of the IPv4/IPv6 header after up to two tags (None if neither)."""
+    et = struct.unpack_from("!H", frame, 12)[0]
+    off = 14
+    while et in (0x8100, 0x88a8) and len(frame) >= off + 4:
+        et = struct.unpack_from("!H", frame, off + 2)[0]
+        off += 4
+    ip = None
+    if et == 0x0800 and len(frame) >= off + 20:
+        ip = (str(ipaddress.IPv4Address(frame[off + 12:off + 16])),
+              str(ipaddress.IPv4Address(frame[off + 16:off + 20])))
+    elif et == 0x86dd and len(frame) >= off + 40:
+        ip = (str(ipaddress.IPv6Address(frame[off + 8:off + 24])),
+              str(ipaddress.IPv6Address(frame[off + 24:off + 40])))
+    return {"dst": mac_str(frame[0:6]), "src": mac_str(frame[6:12]),
+            "type": "0x%04x" % struct.unpack_from("!H", frame, 12)[0]}, ip
+
+
+def assert_tshark_inner(rows, expected, what="tshark", ordered=True):
+    """rows of tshark_vxlan(): tshark found a VXLAN header in every packet and, right
+    after it, an Ethernet frame byte-identical to the expected inner frame, whose
+    Ethernet and IP fields as tshark dissected them are those of the expected frame.
+    ordered=False: expected is compared as a multiset."""
+    errs = []
+    if len(rows) != len(expected):
+        errs.append("%d packets, expected %d" % (len(rows), len(expected)))
+    for n, r in enumerate(rows):
+        if r["inner"] is None:
+            errs.append("#%d: tshark found no VXLAN header (%s)" % (n, r["protocols"]))
+            continue
+        eth, ip = _eth_view(r["inner"])
+        if r["inner_eth"] != eth:
+            errs.append("#%d: inner Ethernet as tshark dissects it %s, bytes say %s"
+                        % (n, r["inner_eth"], eth))
+        if ip is not None and r["inner_ip"] != ip:
+            errs.append("#%d: inner IP addresses as tshark dissects them %s, bytes say %s"
+                        % (n, r["inner_ip"], ip))
+        if ordered and n < len(expected) and r["inner"] != expected[n]:
+            errs.append("#%d: inner frame differs (tshark %s..., %d bytes; expected %s..., "
+                        "%d bytes)" % (n, r["inner"][:32].hex(), len(r["inner"]),
+                                       expected[n][:32].hex(), len(expected[n])))
+    if not ordered:
+        got = [r["inner"] for r in rows if r["inner"] is not None]
+        if collections.Counter(got) != collections.Counter(expected):
+            errs.append("inner frames differ as multisets:\n    " +
+                        multiset_diff(got, expected))
+    if errs:
+        raise AssertionError("%s: %s" % (what, "\n  ".join(errs[:20])))
+
+
+def assert_tshark_frames(pcap, expected, what="tshark", ordered=True):
+    """A plain-Ethernet output (decapsulated frames): tshark reads exactly the expected
+    frames from pcap (bytes) and dissects each as Ethernet with the expected addresses,
+    EtherType or TPID, 802.1Q VLAN IDs and IP addresses."""
+    dis = tshark_dissect(pcap)
+    errs = []
+    if len(dis) != len(expected):
+        errs.append("%d frames, expected %d" % (len(dis), len(expected)))
+    for n, x in enumerate(dis):
+        f = x["frame"]
+        eth, ip = _eth_view(f)
+        if x["eth_at"](0) != eth:
+            errs.append("#%d: Ethernet as tshark dissects it %s, bytes say %s"
+                        % (n, x["eth_at"](0), eth))
+        # tags: 802.1Q (0x8100, tshark's "vlan") and 802.1ad (0x88a8, "ieee8021ad")
+        vids, off = {0x8100: [], 0x88a8: []}, 12
+        while len(f) >= off + 4 and struct.unpack_from("!H", f, off)[0] in vids:
+            tpid, tci = struct.unpack_from("!HH", f, off)
+            vids[tpid].append(str(tci & 0xfff))
+            off += 4
+        for tpid, layer in ((0x8100, "vlan"), (0x88a8, "ieee8021ad")):
+            got_vids = [v["fields"].get(layer + ".id") for v in x["layers"][layer]]
+            if got_vids != vids[tpid]:
+                errs.append("#%d: %s IDs per tshark %s, bytes say %s"
+                            % (n, layer, got_vids, vids[tpid]))
+        if ip is not None and x["ip_after"](0) != ip:
+            errs.append("#%d: IP addresses per tshark %s, bytes say %s"
+                        % (n, x["ip_after"](0), ip))
+        if ordered and n < len(expected) and f != expected[n]:
+            errs.append("#%d: frame differs (tshark %s..., %d bytes; expected %s..., %d bytes)"
+                        % (n, f[:32].hex(), len(f), expected[n][:32].hex(), len(expected[n])))
+    if not ordered:
+        got = [x["frame"] for x in dis]
+        if collections.Counter(got) != collections.Counter(expected):
+            errs.append("frames differ as multisets:\n    " + multiset_diff(got, expected))
+    if errs:
+        raise AssertionError("%s (%s): %s" % (what, pcap, "\n  ".join(errs[:20])))
 
 
 # --------------------------------------------------------------- the lab --
@@ -435,6 +609,14 @@ def parse_table(lines, start):
     return rows, i
 
 
+def table_rows(lines):
+    """Rows of the first table (header line followed by a line of dashes) in lines."""
+    for i in range(len(lines) - 1):
+        if lines[i].strip() and lines[i + 1].strip() and set(lines[i + 1].strip()) == {"-"}:
+            return parse_table(lines, i)[0]
+    return []
+
+
 class Result:
     """Outcome of one evfwd run."""
 
@@ -489,6 +671,15 @@ class Result:
     def outputs_of(self, cmd):
         """Output lines of every run of shell command cmd, in order."""
         return [out for c, out in self.sections if c == cmd]
+
+    def table(self, cmd, index=0):
+        """Rows (dicts keyed by the header) of the first table (a header line, then a
+        line of dashes) in the index-th output of shell command cmd; [] when it printed
+        no table."""
+        outs = self.outputs_of(cmd)
+        if index >= len(outs):
+            raise AssertionError("no output #%d of '%s' in evfwd's stdout" % (index, cmd))
+        return table_rows(outs[index])
 
     def fdb(self, index=0, cmd="show fdb"):
         """Rows (dicts: MAC-VRF, Address, Destination, Type, Aging, Seq, Flags) of the
@@ -566,11 +757,9 @@ class Lab:
         self.runs = 0
         _labs.append(self)
 
-    def run(self, config, inputs, cmds=None, exit_on_idle=300, expect_rc=0,
-            timeout=RUN_TIMEOUT, tag=None):
-        """Run evfwd once. config: YAML template ({dev:PORT}, {dir}); inputs: {port:
-        [frames]} (ports of the template without inputs get an empty pcap); cmds: shell
-        commands for --cmdline-file ("quit" appended when missing)."""
+    def prepare(self, config, inputs, tag=None):
+        """A run directory with the config (template expanded) and the input pcaps;
+        returns (run directory, config path, port names in template order)."""
         self.runs += 1
         rundir = os.path.join(self.dir, tag or "run%d" % self.runs)
         os.makedirs(rundir, exist_ok=True)
@@ -593,6 +782,14 @@ class Lab:
         cfg = os.path.join(rundir, "evfwd.yaml")
         with open(cfg, "w") as fh:
             fh.write(text)
+        return rundir, cfg, ports
+
+    def run(self, config, inputs, cmds=None, exit_on_idle=300, expect_rc=0,
+            timeout=RUN_TIMEOUT, tag=None):
+        """Run evfwd once. config: YAML template ({dev:PORT}, {dir}); inputs: {port:
+        [frames]} (ports of the template without inputs get an empty pcap); cmds: shell
+        commands for --cmdline-file ("quit" appended when missing)."""
+        rundir, cfg, ports = self.prepare(config, inputs, tag)
         args = [EVFWD] + EAL_ARGS + ["--", "--config", cfg, "--exit-on-idle", str(exit_on_idle)]
         if cmds is not None:
             cmds = list(cmds)

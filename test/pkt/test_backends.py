@@ -309,6 +309,10 @@ class BackendBase(E.EvfTestCase):
             self.assertEqual(r["udp_cksum"], E.CKSUM_NOT_PRESENT, what)
             self.assertEqual(r["ip_src"], VTEP, what)
             self.assertIn(r["ip_dst"], (RVTEP1, RVTEP2), what)
+        for v in (RVTEP1, RVTEP2):
+            E.assert_tshark_inner([r for r in rows if r["ip_dst"] == v],
+                                  [inner for dst, inner in self.net_exp if dst == v],
+                                  "tshark inner frames to %s" % v, ordered=False)
 
     def test_1_flood_local_copies(self):
         self.assertFrames(self.acc_out1, self.local_exp,

@@ -123,6 +123,16 @@ class Decap(E.EvfTestCase):
         self.assertFrames(self.res.out("host3"), self.unk_b + self.h1_in_b,
                           "host3 output (MAC-VRF B only)")
 
+    def test_tshark_decap_outputs(self):
+        """tshark reads the same frames from each output pcap and dissects them as plain
+        Ethernet (VLAN 10/20 on host2, no VXLAN left) with the inner frames' fields."""
+        exp1 = [self.learn2[:12] + self.learn2[16:]] + self.to_h1 + self.unk_a + self.bc_a
+        exp2 = ([tag(self.learn1, 10)] + [tag(f, 10) for f in self.to_h2 + self.unk_a + self.bc_a]
+                + [tag(f, 20) for f in self.unk_b + self.h1_in_b])
+        E.assert_tshark_frames(self.res.pcap("host1"), exp1, "tshark on host1")
+        E.assert_tshark_frames(self.res.pcap("host2"), exp2, "tshark on host2")
+        E.assert_tshark_frames(self.res.pcap("host3"), self.unk_b + self.h1_in_b, "tshark on host3")
+
     def test_nothing_back_to_network(self):
         self.assertEqual(self.res.out("uplink"), [], "frames sent back to the uplink")
         self.assertEqual(self.res.ports["uplink"]["tx_packets"], 0)

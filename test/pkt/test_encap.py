@@ -162,6 +162,10 @@ class EncapBase(E.EvfTestCase):
                 self.assertEqual(r["hlim"], str(self.ttl), what)
                 self.assertEqual(r["ip6_dst"], V6_VTEP, what)
                 self.assertEqual(r["ip6_src"], E.ME_V6, what)
+        # the inner frame tshark finds after the VXLAN header is byte-identical
+        E.assert_tshark_inner(rows, [f if k[0] == "v4" else untag(f)
+                                     for f, k in zip(self.frames, self.kinds)],
+                              "tshark inner frames")
 
     def test_jumbo_inner_identical(self):
         out = self.res.out("uplink")

@@ -130,6 +130,9 @@ class Flood(E.EvfTestCase):
         self.assertEqual(len(rows), 3 * len(self.all_norm))
         cnt = collections.Counter(r["ip6_dst"] or r["ip_dst"] for r in rows)
         self.assertEqual(cnt, {v: len(self.all_norm) for v in VTEPS})
+        for v in VTEPS:
+            E.assert_tshark_inner([r for r in rows if (r["ip6_dst"] or r["ip_dst"]) == v],
+                                  self.all_norm, "tshark inner frames to %s" % v, ordered=False)
         for r in rows:
             self.assertEqual(r["vni"], "7000", r)
             if r["ip6_dst"]:

@@ -36,6 +36,7 @@ over VXLAN: no-destination), 9000-byte-MTU jumbo frames (forwarded, inner
 byte-identical), frames whose encapsulation exceeds the uplink MTU.
 """
 import collections
+import os
 import struct
 
 import sys
@@ -449,6 +450,10 @@ class Malformed(E.EvfTestCase):
     def test_tshark_agrees(self):
         rows = E.tshark_vxlan(self.res.pcap("uplink"))
         self.assertEqual(len(rows), len(self.expected_out("uplink")))
+        E.assert_tshark_inner(rows, [f for _, f in self.expected_out("uplink")],
+                              "tshark inner frames on the uplink", ordered=False)
+        E.assert_tshark_frames(self.res.pcap("h1"), self.res.out("h1"), "tshark on h1")
+        E.assert_tshark_frames(self.res.pcap("h2"), self.expected_out("h2"), "tshark on h2")
         for r in rows:
             self.assertEqual(r["ip_cksum"], E.CKSUM_GOOD, r)
             self.assertIn(r["vni"], ("1000", "1100", "3000", "4000"), r)
@@ -505,8 +510,42 @@ class Malformed(E.EvfTestCase):
         self.assertEqual(p["uplink"]["tx_packets"], len(self.expected_out("uplink")))
         self.assertEqual(p["h1"]["tx_packets"], len(self.expected_out("h1")))
 
-    def test_at_least_15_malformed_classes(self):
-        self.assertGreaterEqual(len([c for c in self.cases if c.drop]), 15)
+    def test_at_least_15_malformed_classes_verified(self):
+        """Counts only classes whose evidence holds, each checked on its own: all its
+        frames are in the input pcap evfwd read (read back from disk), none of them
+        (nor the inner frame it carries, nor its encapsulation) left on any port, and
+        the drop counter of its reason equals the frames of the classes mapping to it.
+        At least 15 classes and 15 distinct drop reasons must pass."""
+        sent = {}
+        for port in self.inputs:
+            sent[port] = collections.Counter(E.read_pcap(
+                os.path.join(self.res.dir, "%s_in.pcap" % port)))
+        outputs = [f for port in ("uplink", "h1", "h2", "jumbo", "big", "ll")
+                   for f in self.res.out(port)]
+        exp = self.expected_drops(with_ll=True)
+        verified, failed = [], []
+        for c in self.cases + [self.ll]:
+            if not c.drop:
+                continue
+            why = []
+            need = collections.Counter(c.frames)
+            if any(sent[c.port][f] < n for f, n in need.items()):
+                why.append("not all frames in %s_in.pcap" % c.port)
+            for f in c.frames:
+                # a forwarded frame: the frame itself, its inner frame (a suffix of a
+                # VXLAN packet), or the frame encapsulated (a suffix of the packet)
+                if len(f) >= 20 and any(o == f or f.endswith(o) or o.endswith(f) or
+                                        o.endswith(untag(f)) for o in outputs):
+                    why.append("a frame (%d bytes) was forwarded" % len(f))
+                    break
+            if self.res.drops.get(c.drop, 0) != exp[c.drop]:
+                why.append("%s counted %d, expected %d" % (c.drop, self.res.drops.get(c.drop, 0),
+                                                           exp[c.drop]))
+            (failed if why else verified).append((c, why))
+        self.assertEqual([(c.name, why) for c, why in failed], [], "classes not verified")
+        self.assertGreaterEqual(len(verified), 15, [c.name for c, _ in verified])
+        self.assertGreaterEqual(len({c.drop for c, _ in verified}), 15,
+                                sorted({c.drop for c, _ in verified}))
 
     def test_no_mbuf_leak(self):
         self.res.assert_no_mbuf_leak()

@@ -8,7 +8,7 @@
 
 #define TOK_STR(res, field, str) TOKEN_STRING_INITIALIZER(struct res, field, str)
 
-/* ---- show port stats all|NAME, show port info ---- */
+/* ---- show port stats [all|NAME], show port info ---- */
 struct cmd_port_result {
 	cmdline_fixed_string_t show, port, what, name;
 };
@@ -17,9 +17,11 @@ static void
 cmd_port_stats_parsed(void *r, struct cmdline *cl, void *data)
 {
 	struct cmd_port_result *res = r;
-	(void)cl; (void)data;
+	/* data NULL: bare "show port stats", the same as "all" */
+	const char *name = data == NULL || strcmp(res->name, "all") == 0 ? NULL : res->name;
+	(void)cl;
 
-	if (evf_show_port_stats(stdout, strcmp(res->name, "all") == 0 ? NULL : res->name) < 0)
+	if (evf_show_port_stats(stdout, name) < 0)
 		printf("No port named '%s' (see show port info).\n", res->name);
 	fflush(stdout);
 }
@@ -33,10 +35,17 @@ static cmdline_parse_token_string_t port_info = TOK_STR(cmd_port_result, what, "
 /* One instance for "all" and names: a fixed "all" token beside a free one is ambiguous. */
 static cmdline_parse_inst_t cmd_port_stats_one = {
 	.f = cmd_port_stats_parsed,
+	.data = (void *)1,
 	.help_str = "show port stats all|<port>: packets, bytes, drops and rates (since the"
 		" previous call) of every port or one",
 	.tokens = { (void *)&port_show, (void *)&port_port, (void *)&port_stats,
 		(void *)&port_name, NULL },
+};
+static cmdline_parse_inst_t cmd_port_stats_all = {
+	.f = cmd_port_stats_parsed,
+	.data = NULL,
+	.help_str = "show port stats: the same as show port stats all",
+	.tokens = { (void *)&port_show, (void *)&port_port, (void *)&port_stats, NULL },
 };
 
 static void
@@ -225,7 +234,7 @@ static cmdline_parse_inst_t cmd_clear = {
 };
 
 cmdline_parse_inst_t *evf_shell_cmds_show[] = {
-	&cmd_port_stats_one, &cmd_port_info, &cmd_xdp,
+	&cmd_port_stats_one, &cmd_port_stats_all, &cmd_port_info, &cmd_xdp,
 	&cmd_bd_all, &cmd_bd_one,
 	&cmd_fdb_all, &cmd_fdb_one,
 	&cmd_drops_all, &cmd_simple,
