@@ -125,7 +125,8 @@ one_record(const struct evf_ring_rec *in, uint8_t poke)
 		return;
 	if (r.type < EVF_RT_AD || r.type > EVF_RT_ES)
 		FAIL("decode accepted type %u", r.type);
-	if (r.vni > 0xffffff || r.df_alg > EVF_DF_PREFERENCE || r.gen != 0)
+	/* any DF type (one octet) is accepted; a non-RT4 carries none */
+	if (r.vni > 0xffffff || (r.type != EVF_RT_ES && r.df_alg != 0) || r.gen != 0)
 		FAIL("decode produced vni %u df_alg %u gen %u", r.vni, r.df_alg, r.gen);
 
 	/* encode -> decode: the same route */
