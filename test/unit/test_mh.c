@@ -165,31 +165,34 @@ esi(const char *s)
 	return e;
 }
 
+/* Is e of this type (and, when given, of this MAC / segment / VNI)? */
+static bool
+ev_matches(const struct evf_event *e, uint8_t type, const char *mac, const char *esi_s,
+	   uint32_t vni)
+{
+	if (e->type != type)
+		return false;
+	if (mac != NULL) {
+		struct rte_ether_addr m = evft_mac(mac);
+		if (!rte_is_same_ether_addr(&m, &e->mac))
+			return false;
+	}
+	if (esi_s != NULL) {
+		struct evf_esi x = esi(esi_s);
+		if (memcmp(&x, &e->esi, sizeof(x)) != 0)
+			return false;
+	}
+	return vni == 0 || e->vni == vni;
+}
+
 /* Events of a type (and, when given, of a MAC / segment / VNI). */
 static unsigned int
 ev_count(uint8_t type, const char *mac, const char *esi_s, uint32_t vni)
 {
 	unsigned int n = 0;
 
-	for (unsigned int i = 0; i < nb_evs; i++) {
-		const struct evf_event *e = &evs[i];
-
-		if (e->type != type)
-			continue;
-		if (mac != NULL) {
-			struct rte_ether_addr m = evft_mac(mac);
-			if (!rte_is_same_ether_addr(&m, &e->mac))
-				continue;
-		}
-		if (esi_s != NULL) {
-			struct evf_esi x = esi(esi_s);
-			if (memcmp(&x, &e->esi, sizeof(x)) != 0)
-				continue;
-		}
-		if (vni != 0 && e->vni != vni)
-			continue;
-		n++;
-	}
+	for (unsigned int i = 0; i < nb_evs; i++)
+		n += ev_matches(&evs[i], type, mac, esi_s, vni);
 	return n;
 }
 
@@ -197,25 +200,9 @@ ev_count(uint8_t type, const char *mac, const char *esi_s, uint32_t vni)
 static const struct evf_event *
 ev_last(uint8_t type, const char *mac, const char *esi_s, uint32_t vni)
 {
-	for (unsigned int i = nb_evs; i-- > 0;) {
-		const struct evf_event *e = &evs[i];
-
-		if (e->type != type)
-			continue;
-		if (mac != NULL) {
-			struct rte_ether_addr m = evft_mac(mac);
-			if (!rte_is_same_ether_addr(&m, &e->mac))
-				continue;
-		}
-		if (esi_s != NULL) {
-			struct evf_esi x = esi(esi_s);
-			if (memcmp(&x, &e->esi, sizeof(x)) != 0)
-				continue;
-		}
-		if (vni != 0 && e->vni != vni)
-			continue;
-		return e;
-	}
+	for (unsigned int i = nb_evs; i-- > 0;)
+		if (ev_matches(&evs[i], type, mac, esi_s, vni))
+			return &evs[i];
 	return NULL;
 }
 
