@@ -205,7 +205,7 @@ publish_df(uint16_t es, const uint8_t *bits)
 		for (uint16_t i = 0; i < c->nb_bind; i++) {
 			bool was = i < old_nb && old->df[i];
 
-			if (i >= old_nb ? bits[i] != 0 : old->df[i] != bits[i])
+			if (was != (bits[i] != 0))
 				evf_event_df(es, c->bind[i], bits[i]);
 			/* Single-active: a link that is no longer DF stops forwarding,
 			 * so the MACs learned on it are no longer ours to advertise;
@@ -808,12 +808,8 @@ evf_es_df_view(uint16_t es, struct evf_es_df_view *v)
 	memset(v, 0, sizeof(*v));
 	v->nb_candidates = (uint16_t)collect_candidates(es, v->cand, &v->self_candidate, &self_idx);
 	/* The algorithm in use: the one every candidate advertises, else modulo. */
-	v->oper_alg = v->nb_candidates ? v->cand[0].alg : c->cfg.df_alg;
-	for (unsigned int i = 1; i < v->nb_candidates; i++)
-		if (v->cand[i].alg != v->cand[0].alg)
-			v->oper_alg = EVF_DF_MODULO;
-	if (v->oper_alg > EVF_DF_PREFERENCE)
-		v->oper_alg = EVF_DF_MODULO; /* a type we do not run: the default */
+	v->oper_alg = v->nb_candidates ? evf_df_agreed_alg(v->cand, v->nb_candidates) :
+		c->cfg.df_alg;
 	v->oper_pref = c->oper_pref;
 	v->oper_dp = c->oper_dp;
 	v->timer_running = c->df_deadline != 0;

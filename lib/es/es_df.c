@@ -125,19 +125,23 @@ elect_preference(const struct evf_df_candidate *cand, unsigned int n)
 	return best;
 }
 
+enum evf_df_alg
+evf_df_agreed_alg(const struct evf_df_candidate *cand, unsigned int n)
+{
+	for (unsigned int i = 1; i < n; i++)
+		if (cand[i].alg != cand[0].alg)
+			return EVF_DF_MODULO; /* no agreement: default algorithm (RFC 8584 2.2) */
+	/* a type evfwd does not run (lowest preference, ...): the default too */
+	return cand[0].alg <= EVF_DF_PREFERENCE ? cand[0].alg : EVF_DF_MODULO;
+}
+
 int
 evf_df_elect(const struct evf_df_candidate *cand, unsigned int n, uint32_t v,
 	     const struct evf_esi *esi)
 {
-	enum evf_df_alg alg;
-
 	if (n == 0)
 		return -1;
-	alg = cand[0].alg;
-	for (unsigned int i = 1; i < n; i++)
-		if (cand[i].alg != alg)
-			alg = EVF_DF_MODULO; /* no agreement: default algorithm (RFC 8584 2.2) */
-	switch (alg) {
+	switch (evf_df_agreed_alg(cand, n)) {
 	case EVF_DF_HRW:
 		return elect_hrw(cand, n, v, esi);
 	case EVF_DF_PREFERENCE:

@@ -143,6 +143,9 @@ struct evf_df_candidate {
 	bool dont_preempt;
 };
 
+/** The algorithm the n candidates elect with: the one all of them advertise
+ *  when evfwd runs it, else modulo (RFC 8584 section 2.2). n > 0. */
+enum evf_df_alg evf_df_agreed_alg(const struct evf_df_candidate *cand, unsigned int n);
 /** Index in cand[] of the DF for value v (the MAC-VRF's EVI) on segment esi,
  *  or -1 with no candidate. Algorithms disagreeing fall back to modulo
  *  (RFC 8584 section 2.2). */

@@ -331,6 +331,7 @@ enum evf_learn_result
 evf_fdb_learn(const struct evf_learn_ev *ev)
 {
 	struct evf_fdb_entry *e;
+	bool synced;
 	int err = 0;
 
 	evf_learn_counters.events++;
@@ -354,28 +355,26 @@ evf_fdb_learn(const struct evf_learn_ev *ev)
 			evf_learn_counters.refreshed++;
 			return EVF_LEARN_REFRESHED;
 		}
-		if (e->origin == EVF_FDB_EVPN && synced_here(e, ev->attach)) {
-			/* The MAC an ES peer advertised with this attachment's ESI:
-			 * the same host seen through the other link of its LAG
-			 * (RFC 7432 14, aliasing). Local now, with the peer's
-			 * sequence; we advertise it too. Not a move. */
+		/* The MAC an ES peer advertised with this attachment's ESI is the
+		 * same host seen through the other link of its LAG (RFC 7432 14,
+		 * aliasing): local now with the peer's sequence, advertised by us
+		 * too, not a move. Otherwise it moved from another attachment, or a
+		 * remote MAC is now seen here: the local observation wins with a
+		 * higher sequence (RFC 7432 15). */
+		synced = e->origin == EVF_FDB_EVPN && synced_here(e, ev->attach);
+		if (synced)
 			e->seq = max_src_seq(e);
-			e->sticky = 0;
-			evf_fdb_redirect(e, EVF_DEST_ATTACH, ev->attach, EVF_FDB_LEARNED);
-			e->es = evf_attachs[ev->attach].es;
-			e->last_seen = evf_clock_sec();
-			evf_learn_counters.learned++;
-			emit(EVF_EV_MAC_LEARNED, e, ev->attach);
-			return EVF_LEARN_NEW;
-		}
-		/* Moved from another attachment, or a remote MAC now seen here: the
-		 * local observation wins with a higher sequence (RFC 7432 15). */
-		if (e->origin != EVF_FDB_LEARNED)
+		else if (e->origin != EVF_FDB_LEARNED)
 			e->seq = max_src_seq(e) + 1;
 		e->sticky = 0;
 		evf_fdb_redirect(e, EVF_DEST_ATTACH, ev->attach, EVF_FDB_LEARNED);
 		e->es = evf_attachs[ev->attach].es;
 		e->last_seen = evf_clock_sec();
+		if (synced) {
+			evf_learn_counters.learned++;
+			emit(EVF_EV_MAC_LEARNED, e, ev->attach);
+			return EVF_LEARN_NEW;
+		}
 		emit(EVF_EV_MAC_MOVED, e, ev->attach);
 		count_move(e);
 		return EVF_LEARN_MOVED;
