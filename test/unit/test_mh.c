@@ -764,6 +764,25 @@ mass_route(struct evf_route *r, uint32_t i, const char *vtep, bool withdraw)
 	r->esi = esi(ESI_MASS);
 }
 
+/* Every mass MAC's RT2 from one PE (alternating), the first MASS_BOTH from
+ * the other PE too; returns how many were refused. */
+static uint32_t
+mass_routes(bool withdraw)
+{
+	struct evf_route r;
+	uint32_t bad = 0;
+
+	for (uint32_t i = 0; i < MASS_MACS; i++) {
+		mass_route(&r, i, i & 1 ? PE2 : PE1, withdraw);
+		bad += evf_route_apply(&r) != EVF_RR_OK;
+		if (i < MASS_BOTH) {
+			mass_route(&r, i, i & 1 ? PE1 : PE2, withdraw);
+			bad += evf_route_apply(&r) != EVF_RR_OK;
+		}
+	}
+	return bad;
+}
+
 static double
 us(uint64_t cycles)
 {
@@ -800,14 +819,7 @@ test_mass_withdrawal(void)
 	b2 = (uint8_t)(1u << s2);
 
 	t = rte_rdtsc();
-	for (uint32_t i = 0; i < MASS_MACS; i++) {
-		mass_route(&r, i, i & 1 ? PE2 : PE1, false);
-		bad += evf_route_apply(&r) != EVF_RR_OK;
-		if (i < MASS_BOTH) {
-			mass_route(&r, i, i & 1 ? PE1 : PE2, false);
-			bad += evf_route_apply(&r) != EVF_RR_OK;
-		}
-	}
+	bad += mass_routes(false);
 	t_install = rte_rdtsc() - t;
 	CU_ASSERT_EQUAL_FATAL(bad, 0);
 	CU_ASSERT_EQUAL_FATAL(evf_fdb_count(), fdb0 + MASS_MACS);
@@ -902,14 +914,7 @@ test_mass_withdrawal(void)
 	/* The RT2 routes go: unknown unicast, flooded to the flood list. */
 	bad = 0;
 	t = rte_rdtsc();
-	for (uint32_t i = 0; i < MASS_MACS; i++) {
-		mass_route(&r, i, i & 1 ? PE2 : PE1, true);
-		bad += evf_route_apply(&r) != EVF_RR_OK;
-		if (i < MASS_BOTH) {
-			mass_route(&r, i, i & 1 ? PE1 : PE2, true);
-			bad += evf_route_apply(&r) != EVF_RR_OK;
-		}
-	}
+	bad += mass_routes(true);
 	t_rt2del = rte_rdtsc() - t;
 	CU_ASSERT_EQUAL(bad, 0);
 	CU_ASSERT_EQUAL(evf_fdb_count(), fdb0);
