@@ -522,7 +522,7 @@ class Adapter:
                 self.push.wait(5)
             except subprocess.TimeoutExpired:
                 self.push.kill()
-        cmd = [self.a.evfwd_ctl, "--ring", self.a.ring, "push", "--new-epoch"]
+        cmd = [self.a.evfwd_ctl, "--ring", self.a.ring, "push", "--producer", "--new-epoch"]
         for attempt in range(100):
             p = subprocess.Popen(cmd, stdin=subprocess.PIPE, text=True, bufsize=1,
                                  preexec_fn=_pdeathsig)

@@ -1,4 +1,4 @@
-/* ctl_main.h: evfwd-ctl's commands (push, watch, status). */
+/* ctl_main.h: evfwd-ctl's commands (push, watch, status, bench-rt2). */
 #ifndef EVF_CTL_MAIN_H
 #define EVF_CTL_MAIN_H
 
@@ -6,14 +6,15 @@
 #include <stdint.h>
 
 #include "evf_addr.h"
-
-struct ctl_ring;
+#include "evf_ring_client.h"
 
 struct ctl_opts {
 	const char *ring;        /**< --ring NAME, default /evfwd */
-	bool new_epoch;          /**< push --new-epoch */
+	bool producer;           /**< push --producer: the routes ring (resyncing producer) */
+	bool new_epoch;          /**< push --new-epoch (with --producer) */
 	bool wait_applied;       /**< push --wait */
 	bool quiet;
+	bool dump;               /**< watch --dump: ask evfwd for a dump of its state */
 	unsigned long count;     /**< watch --count N (0: forever) */
 	unsigned long timeout_ms;/**< watch --timeout MS (0: none) */
 	/* bench-rt2 */
@@ -28,11 +29,15 @@ struct ctl_push_stats {
 	unsigned long written, rejected, full_waits;
 };
 
-int ctl_push(struct ctl_ring *r, const struct ctl_opts *o, int argc, char **argv);
-int ctl_push_line(struct ctl_ring *r, const char *line, const char *where, unsigned long lineno,
-	struct ctl_push_stats *st);
-int ctl_watch(struct ctl_ring *r, const struct ctl_opts *o);
-int ctl_status(struct ctl_ring *r);
-int ctl_bench_rt2(struct ctl_ring *r, const struct ctl_opts *o);
+/** Write one record into ring, waiting while it is full; exits with code 3
+ *  when the ring stays full because evfwd is gone. */
+void ctl_produce(struct evf_ring_client *r, unsigned int ring, struct evf_ring_rec *rec,
+	struct ctl_push_stats *st, long nap_ns);
+int ctl_push(struct evf_ring_client *r, const struct ctl_opts *o, int argc, char **argv);
+int ctl_watch(struct evf_ring_client *r, const struct ctl_opts *o);
+int ctl_status(struct evf_ring_client *r);
+int ctl_bench_rt2(struct evf_ring_client *r, const struct ctl_opts *o);
+/** Take a role lock, or print why not (-1). */
+int ctl_lock(struct evf_ring_client *r, enum evf_ring_role role);
 
 #endif /* EVF_CTL_MAIN_H */

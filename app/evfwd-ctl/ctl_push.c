@@ -1,6 +1,8 @@
 /* ctl_push.c: "evfwd-ctl push": routes from arguments or standard input, one
- * per line, into the routes ring. A line that does not parse is reported with
- * its number and nothing of it is written; a full ring makes us wait. */
+ * per line, into the manual ring (operator routes, never swept), or with
+ * --producer into the routes ring as its resyncing producer. A line that does
+ * not parse is reported with its number and nothing of it is written; a full
+ * ring makes us wait. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,37 +11,42 @@
 #include <unistd.h>
 
 #include "ctl_main.h"
-#include "ctl_shm.h"
 #include "evf_ring.h"
 #include "evf_route.h"
 
-static void
-wait_ns(long ns)
+int
+ctl_lock(struct evf_ring_client *r, enum evf_ring_role role)
 {
-	struct timespec ts = { .tv_sec = 0, .tv_nsec = ns };
+	static const char *const what[] = { "producer", "watcher", "manual producer" };
+	/* manual pushes from several shells wait for each other a little */
+	int rc = evf_ring_client_lock(r, role, role == EVF_RING_ROLE_MANUAL ? 10000 : 0);
 
-	nanosleep(&ts, NULL);
+	if (rc == 0)
+		return 0;
+	if (rc == -EBUSY)
+		fprintf(stderr, "evfwd-ctl: another %s is attached to this ring (single %s only)%s\n",
+			what[role], what[role], role == EVF_RING_ROLE_PRODUCER ?
+			"; an operator's routes go to the manual ring: push without --producer" : "");
+	else
+		fprintf(stderr, "evfwd-ctl: cannot lock the ring: %s\n", strerror(-rc));
+	return -1;
 }
 
-/* Write one record, waiting while the ring is full. */
-static void
-produce(struct ctl_ring *r, struct evf_ring_rec *rec, struct ctl_push_stats *st)
+void
+ctl_produce(struct evf_ring_client *r, unsigned int ring, struct evf_ring_rec *rec,
+	    struct ctl_push_stats *st, long nap_ns)
 {
-	struct evf_ring_hdr *h = r->hdr;
+	while (evf_ring_client_produce(r, ring, rec) < 0) {
+		struct timespec ts = { .tv_sec = 0, .tv_nsec = nap_ns };
 
-	rec->ts_ns = ctl_mono_ns();
-	while (evf_ring_produce(h, EVF_RING_ROUTES, rec) < 0) {
 		/* full: evfwd reads it unless it is gone */
-		if (++st->full_waits % 5000 == 0 && !ctl_evfwd_alive(r)) {
+		if (++st->full_waits % 5000 == 0 && !evf_ring_client_evfwd_alive(r)) {
 			fprintf(stderr, "evfwd-ctl: the ring is full and evfwd (pid %lu) is gone\n",
-				(unsigned long)h->evfwd_pid);
+				(unsigned long)r->hdr->evfwd_pid);
 			exit(3);
 		}
-		wait_ns(20000);
-		rec->ts_ns = ctl_mono_ns();
+		nanosleep(&ts, NULL);
 	}
-	atomic_store_explicit(&h->idx[EVF_RING_ROUTES].prod_heartbeat_ns, rec->ts_ns,
-			      memory_order_relaxed);
 	st->written++;
 }
 
@@ -59,9 +66,9 @@ control_record(const char *word, struct evf_ring_rec *rec)
 }
 
 /* One line: 0 written (or blank), -1 rejected (message printed). */
-int
-ctl_push_line(struct ctl_ring *r, const char *line, const char *where, unsigned long lineno,
-	      struct ctl_push_stats *st)
+static int
+push_line(struct evf_ring_client *r, unsigned int ring, const char *line, const char *where,
+	  unsigned long lineno, struct ctl_push_stats *st)
 {
 	struct evf_ring_rec rec;
 	struct evf_route route;
@@ -75,7 +82,13 @@ ctl_push_line(struct ctl_ring *r, const char *line, const char *where, unsigned 
 			st->rejected++;
 			return -1;
 		}
-		produce(r, &rec, st);
+		if (ring != EVF_RING_ROUTES) {
+			fprintf(stderr, "%s:%lu: '%s' is for the routes ring's producer (--producer);"
+				" manual routes are never resynchronised\n", where, lineno, word);
+			st->rejected++;
+			return -1;
+		}
+		ctl_produce(r, ring, &rec, st, 20000);
 		return 0;
 	}
 	rc = evf_route_parse_line(line, &route, err, sizeof(err));
@@ -87,24 +100,22 @@ ctl_push_line(struct ctl_ring *r, const char *line, const char *where, unsigned 
 		return -1;
 	}
 	evf_ring_encode_route(&route, &rec);
-	produce(r, &rec, st);
+	ctl_produce(r, ring, &rec, st, 20000);
 	return 0;
 }
 
 int
-ctl_push(struct ctl_ring *r, const struct ctl_opts *o, int argc, char **argv)
+ctl_push(struct evf_ring_client *r, const struct ctl_opts *o, int argc, char **argv)
 {
+	unsigned int ring = o->producer ? EVF_RING_ROUTES : EVF_RING_MANUAL;
 	struct ctl_push_stats st = { 0 };
-	struct evf_ring_idx *ix = &r->hdr->idx[EVF_RING_ROUTES];
+	char err[256];
 	int bad = 0;
 
-	if (ctl_ring_lock(r, CTL_LOCK_PRODUCER, "producer") < 0)
+	if (ctl_lock(r, o->producer ? EVF_RING_ROLE_PRODUCER : EVF_RING_ROLE_MANUAL) < 0)
 		return 2;
-	if (o->new_epoch) {
-		/* A new producer instance: evfwd keeps its state and expects a resync. */
-		uint64_t e = ctl_mono_ns() | 1;
-		atomic_store_explicit(&ix->prod_epoch, e, memory_order_release);
-	}
+	if (o->new_epoch) /* a new producer instance: evfwd keeps its state and expects a resync */
+		evf_ring_client_new_epoch(r);
 	if (argc > 0) {
 		char line[1024] = "";
 		size_t off = 0;
@@ -112,7 +123,7 @@ ctl_push(struct ctl_ring *r, const struct ctl_opts *o, int argc, char **argv)
 		for (int i = 0; i < argc && off < sizeof(line); i++)
 			off += (size_t)snprintf(line + off, sizeof(line) - off, "%s%s", i ? " " : "",
 						argv[i]);
-		bad = ctl_push_line(r, line, "arguments", 1, &st) < 0;
+		bad = push_line(r, ring, line, "arguments", 1, &st) < 0;
 	} else {
 		char *line = NULL;
 		size_t cap = 0;
@@ -120,15 +131,17 @@ ctl_push(struct ctl_ring *r, const struct ctl_opts *o, int argc, char **argv)
 
 		while (getline(&line, &cap, stdin) > 0) {
 			lineno++;
-			if (ctl_push_line(r, line, "stdin", lineno, &st) < 0)
+			if (push_line(r, ring, line, "stdin", lineno, &st) < 0)
 				bad++;
 		}
 		free(line);
 	}
 	if (o->wait_applied &&
-	    ctl_wait_handled(r, atomic_load_explicit(&ix->prod_idx, memory_order_relaxed),
-			     10000) < 0)
+	    evf_ring_client_wait_handled(r, ring, evf_ring_client_prod_idx(r, ring), 10000,
+					 err, sizeof(err)) < 0) {
+		fprintf(stderr, "evfwd-ctl: %s\n", err);
 		return 3;
+	}
 	if (!o->quiet)
 		fprintf(stderr, "evfwd-ctl: %lu record(s) written, %lu line(s) rejected,"
 			" waited %lu time(s) on a full ring\n", st.written, st.rejected, st.full_waits);

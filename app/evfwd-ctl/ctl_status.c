@@ -1,28 +1,28 @@
-/* ctl_status.c: "evfwd-ctl status": both rings' indices and evfwd's counters. */
+/* ctl_status.c: "evfwd-ctl status": the rings' indices and evfwd's counters. */
 #include <stdio.h>
 
 #include "ctl_main.h"
-#include "ctl_shm.h"
-#include "evf_ring_abi.h"
 
 int
-ctl_status(struct ctl_ring *r)
+ctl_status(struct evf_ring_client *r)
 {
+	static const char *const names[EVF_RING_COUNT] = { "routes", "events", "manual" };
 	struct evf_ring_hdr *h = r->hdr;
 	const struct evf_ring_stats *s = evf_ring_stats(h);
-	uint64_t now = ctl_mono_ns();
+	uint64_t now = evf_ring_client_now_ns();
 
-	printf("Control ring: ABI %u, %lu bytes, evfwd pid %lu\n", h->abi_version,
+	printf("Control ring: ABI %u.%u, %lu bytes, evfwd pid %lu\n", h->abi_version, h->abi_minor,
 	       (unsigned long)h->total_size, (unsigned long)h->evfwd_pid);
-	for (unsigned int i = 0; i < 2; i++) {
+	for (unsigned int i = 0; i < EVF_RING_COUNT; i++) {
 		const struct evf_ring_idx *ix = &h->idx[i];
 		uint64_t p = atomic_load(&ix->prod_idx), c = atomic_load(&ix->cons_idx);
 		uint64_t hb = atomic_load(&ix->prod_heartbeat_ns);
 
-		printf("  %-6s: %u records, produced %lu, consumed %lu, queued %lu, producer epoch %#lx",
-		       i == EVF_RING_ROUTES ? "routes" : "events", h->ring[i].count, (unsigned long)p,
-		       (unsigned long)c, (unsigned long)(p - c),
-		       (unsigned long)atomic_load(&ix->prod_epoch));
+		printf("  %-6s: %u records, produced %lu, consumed %lu, queued %lu, %s epoch %#lx",
+		       names[i], h->ring[i].count, (unsigned long)p, (unsigned long)c,
+		       (unsigned long)(p - c), i == EVF_RING_EVENTS ? "consumer" : "producer",
+		       (unsigned long)atomic_load(i == EVF_RING_EVENTS ? &ix->cons_epoch :
+						  &ix->prod_epoch));
 		if (hb)
 			printf(", producer seen %.1f s ago", (double)(now - hb) / 1e9);
 		printf("\n");
@@ -30,6 +30,9 @@ ctl_status(struct ctl_ring *r)
 	printf("evfwd (updated %.1f s ago): %lu records read, %lu routes applied, generation %u%s\n",
 	       s->updated_ns ? (double)(now - s->updated_ns) / 1e9 : -1.0, (unsigned long)s->records,
 	       (unsigned long)s->applied, s->generation, s->syncing ? " (resync in progress)" : "");
+	printf("  manual: %lu records read, %lu routes applied, %lu rejected\n",
+	       (unsigned long)s->manual_records, (unsigned long)s->manual_applied,
+	       (unsigned long)s->manual_rejected);
 	printf("  rejected:");
 	for (unsigned int i = 0; i < EVF_RING_STATS_REJECTS; i++)
 		if (s->rejected_names[i][0])
@@ -41,8 +44,9 @@ ctl_status(struct ctl_ring *r)
 	printf("  damaged header seen %lu, bad indices %lu, producer timeouts %lu\n",
 	       (unsigned long)s->bad_header, (unsigned long)s->bad_index,
 	       (unsigned long)s->producer_timeouts);
-	printf("  events written %lu, lost (ring full) %lu\n", (unsigned long)s->events_out,
-	       (unsigned long)s->events_lost);
+	printf("  events written %lu, lost (ring full) %lu; dumps %lu (%lu records, last epoch"
+	       " %#lx)\n", (unsigned long)s->events_out, (unsigned long)s->events_lost,
+	       (unsigned long)s->dumps, (unsigned long)s->dump_records, (unsigned long)s->dump_epoch);
 	if (s->lat_p50_ns)
 		printf("  apply latency p50 < %lu ns, p99 < %lu ns\n", (unsigned long)s->lat_p50_ns,
 		       (unsigned long)s->lat_p99_ns);

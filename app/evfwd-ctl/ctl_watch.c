@@ -1,10 +1,10 @@
-/* ctl_watch.c: "evfwd-ctl watch": print evfwd's events (events ring), one per line. */
+/* ctl_watch.c: "evfwd-ctl watch": print evfwd's events (events ring), one per
+ * line; with --dump, first ask evfwd for a dump of its whole local state. */
 #include <signal.h>
 #include <stdio.h>
 #include <time.h>
 
 #include "ctl_main.h"
-#include "ctl_shm.h"
 #include "evf_ring.h"
 
 static volatile sig_atomic_t stop;
@@ -17,19 +17,21 @@ on_signal(int sig)
 }
 
 int
-ctl_watch(struct ctl_ring *r, const struct ctl_opts *o)
+ctl_watch(struct evf_ring_client *r, const struct ctl_opts *o)
 {
 	struct evf_ring_rec recs[64];
 	unsigned long printed = 0;
-	uint64_t start = ctl_mono_ns();
+	uint64_t start = evf_ring_client_now_ns();
 
-	if (ctl_ring_lock(r, CTL_LOCK_WATCHER, "watcher") < 0)
+	if (ctl_lock(r, EVF_RING_ROLE_WATCHER) < 0)
 		return 2;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	if (o->dump)
+		evf_ring_client_request_dump(r);
 	while (!stop) {
 		uint64_t first;
-		int n = evf_ring_consume(r->hdr, EVF_RING_EVENTS, recs, 64, &first);
+		int n = evf_ring_client_consume(r, recs, 64, &first);
 
 		if (n < 0) {
 			fprintf(stderr, "evfwd-ctl: events ring indices out of range\n");
@@ -50,7 +52,7 @@ ctl_watch(struct ctl_ring *r, const struct ctl_opts *o)
 			}
 		}
 		fflush(stdout);
-		if (o->timeout_ms && ctl_mono_ns() - start > o->timeout_ms * 1000000ull)
+		if (o->timeout_ms && evf_ring_client_now_ns() - start > o->timeout_ms * 1000000ull)
 			return o->count ? 1 : 0;
 		if (n == 0) {
 			struct timespec ts = { 0, 1000000 };

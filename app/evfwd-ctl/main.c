@@ -1,7 +1,7 @@
 /* main.c: evfwd-ctl: producer and inspector of evfwd's control ring (no DPDK
  * runtime: it only maps the shared-memory object, doc/ring-abi.md).
- *   evfwd-ctl [--ring NAME] [--quiet] push [--new-epoch] [--wait] [ROUTE WORDS...]
- *   evfwd-ctl [--ring NAME] watch [--count N] [--timeout MS]
+ *   evfwd-ctl [--ring NAME] push [--producer [--new-epoch]] [--wait] [--quiet] [ROUTE WORDS...]
+ *   evfwd-ctl [--ring NAME] watch [--dump] [--count N] [--timeout MS]
  *   evfwd-ctl [--ring NAME] status
  *   evfwd-ctl [--ring NAME] bench-rt2 --vni N --vtep IP [--esi ESI] [--count N] [--rate N]
  *             [--withdraw] */
@@ -10,20 +10,22 @@
 #include <string.h>
 
 #include "ctl_main.h"
-#include "ctl_shm.h"
 #include "evf_addr.h"
 
 static void
 usage(void)
 {
 	fprintf(stderr,
-		"usage: evfwd-ctl [--ring NAME] push [--new-epoch] [--wait] [--quiet] [ROUTE...]\n"
-		"       evfwd-ctl [--ring NAME] watch [--count N] [--timeout MS]\n"
+		"usage: evfwd-ctl [--ring NAME] push [--producer [--new-epoch]] [--wait] [--quiet]"
+		" [ROUTE...]\n"
+		"       evfwd-ctl [--ring NAME] watch [--dump] [--count N] [--timeout MS]\n"
 		"       evfwd-ctl [--ring NAME] status\n"
 		"       evfwd-ctl [--ring NAME] bench-rt2 --vni N --vtep IP [--esi ESI] [--count N]"
 		" [--rate N] [--withdraw]\n"
 		"push: one route from the arguments, or one per line from standard input\n"
-		"      (syntax: doc/routes.md; also sync-begin, sync-end, heartbeat)\n");
+		"      (syntax: doc/routes.md) into the manual ring: manual routes, never swept;\n"
+		"      --producer: into the routes ring as its producer (also sync-begin,\n"
+		"      sync-end, heartbeat; refused while evfwd-gobgp holds it)\n");
 }
 
 static int
@@ -43,7 +45,8 @@ int
 main(int argc, char **argv)
 {
 	struct ctl_opts o = { .ring = "/evfwd" };
-	struct ctl_ring r;
+	struct evf_ring_client r;
+	char err[256];
 	const char *cmd;
 	int i = 1, rc;
 
@@ -59,6 +62,10 @@ main(int argc, char **argv)
 	for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
 		if (strcmp(argv[i], "--new-epoch") == 0 && strcmp(cmd, "push") == 0)
 			o.new_epoch = true;
+		else if (strcmp(argv[i], "--producer") == 0 && strcmp(cmd, "push") == 0)
+			o.producer = true;
+		else if (strcmp(argv[i], "--dump") == 0 && strcmp(cmd, "watch") == 0)
+			o.dump = true;
 		else if (strcmp(argv[i], "--wait") == 0 && strcmp(cmd, "push") == 0)
 			o.wait_applied = true;
 		else if (strcmp(argv[i], "--quiet") == 0)
@@ -107,8 +114,15 @@ main(int argc, char **argv)
 		fprintf(stderr, "evfwd-ctl: unexpected argument '%s'\n", argv[i]);
 		return 2;
 	}
-	if (ctl_ring_open(o.ring, &r) < 0)
+	if (o.new_epoch && !o.producer) {
+		fprintf(stderr, "evfwd-ctl: --new-epoch is for the routes ring's producer: add"
+			" --producer\n");
 		return 2;
+	}
+	if (evf_ring_client_open(&r, o.ring, err, sizeof(err)) < 0) {
+		fprintf(stderr, "evfwd-ctl: %s\n", err);
+		return 2;
+	}
 	if (strcmp(cmd, "push") == 0)
 		rc = ctl_push(&r, &o, argc - i, argv + i);
 	else if (strcmp(cmd, "watch") == 0)
@@ -118,6 +132,6 @@ main(int argc, char **argv)
 			(fprintf(stderr, "evfwd-ctl: bench-rt2 needs --vni and --vtep\n"), 2);
 	else
 		rc = ctl_status(&r);
-	ctl_ring_close(&r);
+	evf_ring_client_close(&r);
 	return rc;
 }

@@ -68,6 +68,8 @@ extern uint16_t evf_nb_attachs;
 int evf_bd_create(const struct evf_cfg_bd *cfg);
 /** Build every MAC-VRF's VNI lookup table; call after the last evf_bd_create. */
 int evf_bd_finalize(void);
+/** Give the state dump the MAC-VRFs (evf_events.h). */
+void evf_bd_register_dump(void);
 struct evf_bd *evf_bd_by_name(const char *name);
 void evf_bd_reset(void);
 

@@ -12,6 +12,9 @@
 static struct evf_event log_ring[LOG_SIZE];
 static uint64_t emitted, lost;
 static evf_event_sink sink;
+static void (*dump_sink)(const struct evf_event *ev);
+static evf_dump_source dump_sources[EVF_DUMP_MAX];
+static unsigned int dump_emitted;
 
 void
 evf_event_set_sink(evf_event_sink s)
@@ -41,6 +44,42 @@ evf_event_emit(struct evf_event *ev)
 		lost++;
 }
 
+void
+evf_event_register_dump(enum evf_dump_order order, evf_dump_source fn)
+{
+	if (order < EVF_DUMP_MAX)
+		dump_sources[order] = fn;
+}
+
+void
+evf_event_set_dump_sink(void (*put)(const struct evf_event *ev))
+{
+	dump_sink = put;
+}
+
+void
+evf_event_dump_put(const struct evf_event *ev)
+{
+	dump_emitted++;
+	if (dump_sink != NULL)
+		dump_sink(ev);
+}
+
+bool
+evf_event_dump_step(struct evf_dump_pos *pos, unsigned int budget)
+{
+	dump_emitted = 0;
+	while (pos->part < EVF_DUMP_MAX && dump_emitted < budget) {
+		evf_dump_source fn = dump_sources[pos->part];
+
+		if (fn == NULL || fn(&pos->cursor, budget - dump_emitted)) {
+			pos->part++;
+			pos->cursor = 0;
+		}
+	}
+	return pos->part >= EVF_DUMP_MAX;
+}
+
 const char *
 evf_event_name(uint8_t type)
 {
@@ -49,9 +88,24 @@ evf_event_name(uint8_t type)
 		[EVF_EV_MAC_MOVED] = "mac-moved", [EVF_EV_MAC_FROZEN] = "mac-frozen",
 		[EVF_EV_MAC_UNFROZEN] = "mac-unfrozen", [EVF_EV_ES_UP] = "es-up",
 		[EVF_EV_ES_DOWN] = "es-down", [EVF_EV_DF_CHANGE] = "df-change",
+		[EVF_EV_NODE] = "node", [EVF_EV_BD] = "mac-vrf", [EVF_EV_ES_BD] = "es-mac-vrf",
 	};
 
 	return type < RTE_DIM(names) && names[type] ? names[type] : "?";
+}
+
+void
+evf_event_mac_fill(struct evf_event *ev, uint8_t type, uint16_t bd,
+		   const struct rte_ether_addr *mac, uint16_t attach, uint16_t es, uint32_t mob_seq)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->type = type;
+	ev->vni = bd < evf_nb_bds ? evf_bds[bd].vni : 0;
+	ev->mac = *mac;
+	ev->attach = attach;
+	ev->mob_seq = mob_seq;
+	if (es != EVF_INVALID_ID)
+		ev->esi = evf_ess[es].esi;
 }
 
 void
@@ -60,29 +114,30 @@ evf_event_mac(uint8_t type, uint16_t bd, const struct rte_ether_addr *mac, uint1
 {
 	struct evf_event ev;
 
-	memset(&ev, 0, sizeof(ev));
-	ev.type = type;
-	ev.vni = bd < evf_nb_bds ? evf_bds[bd].vni : 0;
-	ev.mac = *mac;
-	ev.attach = attach;
-	ev.mob_seq = mob_seq;
-	if (es != EVF_INVALID_ID)
-		ev.esi = evf_ess[es].esi;
+	evf_event_mac_fill(&ev, type, bd, mac, attach, es, mob_seq);
 	evf_event_emit(&ev);
 }
 
 void
-evf_event_es(uint16_t es, bool up, uint16_t pref, bool dp, uint8_t alg)
+evf_event_es_fill(struct evf_event *ev, uint16_t es, bool up, uint16_t pref, bool dp, uint8_t alg,
+		  bool single_active)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->type = up ? EVF_EV_ES_UP : EVF_EV_ES_DOWN;
+	ev->esi = evf_ess[es].esi;
+	ev->pref = pref;
+	ev->flag = dp;
+	ev->df_alg = alg;
+	ev->single_active = single_active;
+	ev->attach = EVF_INVALID_ID;
+}
+
+void
+evf_event_es(uint16_t es, bool up, uint16_t pref, bool dp, uint8_t alg, bool single_active)
 {
 	struct evf_event ev;
 
-	memset(&ev, 0, sizeof(ev));
-	ev.type = up ? EVF_EV_ES_UP : EVF_EV_ES_DOWN;
-	ev.esi = evf_ess[es].esi;
-	ev.pref = pref;
-	ev.flag = dp;
-	ev.df_alg = alg;
-	ev.attach = EVF_INVALID_ID;
+	evf_event_es_fill(&ev, es, up, pref, dp, alg, single_active);
 	evf_event_emit(&ev);
 }
 

@@ -28,21 +28,29 @@ enum evf_event_type {
 	EVF_EV_ES_UP,           /**< local segment active: advertise RT4 (+ RT1) with these DF parameters */
 	EVF_EV_ES_DOWN,         /**< local segment down: withdraw RT4 and RT1 */
 	EVF_EV_DF_CHANGE,       /**< we became (or stopped being) DF for <segment, MAC-VRF> */
+	/* Only in state dumps (evf_event_dump_put): */
+	EVF_EV_NODE,            /**< our VTEP addresses (vtep4, vtep6) */
+	EVF_EV_BD,              /**< a MAC-VRF (vni, evi) */
+	EVF_EV_ES_BD,           /**< a local segment (esi) is in a MAC-VRF (vni); flag: we are DF */
 };
 
 struct evf_event {
 	uint64_t seq;           /**< event number since start */
 	uint32_t time;          /**< evf_now_sec */
 	uint8_t type;           /**< enum evf_event_type */
-	uint8_t flag;           /**< DF_CHANGE: 1 = DF; ES_UP: Don't-Preempt */
+	uint8_t flag;           /**< DF_CHANGE, ES_BD: 1 = DF; ES_UP: Don't-Preempt */
 	uint8_t df_alg;         /**< ES_UP */
-	uint8_t pad;
+	uint8_t single_active;  /**< ES_UP, ES_DOWN: the segment's mode */
+	uint8_t sticky;         /**< MAC events: a static MAC (advertised sticky) */
 	uint16_t pref;          /**< ES_UP: preference advertised */
 	uint16_t attach;        /**< MAC events: attachment, EVF_INVALID_ID if none */
 	uint32_t vni;           /**< MAC and DF events */
 	uint32_t mob_seq;       /**< MAC events: MAC mobility sequence */
 	struct rte_ether_addr mac;
 	struct evf_esi esi;     /**< segment (MAC on a segment, ES and DF events); zero if none */
+	uint32_t evi;           /**< BD */
+	struct evf_ip vtep4;    /**< NODE: our IPv4 VTEP (family 0 when none) */
+	struct evf_ip vtep6;    /**< NODE: our IPv6 VTEP */
 };
 
 typedef bool (*evf_event_sink)(const struct evf_event *ev); /* false: no room */
@@ -56,10 +64,43 @@ uint64_t evf_event_lost(void);
 void evf_event_print(FILE *out, unsigned int n);
 const char *evf_event_name(uint8_t type);
 
+/* ---- state dump ----
+ * On request (a new control-plane instance) the sink receives the whole local
+ * state as events: node, MAC-VRFs, local segments, their MAC-VRFs, local MACs.
+ * Each room registers a source for its part; the sink's owner runs the dump a
+ * step at a time, as room in the sink allows. Dumped events get no number and
+ * are not logged. */
+
+/** Emit up to budget events from *cursor (0 at the start) through
+ *  evf_event_dump_put(); return true when the source has nothing more. */
+typedef bool (*evf_dump_source)(uint64_t *cursor, unsigned int budget);
+enum evf_dump_order {
+	EVF_DUMP_NODE = 0, EVF_DUMP_BD, EVF_DUMP_ES, EVF_DUMP_ES_BD, EVF_DUMP_MACS, EVF_DUMP_MAX
+};
+/** Register the source of one part (a runtime brought up again re-registers). */
+void evf_event_register_dump(enum evf_dump_order order, evf_dump_source fn);
+/** Where dumped events go (the events ring), NULL for nowhere. */
+void evf_event_set_dump_sink(void (*put)(const struct evf_event *ev));
+/** A source hands over one dumped event. */
+void evf_event_dump_put(const struct evf_event *ev);
+
+struct evf_dump_pos {
+	unsigned int part;      /**< enum evf_dump_order */
+	uint64_t cursor;
+};
+/** Run a dump from pos (zeroed at the start) for up to budget events.
+ *  Returns true when the dump is complete. */
+bool evf_event_dump_step(struct evf_dump_pos *pos, unsigned int budget);
+
 /* Helpers used by the FDB and ES code. */
 void evf_event_mac(uint8_t type, uint16_t bd, const struct rte_ether_addr *mac, uint16_t attach,
 	uint16_t es, uint32_t mob_seq);
-void evf_event_es(uint16_t es, bool up, uint16_t pref, bool dp, uint8_t alg);
+/** The same event, for the dump of a local MAC. */
+void evf_event_mac_fill(struct evf_event *ev, uint8_t type, uint16_t bd,
+	const struct rte_ether_addr *mac, uint16_t attach, uint16_t es, uint32_t mob_seq);
+void evf_event_es(uint16_t es, bool up, uint16_t pref, bool dp, uint8_t alg, bool single_active);
+void evf_event_es_fill(struct evf_event *ev, uint16_t es, bool up, uint16_t pref, bool dp,
+	uint8_t alg, bool single_active);
 void evf_event_df(uint16_t es, uint16_t esevi, bool df);
 
 #endif /* EVF_EVENTS_H */

@@ -128,6 +128,12 @@ evf_es_local_cfg(uint16_t es)
 	return es < nb_es && evf_ess[es].local ? &ctls[es].cfg : NULL;
 }
 
+bool
+evf_es_local_active(uint16_t es)
+{
+	return es < nb_es && evf_ess[es].local && ctls[es].active;
+}
+
 int
 evf_es_find(const struct evf_esi *esi)
 {
@@ -403,6 +409,16 @@ update_single_active(uint16_t es)
 static void df_schedule(uint16_t es, bool immediate);
 static void readvertise_if_changed(uint16_t es);
 
+/* Tell the control plane what to advertise for a local segment (RT4, RT1). */
+static void
+emit_es(uint16_t es, bool up)
+{
+	const struct es_ctl *c = &ctls[es];
+
+	evf_event_es(es, up, c->oper_pref, c->oper_dp, c->cfg.df_alg,
+		     c->cfg.mode == EVF_ES_SINGLE_ACTIVE);
+}
+
 int
 evf_es_rt1_per_es(uint16_t es, const struct evf_ip *vtep, bool single_active, bool add,
 		  uint8_t gen)
@@ -638,7 +654,7 @@ evf_es_set_local_oper(uint16_t es, bool up)
 		c->active = false;
 		c->elected = false;
 		__atomic_store_n(&evf_ess[es].local_up, 0, __ATOMIC_RELEASE);
-		evf_event_es(es, false, c->oper_pref, c->oper_dp, c->cfg.df_alg);
+		emit_es(es, false);
 		df_schedule(es, true);
 	}
 }
@@ -713,7 +729,7 @@ readvertise_if_changed(uint16_t es)
 
 	apply_dont_preempt(es);
 	if (c->oper_pref != pref || c->oper_dp != dp)
-		evf_event_es(es, true, c->oper_pref, c->oper_dp, c->cfg.df_alg);
+		emit_es(es, true);
 }
 
 /* RFC 9785 4.2: a non-revertive PE that took the holder's preference
@@ -730,7 +746,7 @@ restore_admin_preference(uint16_t es, bool is_df)
 		return;
 	c->oper_pref = c->cfg.df_pref;
 	c->oper_dp = true;
-	evf_event_es(es, true, c->oper_pref, c->oper_dp, c->cfg.df_alg);
+	emit_es(es, true);
 }
 
 static void
@@ -785,7 +801,7 @@ evf_es_poll(uint64_t now)
 			c->activation_deadline = 0;
 			c->active = true;
 			apply_dont_preempt(es);
-			evf_event_es(es, true, c->oper_pref, c->oper_dp, c->cfg.df_alg);
+			emit_es(es, true);
 			df_schedule(es, false);
 			work++;
 		}

@@ -124,6 +124,11 @@ void evf_es_rt2_ref(uint16_t es, uint8_t slot, bool add);
 /** Free a PE slot nothing refers to (after a failed route apply). */
 void evf_es_pe_gc(uint16_t es, uint8_t slot);
 
+/** Is a local segment active (up, activation timer over): its RT4/RT1 advertised? */
+bool evf_es_local_active(uint16_t es);
+/** Give the state dump the local segments and their MAC-VRFs (evf_events.h). */
+void evf_es_register_dump(void);
+
 /** Local interface state (link, LAG, admin) of a local segment. */
 void evf_es_set_local_oper(uint16_t es, bool up);
 /** Drive timers (DF wait, activation) and local state; control-loop poller. */

@@ -76,6 +76,8 @@ typedef void (*evf_fdb_visit_fn)(struct evf_fdb_entry *e, void *arg);
 void evf_fdb_foreach(uint16_t bd, evf_fdb_visit_fn fn, void *arg);
 
 uint32_t evf_fdb_count(void);
+/** Give the state dump the local MACs (evf_events.h). */
+void evf_fdb_register_dump(void);
 
 /* ---- MAC policy (fdb_mac_ctl.c) ---- */
 /** Add or withdraw an RT2 route for (bd, mac) from the VTEP at vtep_ip; ip_hash

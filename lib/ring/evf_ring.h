@@ -1,12 +1,17 @@
 /* evf_ring.h: evfwd's side of the control ring (control thread).
  *
  * evfwd creates the shared-memory object of evf_ring_abi.h, consumes the
- * routes ring in batches from the control loop (validating every field before
- * the route API sees it), produces the events ring from the control-plane
- * event log, and handles producer restarts: a new producer epoch keeps all
+ * routes and manual rings in batches from the control loop (validating every
+ * field before the route API sees it), produces the events ring from the
+ * control-plane event log (and a dump of its local state when a new control
+ * plane asks), and handles producer restarts: a new producer epoch keeps all
  * state and opens a resync; routes not re-sent by SYNC-END (or by the hold
- * time, when no SYNC-END comes) are withdrawn. Workers are never involved:
- * they keep forwarding on the last good state whatever the producer does. */
+ * time, when no SYNC-END comes) are withdrawn. Manual routes are never swept.
+ * Workers are never involved: they keep forwarding on the last good state
+ * whatever the producer does. Files: ring_shm_ctl.c (object, header),
+ * ring_consume_ctl.c (routes, manual, poller), ring_events_ctl.c (events,
+ * dumps), ring_stats_ctl.c (stats block, show ring), ring_codec.c (records),
+ * ring_client.c (the other side, for evfwd-ctl and evfwd-gobgp). */
 #ifndef EVF_RING_H
 #define EVF_RING_H
 
@@ -57,7 +62,12 @@ int evf_ring_format_event(const struct evf_ring_rec *rec, char *buf, size_t len)
 struct evf_ring_counters {
 	uint64_t records;            /**< read from the routes ring */
 	uint64_t applied;            /**< routes applied */
-	uint64_t rejected[EVF_RING_REJ_MAX];
+	uint64_t manual_records;     /**< read from the manual ring */
+	uint64_t manual_applied;     /**< manual routes applied */
+	uint64_t manual_rejected;    /**< manual records not applied */
+	uint64_t dumps;              /**< state dumps started */
+	uint64_t dump_records;       /**< records written by dumps */
+	uint64_t rejected[EVF_RING_REJ_MAX]; /**< by reason, routes and manual rings */
 	uint64_t bad_header;         /**< polls that found the header damaged */
 	uint64_t bad_index;          /**< polls that found indices out of range */
 	uint64_t epochs;             /**< producer restarts seen */

@@ -1,14 +1,18 @@
-/* evf_ring_abi.h: evfwd control ring, ABI version 1 (doc/ring-abi.md).
+/* evf_ring_abi.h: evfwd control ring, ABI version 2 (doc/ring-abi.md).
  *
  * Self-contained: C11 standard headers only, no DPDK. Any process (a BGP speaker,
  * an adapter, evfwd-ctl) includes it to exchange EVPN routes and events with
  * evfwd through one POSIX shared-memory object that evfwd creates (mode 0600).
  *
- * The object holds a 4096-byte header and two rings of fixed 128-byte records:
+ * The object holds a 4096-byte header and three rings of fixed 128-byte records:
  *   ring 0 "routes": control plane -> evfwd (RT1-RT4 add/withdraw, SYNC-BEGIN,
- *                    SYNC-END, HEARTBEAT); producer: the control plane.
+ *                    SYNC-END, HEARTBEAT); producer: the BGP adapter. Its
+ *                    routes are swept by its resyncs.
  *   ring 1 "events": evfwd -> control plane (local MACs learned/aged/moved,
- *                    frozen MACs, segment and DF changes); producer: evfwd.
+ *                    frozen MACs, segment and DF changes, and on request a
+ *                    dump of the whole local state); producer: evfwd.
+ *   ring 2 "manual": operator tools -> evfwd (RT1-RT4 only); its routes are
+ *                    manual: no resync of ring 0 ever removes them.
  * Each ring is single producer / single consumer. Indices are free-running
  * 64-bit counters (slot = index & (count - 1)); the producer owns prod_idx,
  * the consumer owns cons_idx, each on its own cache line. A producer fills a
@@ -52,11 +56,14 @@
 #endif
 
 #define EVF_RING_MAGIC        0x52465645u  /* "EVFR" little endian */
-#define EVF_RING_ABI_VERSION  1u
+#define EVF_RING_ABI_VERSION  2u           /* major: a reader requires it equal */
+#define EVF_RING_ABI_MINOR    0u           /* additions a reader may skip (doc 1.4) */
 #define EVF_RING_HDR_SIZE     4096u
 #define EVF_RING_REC_SIZE     128u
 #define EVF_RING_ROUTES       0u           /* ring index: control plane -> evfwd */
 #define EVF_RING_EVENTS       1u           /* ring index: evfwd -> control plane */
+#define EVF_RING_MANUAL       2u           /* ring index: operator tools -> evfwd (manual routes) */
+#define EVF_RING_COUNT        3u
 
 /* ---- record ---- */
 
@@ -76,6 +83,11 @@ enum evf_ring_type {
 	EVF_REC_EV_ES_UP = 69,      /* advertise RT4 (+RT1) for esi with df_alg/df_pref/DP */
 	EVF_REC_EV_ES_DOWN = 70,    /* withdraw them */
 	EVF_REC_EV_DF_CHANGE = 71,  /* flags bit EVF_REC_F_DF: we are DF for <esi, vni> */
+	EVF_REC_EV_NODE = 72,       /* dump: our VTEP addresses (vtep: IPv4, ip: IPv6) */
+	EVF_REC_EV_BD = 73,         /* dump: a MAC-VRF (vni, evi): advertise RT3 */
+	EVF_REC_EV_ES_BD = 74,      /* dump: local segment esi is in MAC-VRF vni */
+	EVF_REC_EV_DUMP_BEGIN = 75, /* a full dump of local state follows (epoch) */
+	EVF_REC_EV_DUMP_END = 76,   /* end of the dump (epoch) */
 };
 
 enum evf_ring_op {
@@ -89,7 +101,10 @@ enum evf_ring_op {
 #define EVF_REC_F_STICKY        0x04u  /* RT2 */
 #define EVF_REC_F_DONT_PREEMPT  0x08u  /* RT4, EV_ES_UP */
 #define EVF_REC_F_DF            0x10u  /* EV_DF_CHANGE */
-#define EVF_REC_F_KNOWN         0x1fu  /* any other bit set: record rejected */
+#define EVF_REC_F_KNOWN         0x1fu  /* routes: any other bit set: record rejected */
+#define EVF_REC_F_DUMP          0x20u  /* events: part of a dump (DUMP_BEGIN .. DUMP_END) */
+/* On events, SINGLE_ACTIVE marks an ES_UP/ES_DOWN segment's mode, STICKY a
+ * static MAC (advertised sticky, RFC 7432 15.2). */
 
 /* address families in records */
 #define EVF_REC_AF_NONE 0u
@@ -117,7 +132,10 @@ struct evf_ring_rec {
 	uint32_t reserved1;     /*  76: zero */
 	uint64_t ts_ns;         /*  80: producer's CLOCK_MONOTONIC time, 0 = not given */
 	uint64_t ev_seq;        /*  88: events ring: event number */
-	uint8_t reserved2[32];  /*  96: zero */
+	uint32_t evi;           /*  96: EV_BD: the MAC-VRF's EVI */
+	uint32_t reserved3;     /* 100: zero */
+	uint64_t epoch;         /* 104: EV_DUMP_BEGIN/END: the epoch the dump answers */
+	uint8_t reserved2[16];  /* 112: zero */
 };
 
 /* ---- shared-memory header ---- */
@@ -146,9 +164,10 @@ struct evf_ring_hdr {
 	uint32_t nb_rings;          /*  12: 2 */
 	uint64_t total_size;        /*  16: size of the object */
 	uint64_t evfwd_pid;         /*  24: informational */
-	struct evf_ring_desc ring[2]; /* 32 */
-	uint8_t pad0[256 - 64];
-	struct evf_ring_idx idx[2]; /* 256: one 192-byte block per ring */
+	struct evf_ring_desc ring[EVF_RING_COUNT]; /* 32 */
+	uint16_t abi_minor;         /*  80: EVF_RING_ABI_MINOR */
+	uint8_t pad0[256 - 82];
+	struct evf_ring_idx idx[EVF_RING_COUNT]; /* 256: one 192-byte block per ring */
 };
 
 /* Counters evfwd publishes for observers (evfwd-ctl status), written by
@@ -171,6 +190,13 @@ struct evf_ring_stats {
 	char rejected_names[EVF_RING_STATS_REJECTS][24];
 	uint64_t handled_idx;       /* routes ring: every record below this index is applied or rejected */
 	uint64_t producer_timeouts; /* the producer fell silent longer than producer-timeout */
+	uint64_t manual_handled_idx;/* manual ring: every record below this index is handled */
+	uint64_t manual_records;    /* read from the manual ring */
+	uint64_t manual_applied;    /* manual routes applied */
+	uint64_t manual_rejected;   /* manual records not applied (any reason) */
+	uint64_t dumps;             /* state dumps started */
+	uint64_t dump_records;      /* records written by dumps */
+	uint64_t dump_epoch;        /* epoch of the last dump started */
 };
 
 static inline struct evf_ring_stats *
@@ -224,7 +250,10 @@ EVF_RING_AT(evf_ring_rec, reserved0, 74, 2);
 EVF_RING_AT(evf_ring_rec, reserved1, 76, 4);
 EVF_RING_AT(evf_ring_rec, ts_ns, 80, 8);
 EVF_RING_AT(evf_ring_rec, ev_seq, 88, 8);
-EVF_RING_AT(evf_ring_rec, reserved2, 96, 32);
+EVF_RING_AT(evf_ring_rec, evi, 96, 4);
+EVF_RING_AT(evf_ring_rec, reserved3, 100, 4);
+EVF_RING_AT(evf_ring_rec, epoch, 104, 8);
+EVF_RING_AT(evf_ring_rec, reserved2, 112, 16);
 
 /* header, ring descriptors, index blocks */
 EVF_RING_STATIC_ASSERT(sizeof(struct evf_ring_desc) == 16, "ring descriptor size");
@@ -239,7 +268,7 @@ EVF_RING_AT(evf_ring_idx, prod_heartbeat_ns, 16, 8);
 EVF_RING_AT(evf_ring_idx, cons_idx, 64, 8);
 EVF_RING_AT(evf_ring_idx, cons_epoch, 72, 8);
 EVF_RING_AT(evf_ring_idx, pad, 128, 64);
-EVF_RING_STATIC_ASSERT(sizeof(struct evf_ring_hdr) == 640, "header fields and index blocks: 640 bytes");
+EVF_RING_STATIC_ASSERT(sizeof(struct evf_ring_hdr) == 832, "header fields and index blocks: 832 bytes");
 EVF_RING_STATIC_ASSERT(sizeof(struct evf_ring_hdr) <= EVF_RING_STATS_OFFSET, "header before the stats");
 EVF_RING_AT(evf_ring_hdr, magic, 0, 4);
 EVF_RING_AT(evf_ring_hdr, abi_version, 4, 2);
@@ -248,17 +277,22 @@ EVF_RING_AT(evf_ring_hdr, record_size, 8, 4);
 EVF_RING_AT(evf_ring_hdr, nb_rings, 12, 4);
 EVF_RING_AT(evf_ring_hdr, total_size, 16, 8);
 EVF_RING_AT(evf_ring_hdr, evfwd_pid, 24, 8);
-EVF_RING_AT(evf_ring_hdr, ring, 32, 32);
+EVF_RING_AT(evf_ring_hdr, ring, 32, 48);
 EVF_RING_AT(evf_ring_hdr, ring[1].offset, 48, 8);
 EVF_RING_AT(evf_ring_hdr, ring[1].count, 56, 4);
-EVF_RING_AT(evf_ring_hdr, pad0, 64, 192);
-EVF_RING_AT(evf_ring_hdr, idx, 256, 384);
+EVF_RING_AT(evf_ring_hdr, ring[2].offset, 64, 8);
+EVF_RING_AT(evf_ring_hdr, ring[2].count, 72, 4);
+EVF_RING_AT(evf_ring_hdr, abi_minor, 80, 2);
+EVF_RING_AT(evf_ring_hdr, pad0, 82, 174);
+EVF_RING_AT(evf_ring_hdr, idx, 256, 576);
 EVF_RING_AT(evf_ring_hdr, idx[1].prod_idx, 448, 8);
 EVF_RING_AT(evf_ring_hdr, idx[1].cons_idx, 512, 8);
+EVF_RING_AT(evf_ring_hdr, idx[2].prod_idx, 640, 8);
+EVF_RING_AT(evf_ring_hdr, idx[2].cons_idx, 704, 8);
 
 /* stats block (offsets relative to EVF_RING_STATS_OFFSET = 2048) */
 EVF_RING_STATIC_ASSERT(EVF_RING_STATS_OFFSET == 2048, "stats block at 2048");
-EVF_RING_STATIC_ASSERT(sizeof(struct evf_ring_stats) == 656, "stats block: 656 bytes");
+EVF_RING_STATIC_ASSERT(sizeof(struct evf_ring_stats) == 712, "stats block: 712 bytes");
 EVF_RING_STATIC_ASSERT(EVF_RING_STATS_OFFSET + sizeof(struct evf_ring_stats) <= EVF_RING_HDR_SIZE,
 		       "stats block fits the header");
 EVF_RING_AT(evf_ring_stats, updated_ns, 0, 8);
@@ -282,6 +316,13 @@ EVF_RING_AT(evf_ring_stats, syncing, 252, 4);
 EVF_RING_AT(evf_ring_stats, rejected_names, 256, 384);
 EVF_RING_AT(evf_ring_stats, handled_idx, 640, 8);
 EVF_RING_AT(evf_ring_stats, producer_timeouts, 648, 8);
+EVF_RING_AT(evf_ring_stats, manual_handled_idx, 656, 8);
+EVF_RING_AT(evf_ring_stats, manual_records, 664, 8);
+EVF_RING_AT(evf_ring_stats, manual_applied, 672, 8);
+EVF_RING_AT(evf_ring_stats, manual_rejected, 680, 8);
+EVF_RING_AT(evf_ring_stats, dumps, 688, 8);
+EVF_RING_AT(evf_ring_stats, dump_records, 696, 8);
+EVF_RING_AT(evf_ring_stats, dump_epoch, 704, 8);
 #undef EVF_RING_AT
 
 /* ---- helpers (header-only) ---- */

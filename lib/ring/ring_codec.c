@@ -48,6 +48,7 @@ reserved_zero(const struct evf_ring_rec *r)
 	static const uint8_t zero[sizeof(r->reserved2)];
 
 	return r->reserved0 == 0 && r->reserved1 == 0 && r->ev_seq == 0 && r->attach == 0 &&
+		r->evi == 0 && r->reserved3 == 0 && r->epoch == 0 &&
 		memcmp(r->reserved2, zero, sizeof(zero)) == 0;
 }
 
@@ -193,6 +194,7 @@ evf_ring_format_event(const struct evf_ring_rec *rec, char *buf, size_t len)
 	char mac[EVF_MAC_STRLEN], esi_s[EVF_ESI_STRLEN];
 	struct rte_ether_addr m;
 	struct evf_esi esi;
+	const char *dump;
 	bool has_esi;
 
 	memcpy(m.addr_bytes, rec->mac, sizeof(m.addr_bytes));
@@ -200,6 +202,7 @@ evf_ring_format_event(const struct evf_ring_rec *rec, char *buf, size_t len)
 	evf_mac_fmt(&m, mac, sizeof(mac));
 	evf_esi_fmt(&esi, esi_s, sizeof(esi_s));
 	has_esi = !evf_esi_is_zero(&esi);
+	dump = rec->flags & EVF_REC_F_DUMP ? " (dump)" : "";
 	switch (rec->type) {
 	case EVF_REC_EV_MAC_LEARNED:
 	case EVF_REC_EV_MAC_AGED:
@@ -208,20 +211,43 @@ evf_ring_format_event(const struct evf_ring_rec *rec, char *buf, size_t len)
 	case EVF_REC_EV_MAC_UNFROZEN: {
 		static const char *const n[] = { "mac-learned", "mac-aged", "mac-moved",
 			"mac-frozen", "mac-unfrozen" };
-		return snprintf(buf, len, "%s vni %u mac %s seq %u%s%s%s", n[rec->type - 64],
+		return snprintf(buf, len, "%s vni %u mac %s seq %u%s%s%s%s%s", n[rec->type - 64],
 				rec->vni, mac, rec->seq, has_esi ? " esi " : "", has_esi ? esi_s : "",
+				rec->flags & EVF_REC_F_STICKY ? " sticky" : "",
 				rec->type == EVF_REC_EV_MAC_MOVED && rec->attach == 0xffff ?
-				" (now remote)" : "");
+				" (now remote)" : "", dump);
 	}
 	case EVF_REC_EV_ES_UP:
-		return snprintf(buf, len, "es-up esi %s df-alg %s pref %u%s", esi_s,
+		return snprintf(buf, len, "es-up esi %s df-alg %s pref %u%s%s%s", esi_s,
 				rec->df_alg < 3 ? alg[rec->df_alg] : "?", rec->df_pref,
-				rec->flags & EVF_REC_F_DONT_PREEMPT ? " dont-preempt" : "");
+				rec->flags & EVF_REC_F_DONT_PREEMPT ? " dont-preempt" : "",
+				rec->flags & EVF_REC_F_SINGLE_ACTIVE ? " single-active" : "", dump);
 	case EVF_REC_EV_ES_DOWN:
-		return snprintf(buf, len, "es-down esi %s", esi_s);
+		return snprintf(buf, len, "es-down esi %s%s%s", esi_s,
+				rec->flags & EVF_REC_F_SINGLE_ACTIVE ? " single-active" : "", dump);
 	case EVF_REC_EV_DF_CHANGE:
 		return snprintf(buf, len, "df-change esi %s vni %u %s", esi_s, rec->vni,
 				rec->flags & EVF_REC_F_DF ? "df" : "non-df");
+	case EVF_REC_EV_NODE: {
+		struct evf_ip v4, v6;
+		char s4[EVF_IP_STRLEN] = "none", s6[EVF_IP_STRLEN] = "none";
+
+		if (decode_ip(rec->vtep_af, rec->vtep, &v4) == 0)
+			evf_ip_fmt(&v4, s4, sizeof(s4));
+		if (decode_ip(rec->ip_af, rec->ip, &v6) == 0)
+			evf_ip_fmt(&v6, s6, sizeof(s6));
+		return snprintf(buf, len, "node vtep-ipv4 %s vtep-ipv6 %s%s", s4, s6, dump);
+	}
+	case EVF_REC_EV_BD:
+		return snprintf(buf, len, "mac-vrf vni %u evi %u%s", rec->vni, rec->evi, dump);
+	case EVF_REC_EV_ES_BD:
+		return snprintf(buf, len, "es-mac-vrf esi %s vni %u %s%s", esi_s, rec->vni,
+				rec->flags & EVF_REC_F_DF ? "df" : "non-df", dump);
+	case EVF_REC_EV_DUMP_BEGIN:
+	case EVF_REC_EV_DUMP_END:
+		return snprintf(buf, len, "%s epoch %#lx last-event %lu",
+				rec->type == EVF_REC_EV_DUMP_BEGIN ? "dump-begin" : "dump-end",
+				(unsigned long)rec->epoch, (unsigned long)rec->ev_seq);
 	default:
 		return snprintf(buf, len, "unknown-event type %u", rec->type);
 	}

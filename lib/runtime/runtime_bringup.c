@@ -248,6 +248,11 @@ evf_bringup(const struct evf_cfg *cfg, char *err, size_t errlen)
 	/* the ring first: the segments' first events already go to the control plane */
 	if (evf_ring_init(&cfg->ring, err, errlen) < 0)
 		return -1;
+	/* what a state dump of the events ring is made of, in this order */
+	evf_node_register_dump();
+	evf_bd_register_dump();
+	evf_es_register_dump();
+	evf_fdb_register_dump();
 	if (setup_es(cfg, err, errlen) < 0)
 		return -1;
 	if (cfg->ring.enabled)

@@ -59,6 +59,8 @@ extern struct evf_vtep evf_vteps[EVF_MAX_VTEPS];
 
 /* ---- start-up (main thread) ---- */
 int evf_node_init(const struct evf_cfg_node *cfg);
+/** Give the state dump our VTEP addresses (evf_events.h). */
+void evf_node_register_dump(void);
 /** Precompute the decap fast path's expected words (after evf_node is final). */
 void evf_vxlan_fast_init(void);
 

@@ -10,6 +10,7 @@
 #include <rte_udp.h>
 #include <rte_vxlan.h>
 
+#include "evf_events.h"
 #include "evf_vxlan.h"
 #include "evf_port.h"
 #include "evf_rcu.h"
@@ -244,4 +245,29 @@ uint32_t
 evf_vtep_count(void)
 {
 	return nb_used;
+}
+
+/* The node in a state dump: our VTEP addresses, the next hop of every route
+ * the control plane originates for us. */
+static bool
+node_dump(uint64_t *cursor, unsigned int budget)
+{
+	struct evf_event ev;
+
+	if (*cursor == 0 && budget > 0) {
+		memset(&ev, 0, sizeof(ev));
+		ev.type = EVF_EV_NODE;
+		ev.vtep4 = evf_node.ipv4;
+		ev.vtep6 = evf_node.ipv6;
+		ev.attach = EVF_INVALID_ID;
+		evf_event_dump_put(&ev);
+		*cursor = 1;
+	}
+	return *cursor == 1;
+}
+
+void
+evf_node_register_dump(void)
+{
+	evf_event_register_dump(EVF_DUMP_NODE, node_dump);
 }

@@ -101,6 +101,17 @@ def ctl_status(ring):
     m = re.search(r"(\d+) records read, (\d+) routes applied, generation (\d+)", out)
     if m:
         d.update(records=int(m.group(1)), applied=int(m.group(2)), generation=int(m.group(3)))
+    m = re.search(r"manual: (\d+) records read, (\d+) routes applied, (\d+) rejected", out)
+    if m:
+        d.update(manual_records=int(m.group(1)), manual_applied=int(m.group(2)),
+                 manual_rejected=int(m.group(3)))
+    m = re.search(r"manual: \d+ records, produced (\d+), consumed (\d+)", out)
+    if m:
+        d.update(manual_produced=int(m.group(1)), manual_consumed=int(m.group(2)))
+    m = re.search(r"dumps (\d+) \((\d+) records, last epoch (0x[0-9a-fA-F]+|0)\)", out)
+    if m:
+        d.update(dumps=int(m.group(1)), dump_records=int(m.group(2)),
+                 dump_epoch=int(m.group(3), 16))
     d["syncing"] = "resync in progress" in out
     for k, rx in (("restarts", r"producer restarts (\d+)"), ("sync_begin", r"sync begin (\d+)"),
                   ("sync_end", r"sync end (\d+)"), ("hold_expiries", r"hold expiries (\d+)"),
@@ -135,12 +146,12 @@ def crc32c(data):
 
 REC_FIELDS = ("rec_idx", "crc", "type", "op", "flags", "vtep_af", "ip_af", "df_alg", "df_pref",
               "vni", "seq", "esi", "mac", "vtep", "ip", "attach", "reserved0", "reserved1",
-              "ts_ns", "ev_seq", "reserved2")
-_REC = struct.Struct("<IIBBBBBBHII10s6s16s16sHHIQQ32s")
+              "ts_ns", "ev_seq", "evi", "reserved3", "epoch", "reserved2")
+_REC = struct.Struct("<IIBBBBBBHII10s6s16s16sHHIQQIIQ16s")
 
 
 def ring_records(ring, which=0, first=None, last=None):
-    """Records [first, last) of ring `which` (0 routes, 1 events) read straight
+    """Records [first, last) of ring `which` (0 routes, 1 events, 2 manual) read straight
     from the shared-memory object (doc/ring-abi.md section 2), as dicts of the
     record fields plus "index" and "sealed" (rec_idx and CRC-32C right). By
     default, every record still in the ring up to its prod_idx."""

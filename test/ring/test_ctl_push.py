@@ -20,6 +20,15 @@ shell) with a control ring named after this test's PID.
   good lines say.
 - Good input (arguments, then standard input with a withdrawal) exits 0 and
   is applied.
+test_manual_beside_producer: a producer (`push --producer --new-epoch`, kept
+running on a pipe, as evfwd-gobgp would be) holds the routes ring; an
+operator's `evfwd-ctl push` goes to the manual ring: exit 0, applied; a second
+`push --producer` is refused (exit 2, naming the manual ring); control words
+on the manual ring are refused with their line number. The producer's resyncs
+(SYNC-BEGIN ... SYNC-END, then a new epoch whose hold time expires) sweep its
+own routes but never the manual ones; a manual withdrawal removes a manual
+route. status counts manual records, applied and rejected apart from the
+producer's.
 test_shm_mode: evfwd started with umask 0277 over a stale 0666 object of the
 same name: the object it creates is a new one, mode 0600 exactly (owner read
 and write, whatever the umask), owned by its user, of the configured size,
@@ -30,6 +39,7 @@ Every child is killed and every object unlinked at exit (ringlib.cleanup).
 import os
 import stat
 import struct
+import subprocess
 import sys
 
 sys.dont_write_bytecode = True
@@ -100,7 +110,7 @@ class CtlPush(E.EvfTestCase):
         return R.ctl_status(self.ring)["produced"]
 
     def push(self, *words, stdin=None):
-        rc, out, err = R.ctl(self.ring, "push", "--wait", *words, input=stdin)
+        rc, out, err = R.ctl(self.ring, "push", "--producer", "--wait", *words, input=stdin)
         self.assertEqual(out, "", "push wrote to standard output")
         return rc, err.splitlines()
 
@@ -169,7 +179,8 @@ class CtlPush(E.EvfTestCase):
         for r in recs:
             self.assertTrue(r["sealed"], "record %d fails its seal: %s" % (r["index"], r))
             self.assertEqual((r["op"], r["flags"], r["attach"], r["ev_seq"]), (0, 0, 0, 0), r)
-            self.assertEqual((r["reserved0"], r["reserved1"], r["reserved2"]), (0, 0, bytes(32)), r)
+            self.assertEqual((r["reserved0"], r["reserved1"], r["evi"], r["reserved3"], r["epoch"],
+                              r["reserved2"]), (0, 0, 0, 0, 0, bytes(16)), r)
             self.assertNotEqual(r["ts_ns"], 0, r)
         want = [
             dict(type=RT2, vni=100, mac=mac_bytes(GOOD_MAC), vtep_af=4, vtep=v4("198.18.0.2"),
@@ -215,6 +226,90 @@ class CtlPush(E.EvfTestCase):
         self.assertState(run, {(BLUE, "02:00:00:aa:02:03"): "vxlan 198.18.0.4"},
                          "198.18.0.3(imet)", ["198.18.0.3", "198.18.0.4"], "after the good input")
 
+    # ---- manual routes beside a producer ----
+
+    def manual(self, *words, stdin=None):
+        rc, out, err = R.ctl(self.ring, "push", "--wait", *words, input=stdin)
+        return rc, err.splitlines()
+
+    def test_manual_beside_producer(self):
+        run = E.LiveRun(self.lab, self.config(), max_runtime=120)
+        prod = None
+        try:
+            R.wait_until(lambda: os.path.exists(R.shm_path(self.ring)), 10, what="the ring object")
+            prod = R.spawn([R.EVFWD_CTL, "--ring", self.ring, "push", "--producer",
+                            "--new-epoch", "--quiet"], stdin=subprocess.PIPE, text=True)
+
+            def produce(*lines):
+                prod.stdin.write("".join(l + "\n" for l in lines))
+                prod.stdin.flush()
+            produce("sync-begin", "rt2 add vni 100 mac 02:00:00:bb:00:01 vtep 198.18.0.2",
+                    "rt2 add vni 100 mac 02:00:00:bb:00:02 vtep 198.18.0.2", "sync-end")
+            R.wait_until(lambda: R.ctl_status(self.ring).get("applied") == 2, 10,
+                         what="the producer's two routes")
+
+            # the operator: manual ring, beside the producer
+            rc, err = self.manual("rt2", "add", "vni", "100", "mac", "02:00:00:cc:00:01",
+                                  "vtep", "198.18.0.7")
+            self.assertEqual((rc, err), (0, [SUMMARY % (1, 0)]))
+            rc, err = self.manual(stdin="rt3 add vni 100 vtep 198.18.0.7\n"
+                                        "sync-begin\n"
+                                        "rt2 add vni 100 mac 02:00:00:cc:00:02 vtep 198.18.0.7\n")
+            self.assertEqual(rc, 1, err)
+            self.assertEqual(err, ["stdin:2: 'sync-begin' is for the routes ring's producer"
+                                   " (--producer); manual routes are never resynchronised",
+                                   SUMMARY % (2, 1)])
+            # a second producer is refused while the first holds the ring
+            rc, out, err2 = R.ctl(self.ring, "push", "--producer", "heartbeat")
+            self.assertEqual(rc, 2, err2)
+            self.assertIn("push without --producer", err2)
+            st = R.ctl_status(self.ring)
+            self.assertEqual((st["manual_records"], st["manual_applied"], st["manual_rejected"]),
+                             (3, 3, 0), st["text"])
+            self.assertEqual((st["records"], st["applied"]), (4, 2), st["text"])
+            both = {(BLUE, "02:00:00:bb:00:01"): "vxlan 198.18.0.2",
+                    (BLUE, "02:00:00:bb:00:02"): "vxlan 198.18.0.2",
+                    (BLUE, "02:00:00:cc:00:01"): "vxlan 198.18.0.7",
+                    (BLUE, "02:00:00:cc:00:02"): "vxlan 198.18.0.7"}
+            self.assertEqual(R.fdb_evpn(run.cmd("show fdb")), both)
+
+            # the producer resyncs with one route only: its other one goes, manual ones stay
+            produce("sync-begin", "rt2 add vni 100 mac 02:00:00:bb:00:01 vtep 198.18.0.2",
+                    "sync-end")
+            R.wait_until(lambda: R.ctl_status(self.ring).get("swept") == 1, 10, what="the sweep")
+            del both[(BLUE, "02:00:00:bb:00:02")]
+            self.assertEqual(R.fdb_evpn(run.cmd("show fdb")), both)
+            self.assertState(run, both, "198.18.0.7(imet)", ["198.18.0.2", "198.18.0.7"],
+                             "after the producer's resync")
+            # the producer is replaced and sends nothing: at its SYNC-END every
+            # route of its own goes, none of the manual ones
+            prod.stdin.close()
+            prod.wait(10)
+            prod = R.spawn([R.EVFWD_CTL, "--ring", self.ring, "push", "--producer",
+                            "--new-epoch", "--quiet"], stdin=subprocess.PIPE, text=True)
+            produce("sync-begin", "sync-end")
+            R.wait_until(lambda: R.ctl_status(self.ring).get("swept") == 2, 10,
+                         what="the second sweep")
+            del both[(BLUE, "02:00:00:bb:00:01")]
+            self.assertEqual(R.fdb_evpn(run.cmd("show fdb")), both)
+            # manual routes go by a manual withdrawal
+            rc, err = self.manual("rt2", "del", "vni", "100", "mac", "02:00:00:cc:00:02",
+                                  "vtep", "198.18.0.7")
+            self.assertEqual((rc, err), (0, [SUMMARY % (1, 0)]))
+            del both[(BLUE, "02:00:00:cc:00:02")]
+            self.assertEqual(R.fdb_evpn(run.cmd("show fdb")), both)
+            ring = R.show_ring(run.cmd("show ring"))
+            self.assertIn("Manual: 4 records, 4 applied, 0 rejected", ring["text"])
+        except BaseException:
+            self.lab.failed = True
+            run.close()
+            raise
+        finally:
+            if prod is not None:
+                R.kill(prod)
+        res = run.quit()
+        res.assert_no_mbuf_leak()
+
     # ---- the object's mode ----
 
     def test_shm_mode(self):
@@ -258,12 +353,12 @@ class CtlPush(E.EvfTestCase):
             self.assertEqual(oct(stat.S_IMODE(st.st_mode)), oct(0o600),
                              "mode of %s (umask 0277, stale object 0666)" % path)
             self.assertEqual(st.st_uid, os.geteuid())
-            self.assertEqual(st.st_size, 4096 + (records + events) * 128)
+            self.assertEqual(st.st_size, 4096 + (2 * records + events) * 128)
             with open(path, "rb") as fh:
                 hdr = fh.read(32)
             magic, abi, hsize, rsize, nb, total, pid = struct.unpack("<IHHIIQQ", hdr)
             self.assertEqual((magic, abi, hsize, rsize, nb, total, pid),
-                             (0x52465645, 1, 4096, 128, 2, st.st_size, p.pid))
+                             (0x52465645, 2, 4096, 128, 3, st.st_size, p.pid))
             # evfwd-ctl (same user) opens it
             self.assertEqual(R.ctl_status(self.ring)["produced"], 0)
         except BaseException:

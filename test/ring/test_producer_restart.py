@@ -113,7 +113,7 @@ class ProducerRestart(E.EvfTestCase):
     def push(self, lines, new_epoch=True, pace=0.0, chunk=500):
         """A producer process fed lines through a pipe (optionally paced); returns
         (process, writer thread)."""
-        args = [R.EVFWD_CTL, "--ring", self.ring, "push"] + (["--new-epoch"] if new_epoch else []) + \
+        args = [R.EVFWD_CTL, "--ring", self.ring, "push", "--producer"] + (["--new-epoch"] if new_epoch else []) + \
             ["--wait"]
         p = R.spawn(args, stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 

@@ -100,7 +100,7 @@ class ProducerTimeout(E.EvfTestCase):
         self.assertIn(pes, ([], ["-"]), "%s: remote segment's PEs" % what)
 
     def push(self, *words, stdin=None):
-        rc, out, err = R.ctl(self.ring, "push", "--wait", *words, input=stdin)
+        rc, out, err = R.ctl(self.ring, "push", "--producer", "--wait", *words, input=stdin)
         self.assertEqual(rc, 0, "push: rc %d, stderr %s" % (rc, err))
 
     # ---- the scenario ----

@@ -104,7 +104,10 @@ test_layout(void)
 	CU_ASSERT_EQUAL(offsetof(struct evf_ring_rec, reserved1), 76);
 	CU_ASSERT_EQUAL(offsetof(struct evf_ring_rec, ts_ns), 80);
 	CU_ASSERT_EQUAL(offsetof(struct evf_ring_rec, ev_seq), 88);
-	CU_ASSERT_EQUAL(offsetof(struct evf_ring_rec, reserved2), 96);
+	CU_ASSERT_EQUAL(offsetof(struct evf_ring_rec, evi), 96);
+	CU_ASSERT_EQUAL(offsetof(struct evf_ring_rec, reserved3), 100);
+	CU_ASSERT_EQUAL(offsetof(struct evf_ring_rec, epoch), 104);
+	CU_ASSERT_EQUAL(offsetof(struct evf_ring_rec, reserved2), 112);
 
 	CU_ASSERT_EQUAL(offsetof(struct evf_ring_hdr, magic), 0);
 	CU_ASSERT_EQUAL(offsetof(struct evf_ring_hdr, abi_version), 4);
@@ -114,6 +117,8 @@ test_layout(void)
 	CU_ASSERT_EQUAL(offsetof(struct evf_ring_hdr, total_size), 16);
 	CU_ASSERT_EQUAL(offsetof(struct evf_ring_hdr, evfwd_pid), 24);
 	CU_ASSERT_EQUAL(offsetof(struct evf_ring_hdr, ring), 32);
+	CU_ASSERT_EQUAL(offsetof(struct evf_ring_hdr, ring[EVF_RING_MANUAL]), 64);
+	CU_ASSERT_EQUAL(offsetof(struct evf_ring_hdr, abi_minor), 80);
 	CU_ASSERT_EQUAL(sizeof(struct evf_ring_desc), 16);
 	CU_ASSERT_EQUAL(offsetof(struct evf_ring_hdr, idx), 256);
 	CU_ASSERT_EQUAL(sizeof(struct evf_ring_idx), 192);
@@ -125,6 +130,9 @@ test_layout(void)
 	CU_ASSERT_EQUAL(offsetof(struct evf_ring_idx, cons_epoch), 72);
 	CU_ASSERT_EQUAL(offsetof(struct evf_ring_hdr, idx[1].prod_idx), 448);
 	CU_ASSERT_EQUAL(offsetof(struct evf_ring_hdr, idx[1].cons_idx), 512);
+	CU_ASSERT_EQUAL(offsetof(struct evf_ring_hdr, idx[2].prod_idx), 640);
+	CU_ASSERT_EQUAL(offsetof(struct evf_ring_hdr, idx[2].cons_idx), 704);
+	CU_ASSERT_EQUAL(sizeof(struct evf_ring_hdr), 832);
 	CU_ASSERT(sizeof(struct evf_ring_hdr) <= EVF_RING_STATS_OFFSET);
 	CU_ASSERT(EVF_RING_STATS_OFFSET + sizeof(struct evf_ring_stats) <= EVF_RING_HDR_SIZE);
 	CU_ASSERT(EVF_RING_REJ_MAX <= EVF_RING_STATS_REJECTS);
@@ -491,7 +499,7 @@ SPOIL(sp_type_event, r->type = EVF_REC_EV_MAC_LEARNED)
 SPOIL(sp_type255, r->type = 255)
 SPOIL(sp_op2, r->op = 2)
 SPOIL(sp_op255, r->op = 255)
-SPOIL(sp_flag_unknown, r->flags |= 0x20)
+SPOIL(sp_flag_unknown, r->flags |= 0x40)
 SPOIL(sp_flag_high, r->flags |= 0x80)
 SPOIL(sp_flag_sticky_rt1, r->flags |= EVF_REC_F_STICKY)
 SPOIL(sp_flag_peres_rt2, r->flags |= EVF_REC_F_PER_ES)
@@ -503,7 +511,11 @@ SPOIL(sp_res1, r->reserved1 = 0x80000000u)
 SPOIL(sp_evseq, r->ev_seq = 1)
 SPOIL(sp_attach, r->attach = 0xffff)
 SPOIL(sp_res2_first, r->reserved2[0] = 1)
-SPOIL(sp_res2_last, r->reserved2[31] = 0x80)
+SPOIL(sp_res2_last, r->reserved2[15] = 0x80)
+SPOIL(sp_evi, r->evi = 1)
+SPOIL(sp_res3, r->reserved3 = 1)
+SPOIL(sp_epoch, r->epoch = 1)
+SPOIL(sp_flag_dump, r->flags |= EVF_REC_F_DUMP)
 SPOIL(sp_ip_bytes_noaf, r->ip[15] = 1)
 SPOIL(sp_dfalg_rt2, r->df_alg = 1)
 SPOIL(sp_dfpref_rt1, r->df_pref = 1)
@@ -540,7 +552,7 @@ static const struct crafted crafted[] = {
 	{ "type 255", RT1ES, sp_type255, EVF_RING_REJ_BAD_TYPE },
 	{ "op 2", RT2, sp_op2, EVF_RING_REJ_BAD_OP },
 	{ "op 255", RT4, sp_op255, EVF_RING_REJ_BAD_OP },
-	{ "unknown flag 0x20", RT2, sp_flag_unknown, EVF_RING_REJ_BAD_FLAGS },
+	{ "unknown flag 0x40", RT2, sp_flag_unknown, EVF_RING_REJ_BAD_FLAGS },
 	{ "unknown flag 0x80", RT3, sp_flag_high, EVF_RING_REJ_BAD_FLAGS },
 	{ "sticky on RT1", RT1ES, sp_flag_sticky_rt1, EVF_RING_REJ_BAD_FLAGS },
 	{ "per-ES on RT2", RT2, sp_flag_peres_rt2, EVF_RING_REJ_BAD_FLAGS },
@@ -552,7 +564,11 @@ static const struct crafted crafted[] = {
 	{ "ev_seq on a route", RT4, sp_evseq, EVF_RING_REJ_RESERVED },
 	{ "attach on a route", RT1ES, sp_attach, EVF_RING_REJ_RESERVED },
 	{ "reserved2[0]", RT2, sp_res2_first, EVF_RING_REJ_RESERVED },
-	{ "reserved2[31]", RT1EVI, sp_res2_last, EVF_RING_REJ_RESERVED },
+	{ "reserved2[15]", RT1EVI, sp_res2_last, EVF_RING_REJ_RESERVED },
+	{ "evi on a route", RT3, sp_evi, EVF_RING_REJ_RESERVED },
+	{ "reserved3", RT2, sp_res3, EVF_RING_REJ_RESERVED },
+	{ "epoch on a route", RT4, sp_epoch, EVF_RING_REJ_RESERVED },
+	{ "events' dump flag on a route", RT2, sp_flag_dump, EVF_RING_REJ_BAD_FLAGS },
 	{ "RT2 ip bytes without ip_af", RT2, sp_ip_bytes_noaf, EVF_RING_REJ_RESERVED },
 	{ "RT3 ip bytes", RT3, sp_ip_bytes_noaf, EVF_RING_REJ_RESERVED },
 	{ "df_alg on RT2", RT2, sp_dfalg_rt2, EVF_RING_REJ_RESERVED },

@@ -669,6 +669,8 @@ test_bad_index(void)
 static void
 install_set(void)
 {
+	uint64_t before = evf_ring_counters.records;
+
 	CU_ASSERT_EQUAL(shell_route("rt2 add vni 100 mac " MAC_S " vtep 198.18.0.9"), EVF_RR_OK);
 	CU_ASSERT_EQUAL(shell_route("rt3 add vni 200 vtep 198.18.0.9"), EVF_RR_OK);
 	push("rt2 add vni 100 mac " MAC_A " vtep 198.18.0.2");
@@ -682,7 +684,8 @@ install_set(void)
 	push("rt1 add esi " ESI_REMOTE " vni 100 vtep 198.18.0.4");
 	push("rt4 add esi " ESI_LOCAL " vtep 198.18.0.5");
 	push("rt4 add esi " ESI_LOCAL " vtep 198.18.0.6");
-	CU_ASSERT_EQUAL(poll_ring(), 11);
+	poll_ring(); /* also writes the state dump a new epoch asks for */
+	CU_ASSERT_EQUAL(evf_ring_counters.records - before, 11);
 	CU_ASSERT_EQUAL(evf_ring_counters.applied, 11);
 }
 

@@ -1,0 +1,165 @@
+/* ring_stats_ctl.c: the control ring's counters: the stats block evfwd
+ * publishes in the object for producers and evfwd-ctl, the apply-latency
+ * histogram, and the shell's "show ring" (control thread). */
+#include <string.h>
+
+#include "evf_common.h"
+#include "ring_private.h"
+
+#define R evf_ring_st
+
+struct evf_ring_counters evf_ring_counters;
+
+static const char *const reject_names[EVF_RING_REJ_MAX] = {
+#define EVF_RING_REJ_NAME(e, n) [EVF_RING_REJ_ ## e] = n,
+	EVF_RING_REJECTS(EVF_RING_REJ_NAME)
+#undef EVF_RING_REJ_NAME
+};
+
+const char *
+evf_ring_reject_name(int r)
+{
+	return r >= 0 && r < EVF_RING_REJ_MAX ? reject_names[r] : "?";
+}
+
+/* Log-linear histogram: 8 sub-buckets per power of two (12.5% resolution). */
+static unsigned int
+latency_bucket(uint64_t d)
+{
+	unsigned int octave;
+
+	if (d < EVF_RING_LAT_SUB)
+		return (unsigned int)d;
+	octave = 63u - (unsigned int)__builtin_clzll(d); /* >= 3 */
+	return (octave - 2u) * EVF_RING_LAT_SUB + (unsigned int)((d >> (octave - 3u)) & 7u);
+}
+
+/* Exclusive upper bound in ns of a bucket. */
+static uint64_t
+latency_bucket_top(unsigned int b)
+{
+	unsigned int octave = b / EVF_RING_LAT_SUB, sub = b % EVF_RING_LAT_SUB;
+
+	if (octave == 0)
+		return b + 1;
+	return (uint64_t)(EVF_RING_LAT_SUB + sub + 1) << (octave - 1);
+}
+
+void
+evf_ring_record_latency(uint64_t ts_ns, uint64_t now_ns)
+{
+	unsigned int b;
+
+	if (ts_ns == 0 || now_ns < ts_ns)
+		return;
+	b = latency_bucket(now_ns - ts_ns);
+	if (b >= EVF_RING_LAT_BUCKETS)
+		b = EVF_RING_LAT_BUCKETS - 1;
+	evf_ring_counters.lat_hist[b]++;
+	evf_ring_counters.lat_count++;
+}
+
+uint64_t
+evf_ring_latency_pct(double pct)
+{
+	uint64_t want = (uint64_t)((double)evf_ring_counters.lat_count * pct / 100.0), seen = 0;
+
+	for (unsigned int b = 0; b < EVF_RING_LAT_BUCKETS; b++) {
+		seen += evf_ring_counters.lat_hist[b];
+		if (seen >= want && seen > 0)
+			return latency_bucket_top(b);
+	}
+	return 0;
+}
+
+void
+evf_ring_publish_stats(void)
+{
+	struct evf_ring_stats *s = evf_ring_stats(R.hdr);
+	const struct evf_ring_counters *c = &evf_ring_counters;
+
+	s->records = c->records;
+	s->applied = c->applied;
+	for (int i = 0; i < EVF_RING_REJ_MAX && i < (int)EVF_RING_STATS_REJECTS; i++) {
+		s->rejected[i] = c->rejected[i];
+		if (s->rejected_names[i][0] == '\0')
+			snprintf(s->rejected_names[i], sizeof(s->rejected_names[i]), "%s",
+				 reject_names[i]);
+	}
+	s->epochs = c->epochs;
+	s->syncs_begun = c->syncs_begun;
+	s->syncs_ended = c->syncs_ended;
+	s->hold_expired = c->hold_expired;
+	s->swept = c->swept;
+	s->heartbeats = c->heartbeats;
+	s->bad_header = c->bad_header;
+	s->bad_index = c->bad_index;
+	s->events_out = c->events_out;
+	s->events_lost = c->events_lost;
+	s->lat_p50_ns = evf_ring_latency_pct(50);
+	s->lat_p99_ns = evf_ring_latency_pct(99);
+	s->generation = R.gen;
+	s->syncing = R.syncing || R.hold_deadline;
+	/* published after the batches below them were handled */
+	s->handled_idx = R.cons[EVF_RING_ROUTES];
+	s->producer_timeouts = c->producer_timeouts;
+	s->manual_handled_idx = R.cons[EVF_RING_MANUAL];
+	s->manual_records = c->manual_records;
+	s->manual_applied = c->manual_applied;
+	s->manual_rejected = c->manual_rejected;
+	s->dumps = c->dumps;
+	s->dump_records = c->dump_records;
+	s->dump_epoch = R.dump_epoch;
+	s->updated_ns = evf_ring_mono_ns();
+}
+
+void
+evf_ring_print_status(FILE *out)
+{
+	static const char *const ring_names[EVF_RING_COUNT] = { "routes", "events", "manual" };
+	const struct evf_ring_counters *c = &evf_ring_counters;
+
+	if (!R.on) {
+		fprintf(out, "Control ring: not configured (control-ring section).\n");
+		return;
+	}
+	for (unsigned int r = 0; r < EVF_RING_COUNT; r++) {
+		const struct evf_ring_idx *ix = &R.hdr->idx[r];
+		uint64_t p = r == EVF_RING_EVENTS ? R.ev_prod : atomic_load(&ix->prod_idx);
+		uint64_t cn = r == EVF_RING_EVENTS ? atomic_load(&ix->cons_idx) : R.cons[r];
+
+		fprintf(out, "Ring %s %s: %u records, producer %lu, consumer %lu, queued %lu, epoch %lu\n",
+			R.name, ring_names[r], R.desc[r].count,
+			(unsigned long)p, (unsigned long)cn, (unsigned long)(p - cn),
+			(unsigned long)atomic_load(r == EVF_RING_EVENTS ? &ix->cons_epoch :
+						   &ix->prod_epoch));
+	}
+	fprintf(out, "Routes: %lu records, %lu applied; generation %u%s%s\n",
+		(unsigned long)c->records, (unsigned long)c->applied, R.gen,
+		R.syncing ? ", resync in progress" : "",
+		R.hold_deadline ? ", hold timer running" : "");
+	fprintf(out, "Manual: %lu records, %lu applied, %lu rejected\n",
+		(unsigned long)c->manual_records, (unsigned long)c->manual_applied,
+		(unsigned long)c->manual_rejected);
+	fprintf(out, "Rejected:");
+	for (int i = 0; i < EVF_RING_REJ_MAX; i++)
+		fprintf(out, " %s %lu", reject_names[i], (unsigned long)c->rejected[i]);
+	fprintf(out, "\nProducer: %lu epoch change(s), %lu sync begin, %lu sync end, %lu hold"
+		" expiries, %lu swept, %lu heartbeats, %lu timeout(s), damaged header seen %lu,"
+		" bad indices %lu\n",
+		(unsigned long)c->epochs, (unsigned long)c->syncs_begun, (unsigned long)c->syncs_ended,
+		(unsigned long)c->hold_expired, (unsigned long)c->swept, (unsigned long)c->heartbeats,
+		(unsigned long)c->producer_timeouts, (unsigned long)c->bad_header,
+		(unsigned long)c->bad_index);
+	fprintf(out, "Events: %lu written, %lu waiting for room (most %lu), %lu lost (ring and"
+		" backlog of %u full)\n", (unsigned long)c->events_out,
+		(unsigned long)c->events_backlog, (unsigned long)c->events_backlog_max,
+		(unsigned long)c->events_lost, RING_EVENT_BACKLOG);
+	fprintf(out, "Dumps: %lu started, %lu records, last epoch %#lx%s\n", (unsigned long)c->dumps,
+		(unsigned long)c->dump_records, (unsigned long)R.dump_epoch,
+		R.dumping ? ", one running" : "");
+	if (c->lat_count)
+		fprintf(out, "Apply latency: p50 < %lu ns, p99 < %lu ns (%lu samples)\n",
+			(unsigned long)evf_ring_latency_pct(50), (unsigned long)evf_ring_latency_pct(99),
+			(unsigned long)c->lat_count);
+}
