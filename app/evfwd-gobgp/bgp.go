@@ -1,0 +1,151 @@
+// bgp.go: the gRPC client of gobgpd: its identity (router id, AS), the watch
+// of the global EVPN table (current table first), batched origination through
+// AddPathStream, and the list of paths this speaker originates.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	api "github.com/osrg/gobgp/api"
+	"google.golang.org/grpc"
+)
+
+var evpnFamily = &api.Family{Afi: api.Family_AFI_L2VPN, Safi: api.Family_SAFI_EVPN}
+
+type bgpClient struct {
+	conn     *grpc.ClientConn
+	api      api.GobgpApiClient
+	routerID string
+	asn      uint32
+}
+
+// dialBGP connects to gobgpd and reads its global settings.
+func dialBGP(ctx context.Context, addr string) (*bgpClient, error) {
+	dctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	conn, err := grpc.DialContext(dctx, addr, grpc.WithInsecure(), grpc.WithBlock(),
+		// a whole EVPN table arrives as one message
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(1<<30), grpc.MaxCallSendMsgSize(1<<30)))
+	if err != nil {
+		return nil, fmt.Errorf("gobgpd at %s: %v", addr, err)
+	}
+	c := &bgpClient{conn: conn, api: api.NewGobgpApiClient(conn)}
+	gctx, gcancel := context.WithTimeout(ctx, 3*time.Second)
+	defer gcancel()
+	r, err := c.api.GetBgp(gctx, &api.GetBgpRequest{})
+	if err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("gobgpd at %s: GetBgp: %v", addr, err)
+	}
+	if r.Global == nil || r.Global.RouterId == "" || r.Global.Asn == 0 {
+		conn.Close()
+		return nil, fmt.Errorf("gobgpd at %s has no router id or AS yet (BGP not started)", addr)
+	}
+	c.routerID = r.Global.RouterId
+	c.asn = r.Global.Asn
+	return c, nil
+}
+
+func (c *bgpClient) close() {
+	c.conn.Close()
+}
+
+// watch streams the best EVPN paths of the global table: the first batch is
+// the whole current table, then every change. Batches go to out until ctx
+// ends or the stream fails (the error goes to errc).
+func (c *bgpClient) watch(ctx context.Context, out chan<- []*api.Path, errc chan<- error) {
+	s, err := c.api.WatchEvent(ctx, &api.WatchEventRequest{Table: &api.WatchEventRequest_Table{
+		Filters: []*api.WatchEventRequest_Table_Filter{{
+			Type: api.WatchEventRequest_Table_Filter_BEST, Init: true}}}})
+	if err != nil {
+		errc <- fmt.Errorf("WatchEvent: %v", err)
+		return
+	}
+	for {
+		r, err := s.Recv()
+		if err != nil {
+			if ctx.Err() == nil {
+				errc <- fmt.Errorf("WatchEvent: %v", err)
+			}
+			return
+		}
+		t := r.GetTable()
+		if t == nil {
+			continue
+		}
+		var evpn []*api.Path
+		for _, p := range t.Paths {
+			if p.Family != nil && p.Family.Afi == api.Family_AFI_L2VPN &&
+				p.Family.Safi == api.Family_SAFI_EVPN {
+				evpn = append(evpn, p)
+			}
+		}
+		select {
+		case out <- evpn:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// send adds and withdraws paths in the global table, batch paths per
+// message over one AddPathStream (gobgpd applies them as they arrive).
+func (c *bgpClient) send(ctx context.Context, paths []*api.Path, batch int) error {
+	if len(paths) == 0 {
+		return nil
+	}
+	sctx, cancel := context.WithTimeout(ctx, 120*time.Second)
+	defer cancel()
+	s, err := c.api.AddPathStream(sctx)
+	if err != nil {
+		return fmt.Errorf("AddPathStream: %v", err)
+	}
+	for i := 0; i < len(paths); i += batch {
+		j := i + batch
+		if j > len(paths) {
+			j = len(paths)
+		}
+		if err := s.Send(&api.AddPathStreamRequest{TableType: api.TableType_GLOBAL,
+			Paths: paths[i:j]}); err != nil {
+			if errors.Is(err, io.EOF) {
+				_, err = s.CloseAndRecv() // the server's reason
+			}
+			return fmt.Errorf("AddPathStream: %v", err)
+		}
+	}
+	if _, err := s.CloseAndRecv(); err != nil {
+		return fmt.Errorf("AddPathStream: %v", err)
+	}
+	return nil
+}
+
+// localPaths lists the EVPN paths of the global table that this gobgpd
+// originates (no neighbor): what an earlier evfwd-gobgp left there.
+func (c *bgpClient) localPaths(ctx context.Context) ([]*api.Path, error) {
+	lctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	s, err := c.api.ListPath(lctx, &api.ListPathRequest{TableType: api.TableType_GLOBAL,
+		Family: evpnFamily})
+	if err != nil {
+		return nil, fmt.Errorf("ListPath: %v", err)
+	}
+	var out []*api.Path
+	for {
+		r, err := s.Recv()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("ListPath: %v", err)
+		}
+		for _, p := range r.Destination.GetPaths() {
+			if p.NeighborIp == "" || p.NeighborIp == "<nil>" {
+				out = append(out, p)
+			}
+		}
+	}
+}

@@ -1,0 +1,287 @@
+// origin.go: what evfwd-gobgp originates for its evfwd, as a full EVPN PE
+// (RFC 7432, RFC 8365), computed from evfwd's local state alone (the events
+// ring: dumps and live events):
+//   - RT3 IMET with a PMSI ingress-replication tunnel, per MAC-VRF;
+//   - RT2 per local MAC (ESI when on a segment, MAC mobility sequence, sticky
+//     for static MACs);
+//   - per local segment while it is up: RT4 (ES-import RT, DF Election when
+//     the algorithm is not the default), RT1 per-ES (ESI label, single-active
+//     flag, the RTs of every MAC-VRF on the segment) and RT1 per-EVI for each
+//     of its MAC-VRFs.
+//
+// RD = router-id:EVI and RT = AS:VNI unless overridden per VNI; segment
+// routes use RD router-id:0.
+package main
+
+import (
+	"fmt"
+	"net"
+	"sort"
+)
+
+type macKey struct {
+	vni uint32
+	mac [6]byte
+}
+
+type localMAC struct {
+	seq    uint32
+	esi    [10]byte
+	sticky bool
+}
+
+type segment struct {
+	esi          [10]byte
+	up           bool
+	alg          uint8
+	pref         uint16
+	dp           bool
+	singleActive bool
+	vnis         map[uint32]bool
+	df           map[uint32]bool // our DF state per VNI (for the status only)
+}
+
+// model: evfwd's local state as the events ring tells it.
+type model struct {
+	vtep4, vtep6 net.IP
+	bds          map[uint32]uint32 // VNI -> EVI
+	segs         map[[10]byte]*segment
+	macs         map[macKey]localMAC
+}
+
+func newModel() *model {
+	return &model{bds: map[uint32]uint32{}, segs: map[[10]byte]*segment{},
+		macs: map[macKey]localMAC{}}
+}
+
+func (m *model) seg(esi [10]byte) *segment {
+	s := m.segs[esi]
+	if s == nil {
+		s = &segment{esi: esi, vnis: map[uint32]bool{}, df: map[uint32]bool{}}
+		m.segs[esi] = s
+	}
+	return s
+}
+
+// originSettings: the BGP side, from gobgpd and the command line.
+type originSettings struct {
+	routerID    string
+	asn         uint32
+	rd          map[uint32]string   // per VNI override
+	rt          map[uint32][]string // per VNI override
+	nextHop     net.IP              // override of evfwd's VTEP
+	allowAnyESI bool                // advertise ESIs GoBGP peers refuse
+	dfElection  bool                // send the DF Election community for non-default algorithms (default)
+}
+
+// originator derives routes from the model.
+type originator struct {
+	set      originSettings
+	warnOnce map[string]bool
+	logf     func(string, ...interface{})
+	refused  map[string]uint64 // segments (and their routes) not advertised, by reason
+}
+
+func (o *originator) warn(key, format string, args ...interface{}) {
+	if !o.warnOnce[key] {
+		o.warnOnce[key] = true
+		o.logf(format, args...)
+	}
+}
+
+func (o *originator) nextHop(m *model) net.IP {
+	switch {
+	case o.set.nextHop != nil:
+		return o.set.nextHop
+	case m.vtep4 != nil:
+		return m.vtep4
+	default:
+		return m.vtep6
+	}
+}
+
+func (o *originator) rd(vni, evi uint32) string {
+	if rd, ok := o.set.rd[vni]; ok {
+		return rd
+	}
+	return fmt.Sprintf("%s:%d", o.set.routerID, evi)
+}
+
+func (o *originator) rts(vni uint32) []string {
+	if rt, ok := o.set.rt[vni]; ok {
+		return rt
+	}
+	return []string{fmt.Sprintf("%d:%d", o.set.asn, vni)}
+}
+
+func (o *originator) base(m *model, typ uint8, rd string) *evpnRoute {
+	return &evpnRoute{Type: typ, RD: rd, NextHop: o.nextHop(m), Encap: tunnelVXLAN}
+}
+
+// bdRoutes: the RT3 of one MAC-VRF.
+func (o *originator) bdRoutes(m *model, vni uint32) []*evpnRoute {
+	evi, ok := m.bds[vni]
+	nh := o.nextHop(m)
+	if !ok || nh == nil {
+		return nil
+	}
+	r := o.base(m, 3, o.rd(vni, evi))
+	r.Owner = ownerBD(vni)
+	r.IP = nh
+	r.RTs = o.rts(vni)
+	r.HasPMSI = true
+	r.PMSIType = pmsiIngressReplication
+	r.PMSILabel = vni
+	r.PMSIID = nh
+	return []*evpnRoute{r}
+}
+
+// macRoutes: the RT2 of one local MAC.
+func (o *originator) macRoutes(m *model, k macKey) []*evpnRoute {
+	lm, ok := m.macs[k]
+	evi, bdok := m.bds[k.vni]
+	if !ok || !bdok || o.nextHop(m) == nil {
+		return nil
+	}
+	if !isZeroESI(lm.esi) && !o.esiUsable(lm.esi) {
+		return nil
+	}
+	r := o.base(m, 2, o.rd(k.vni, evi))
+	r.Owner = ownerMAC(k)
+	r.MAC = net.HardwareAddr(append([]byte(nil), k.mac[:]...))
+	r.ESI = lm.esi
+	r.Labels = []uint32{k.vni}
+	r.RTs = o.rts(k.vni)
+	if lm.seq > 0 || lm.sticky {
+		r.HasMobility = true
+		r.Seq = lm.seq
+		r.Sticky = lm.sticky
+	}
+	return []*evpnRoute{r}
+}
+
+func (o *originator) esiUsable(esi [10]byte) bool {
+	if o.set.allowAnyESI || esiGoBGPSafe(esi) {
+		return true
+	}
+	o.refused["esi-refused-by-gobgp-peers"]++
+	o.warn("esi "+esiText(esi), "origin: ESI %s is of type %d with a last octet other than"+
+		" 0x00 (RFC 7432 section 5 reserves it): GoBGP 3.10 peers that receive it disable"+
+		" EVPN on the whole session, so nothing carrying it is advertised"+
+		" (--allow-any-esi if every BGP peer accepts it)", esiText(esi), esi[0])
+	return false
+}
+
+// segRoutes: RT4, RT1 per-ES and RT1 per-EVI of one local segment while it is up.
+func (o *originator) segRoutes(m *model, esi [10]byte) []*evpnRoute {
+	s := m.segs[esi]
+	nh := o.nextHop(m)
+	if s == nil || !s.up || nh == nil || !o.esiUsable(esi) {
+		return nil
+	}
+	segRD := fmt.Sprintf("%s:0", o.set.routerID)
+	vnis := make([]uint32, 0, len(s.vnis))
+	for v := range s.vnis {
+		if _, ok := m.bds[v]; ok {
+			vnis = append(vnis, v)
+		}
+	}
+	sort.Slice(vnis, func(i, j int) bool { return vnis[i] < vnis[j] })
+
+	es := o.base(m, 4, segRD)
+	es.ESI = esi
+	es.IP = nh
+	es.ESImport = esImport(esi)
+	if s.alg != dfTypeModulo || s.dp {
+		if o.set.dfElection {
+			es.DF = dfElection{Present: true, Alg: s.alg, Pref: s.pref}
+			if s.dp {
+				es.DF.Bitmap |= dfBitmapDP
+			}
+			o.warn("df "+esiText(esi), "origin: the RT4 of segment %s carries the DF"+
+				" Election community (algorithm %d): GoBGP 3.10 peers treat a route carrying"+
+				" it as withdrawn (\"unknown evpn subtype: 6\"), so they do not see this PE"+
+				" on the segment; with GoBGP peers use modulo, or --df-election=false to"+
+				" leave the community out (peers then elect with modulo, RFC 8584 2.2)",
+				esiText(esi), s.alg)
+		} else {
+			o.refused["df-election-left-out"]++
+		}
+	}
+	perES := o.base(m, 1, segRD)
+	perES.ESI = esi
+	perES.ETag = maxET
+	perES.Labels = []uint32{0}
+	perES.HasESILabel = true
+	perES.SingleActive = s.singleActive
+	rtset := map[string]bool{}
+	for _, v := range vnis {
+		for _, rt := range o.rts(v) {
+			rtset[rt] = true
+		}
+	}
+	for rt := range rtset {
+		perES.RTs = append(perES.RTs, rt)
+	}
+	sort.Strings(perES.RTs)
+	out := []*evpnRoute{es, perES}
+	es.Owner = ownerSeg(esi)
+	perES.Owner = es.Owner
+	for _, v := range vnis {
+		evi := o.base(m, 1, o.rd(v, m.bds[v]))
+		evi.ESI = esi
+		evi.Labels = []uint32{v}
+		evi.RTs = o.rts(v)
+		evi.Owner = es.Owner
+		out = append(out, evi)
+	}
+	return out
+}
+
+// routesOf: the routes of one owner after a change.
+func (o *originator) routesOf(m *model, c change) []*evpnRoute {
+	switch c.kind {
+	case 'b':
+		return o.bdRoutes(m, c.vni)
+	case 's':
+		return o.segRoutes(m, c.esi)
+	case 'm':
+		return o.macRoutes(m, c.mac)
+	}
+	return nil
+}
+
+// all: every route the model asks for, by key.
+func (o *originator) all(m *model) map[string]*evpnRoute {
+	want := map[string]*evpnRoute{}
+	add := func(rs []*evpnRoute) {
+		for _, r := range rs {
+			want[r.key()] = r
+		}
+	}
+	for vni := range m.bds {
+		add(o.bdRoutes(m, vni))
+	}
+	for esi := range m.segs {
+		add(o.segRoutes(m, esi))
+	}
+	for k := range m.macs {
+		add(o.macRoutes(m, k))
+	}
+	return want
+}
+
+// ours: is an originated path (found in gobgpd) one of evfwd-gobgp's? Its RD
+// names our router id, or its next hop is our VTEP.
+func (o *originator) ours(m *model, r *evpnRoute) bool {
+	nh := o.nextHop(m)
+	if nh != nil && r.NextHop != nil && r.NextHop.Equal(nh) {
+		return true
+	}
+	for _, rd := range o.set.rd {
+		if rd == r.RD {
+			return true
+		}
+	}
+	return len(r.RD) > len(o.set.routerID) && r.RD[:len(o.set.routerID)+1] == o.set.routerID+":"
+}
