@@ -28,7 +28,7 @@ ctl_watch(struct evf_ring_client *r, const struct ctl_opts *o)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	if (o->dump)
-		evf_ring_client_request_dump(r);
+		evf_ring_client_request_dump(r, 0);
 	while (!stop) {
 		uint64_t first;
 		int n = evf_ring_client_consume(r, recs, 64, &first);

@@ -166,14 +166,17 @@ func (r *ring) close() {
 }
 
 // newEpoch starts a new producer instance: evfwd opens a resync of the
-// routes ring and dumps its local state (answering this epoch).
+// routes ring and dumps its local state (answering this epoch); as the events
+// consumer too, we ask for that same dump, so that evfwd dumps once.
 func (r *ring) newEpoch() uint64 {
-	return uint64(C.evf_ring_client_new_epoch(&r.c))
+	e := C.evf_ring_client_new_epoch(&r.c)
+	C.evf_ring_client_request_dump(&r.c, e)
+	return uint64(e)
 }
 
 // requestDump asks for a dump of local state only.
 func (r *ring) requestDump() uint64 {
-	return uint64(C.evf_ring_client_request_dump(&r.c))
+	return uint64(C.evf_ring_client_request_dump(&r.c, 0))
 }
 
 // produce writes one record into the routes ring; errRingFull when full.

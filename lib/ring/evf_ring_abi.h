@@ -161,7 +161,7 @@ struct evf_ring_hdr {
 	uint16_t abi_version;       /*   4: EVF_RING_ABI_VERSION */
 	uint16_t header_size;       /*   6: EVF_RING_HDR_SIZE */
 	uint32_t record_size;       /*   8: EVF_RING_REC_SIZE */
-	uint32_t nb_rings;          /*  12: 2 */
+	uint32_t nb_rings;          /*  12: EVF_RING_COUNT (3) */
 	uint64_t total_size;        /*  16: size of the object */
 	uint64_t evfwd_pid;         /*  24: informational */
 	struct evf_ring_desc ring[EVF_RING_COUNT]; /* 32 */

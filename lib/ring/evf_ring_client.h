@@ -55,12 +55,14 @@ uint64_t evf_ring_client_now_ns(void);
  *  and store the producer heartbeat. -EAGAIN when the ring is full. */
 int evf_ring_client_produce(struct evf_ring_client *c, unsigned int ring, struct evf_ring_rec *rec);
 /** Start a new producer instance on ring 0: store a new non-zero epoch
- *  (evfwd opens a resync and dumps its local state to the events ring). The
- *  same value is stored as the events ring's consumer epoch, so evfwd dumps
- *  once. Returns the epoch. */
+ *  (evfwd opens a resync of the routes ring and dumps its local state on the
+ *  events ring, answering this epoch). Returns the epoch. */
 uint64_t evf_ring_client_new_epoch(struct evf_ring_client *c);
-/** Ask for a dump of local state on the events ring only (a watcher). */
-uint64_t evf_ring_client_request_dump(struct evf_ring_client *c);
+/** The events consumer asks for a dump of local state: it stores epoch (0: a
+ *  new one) as its consumer epoch. A process that is also the producer stores
+ *  its producer epoch here too, so that evfwd dumps once for both. Returns
+ *  the epoch. */
+uint64_t evf_ring_client_request_dump(struct evf_ring_client *c, uint64_t epoch);
 /** Store the producer heartbeat of a ring without writing a record. */
 void evf_ring_client_heartbeat(struct evf_ring_client *c, unsigned int ring);
 /** Index evfwd has handled every record below, on ring 0 or 2. */

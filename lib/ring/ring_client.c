@@ -165,17 +165,14 @@ evf_ring_client_new_epoch(struct evf_ring_client *c)
 {
 	uint64_t e = fresh_epoch();
 
-	/* The dump request first: evfwd then answers the routes ring's new
-	 * epoch with one dump, whichever it sees first. */
-	atomic_store_explicit(&c->hdr->idx[EVF_RING_EVENTS].cons_epoch, e, memory_order_release);
 	atomic_store_explicit(&c->hdr->idx[EVF_RING_ROUTES].prod_epoch, e, memory_order_release);
 	return e;
 }
 
 uint64_t
-evf_ring_client_request_dump(struct evf_ring_client *c)
+evf_ring_client_request_dump(struct evf_ring_client *c, uint64_t epoch)
 {
-	uint64_t e = fresh_epoch();
+	uint64_t e = epoch ? epoch : fresh_epoch();
 
 	atomic_store_explicit(&c->hdr->idx[EVF_RING_EVENTS].cons_epoch, e, memory_order_release);
 	return e;

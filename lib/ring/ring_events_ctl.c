@@ -169,7 +169,9 @@ dump_marker(uint8_t type)
 	rec.flags = EVF_REC_F_DUMP;
 	rec.epoch = R.dump_epoch;
 	rec.attach = EVF_INVALID_ID;
-	rec.ev_seq = evf_event_count(); /* the state reflects every event up to this one */
+	/* both markers: the dump reflects every event up to this number (later
+	 * ones come after DUMP_END) */
+	rec.ev_seq = R.dump_seq;
 	rec.ts_ns = evf_ring_mono_ns();
 	return event_write(&rec);
 }
@@ -213,6 +215,7 @@ dump_step(void)
 	uint64_t room;
 
 	if (!R.dump_begun) {
+		R.dump_seq = evf_event_count();
 		if (!dump_marker(EVF_REC_EV_DUMP_BEGIN))
 			return 0;
 		R.dump_begun = true;

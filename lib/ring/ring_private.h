@@ -52,6 +52,7 @@ struct ring_state {
 	bool dump_parts_done;      /* every source done: DUMP_END next */
 	uint32_t dump_ahead;       /* backlog records older than the dump */
 	uint64_t dump_epoch;       /* epoch the running (or last) dump answers */
+	uint64_t dump_seq;         /* last event number the dump reflects (both markers) */
 	uint64_t ev_cons_epoch;    /* events ring consumer epoch last seen */
 	struct evf_dump_pos dump_pos;
 };
