@@ -649,6 +649,7 @@ evf_es_set_local_oper(uint16_t es, bool up)
 		if (c->activation_deadline == 0)
 			c->activation_deadline = 1;
 		__atomic_store_n(&evf_ess[es].local_up, 1, __ATOMIC_RELEASE);
+		evf_fdb_sync_segment(es); /* the peers' MACs on it are ours too */
 	} else {
 		c->activation_deadline = 0;
 		c->active = false;

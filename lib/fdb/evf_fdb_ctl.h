@@ -101,6 +101,9 @@ void evf_fdb_reselect(struct evf_fdb_entry *e);
 void evf_fdb_release_sources(struct evf_fdb_entry *e);
 /** A local MAC disappeared: fall back to its remote routes, or remove it. */
 void evf_fdb_local_gone(struct evf_fdb_entry *e);
+/** A local segment is up: MACs its ES peers advertise with its ESI become
+ *  local (MAC sync). Returns how many. */
+uint32_t evf_fdb_sync_segment(uint16_t es);
 /** Local MACs of one attachment are gone (interface or segment down). */
 uint32_t evf_fdb_flush_attach(uint16_t attach);
 /** Lift duplicate detection's freeze. */

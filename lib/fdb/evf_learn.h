@@ -36,6 +36,7 @@ struct evf_learn_counters {
 	uint64_t ignored;
 	uint64_t aged;
 	uint64_t frozen;
+	uint64_t synced;   /**< MACs an ES peer advertised with our segment's ESI, made local */
 };
 extern struct evf_learn_counters evf_learn_counters;
 

@@ -147,6 +147,38 @@ max_src_seq(const struct evf_fdb_entry *e)
 	return m;
 }
 
+/* MAC sync (RFC 7432 section 14): an ES peer advertises the MAC with the ESI
+ * of a segment we are up on in this MAC-VRF, so the host sits on our segment
+ * too. The MAC becomes local on our attachment of that segment, with the
+ * peer's sequence: it ages like a learned MAC and we advertise it as well, so
+ * remote PEs keep it when the peer loses its link and withdraws (no flooding
+ * of the host's traffic meanwhile). All-active segments only: on a
+ * single-active one the host is reached through the DF alone. */
+static bool
+sync_to_local(struct evf_fdb_entry *e, int best)
+{
+	const struct evf_rt2_src *b = &e->src[best];
+	uint16_t a;
+	int x;
+
+	if (b->es == EVF_INVALID_ID || b->sticky || !evf_ess[b->es].local ||
+	    __atomic_load_n(&evf_ess[b->es].single_active, __ATOMIC_RELAXED) ||
+	    !__atomic_load_n(&evf_ess[b->es].local_up, __ATOMIC_ACQUIRE))
+		return false;
+	x = evf_esevi_find(b->es, e->key.bd);
+	if (x < 0 || (a = evf_esevis[x].local_attach) == EVF_INVALID_ID ||
+	    evf_bd_limit_reached(e->key.bd))
+		return false;
+	e->seq = b->seq;
+	e->sticky = 0;
+	evf_fdb_redirect(e, EVF_DEST_ATTACH, a, EVF_FDB_LEARNED);
+	e->es = b->es;
+	e->last_seen = evf_clock_sec();
+	evf_learn_counters.synced++;
+	emit(EVF_EV_MAC_LEARNED, e, a);
+	return true;
+}
+
 void
 evf_fdb_reselect(struct evf_fdb_entry *e)
 {
@@ -191,7 +223,7 @@ evf_fdb_reselect(struct evf_fdb_entry *e)
 		evf_fdb_remove(e);
 		return;
 	}
-	if (e->frozen)
+	if (e->frozen || sync_to_local(e, best))
 		return;
 	remote_dest(e, best, &kind, &target, &aux);
 	e->seq = e->src[best].seq;
@@ -434,12 +466,37 @@ evf_fdb_age(uint32_t now, uint32_t budget)
 		if (e->origin != EVF_FDB_LEARNED || bd->mac_aging == 0)
 			continue;
 		if (now - evf_fdb_last_seen(e) >= bd->mac_aging) {
+			int best = best_src(e);
+
+			if (best >= 0 && same_segment(e->src[best].es, e->es)) {
+				/* an ES peer still advertises it on our segment: the
+				 * host is there, through the peer's link of its LAG */
+				e->last_seen = now;
+				continue;
+			}
 			evf_fdb_local_gone(e);
 			evf_learn_counters.aged++;
 			removed++;
 		}
 	}
 	return removed;
+}
+
+uint32_t
+evf_fdb_sync_segment(uint16_t es)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < evf_fdb.capacity; i++) {
+		struct evf_fdb_entry *e = evf_fdb_entry_at(i);
+
+		if (e != NULL && e->origin == EVF_FDB_EVPN && evf_dest_kind(e->dest) == EVF_DEST_ES &&
+		    evf_esevis[evf_dest_target(e->dest)].es == es) {
+			evf_fdb_reselect(e);
+			n += e->origin == EVF_FDB_LEARNED;
+		}
+	}
+	return n;
 }
 
 uint32_t

@@ -1044,15 +1044,21 @@ test_local_modulo(void)
 	EXPECT_OUT(0, 0, 1, 0, 0, 0);
 
 	/* A MAC behind our own segment, synced by the peer's RT2 with the
-	 * segment's ESI: delivered on our attachment, from access and network. */
-	ROUTE_OK("rt2 add vni %u mac %s vtep %s esi %s", RED_VNI, SYNC_MAC, P_MOD, ESI_MOD);
+	 * segment's ESI (MAC sync): local on our attachment of the segment, with
+	 * the peer's sequence, advertised by us too (mac-learned); delivered on
+	 * our attachment, from access and network. */
+	ROUTE_OK("rt2 add vni %u mac %s vtep %s esi %s seq 4", RED_VNI, SYNC_MAC, P_MOD, ESI_MOD);
 	{
 		struct rte_ether_addr sm = evft_mac(SYNC_MAC);
 		const struct evf_fdb_entry *se = evf_fdb_find(red, &sm);
+		const struct evf_event *ev = ev_last(EVF_EV_MAC_LEARNED, SYNC_MAC, ESI_MOD, RED_VNI);
 
 		CU_ASSERT_PTR_NOT_NULL_FATAL(se);
-		CU_ASSERT_EQUAL(evf_dest_kind(se->dest), EVF_DEST_ES);
-		CU_ASSERT_EQUAL(evf_dest_target(se->dest), evf_attachs[a_red0].esevi);
+		CU_ASSERT_EQUAL(se->origin, EVF_FDB_LEARNED);
+		CU_ASSERT_EQUAL(evf_dest_kind(se->dest), EVF_DEST_ATTACH);
+		CU_ASSERT_EQUAL(evf_dest_target(se->dest), a_red0);
+		CU_ASSERT_EQUAL(se->seq, 4);
+		CU_ASSERT(ev != NULL && ev->mob_seq == 4 && ev->attach == a_red0);
 	}
 	acc_in(P_ACC1, 10, SYNC_MAC, H, 8);
 	EXPECT_OUT(0, 1, 0, 0, 0, 0);
@@ -1506,14 +1512,15 @@ test_es_peer_sync_not_a_move(void)
 	CU_ASSERT_EQUAL(e->seq, 3);
 	CU_ASSERT_EQUAL(learn(red, a_red3, MS1), EVF_LEARN_REFRESHED);
 
-	/* Synced by the peer first, then seen here: learned with the peer's
-	 * sequence, announced as learned (we advertise it too), not moved. */
+	/* Synced by the peer first (MAC sync): local at once with the peer's
+	 * sequence, announced as learned (we advertise it too), not moved; seen
+	 * here afterwards, only refreshed. */
 	ROUTE_OK("rt2 add vni %u mac %s vtep %s esi %s seq 2", RED_VNI, MS2, Q_LOW, ESI_TIMER);
 	e = entry(red, MS2);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
-	CU_ASSERT_EQUAL(e->origin, EVF_FDB_EVPN);
-	CU_ASSERT_EQUAL(evf_dest_kind(e->dest), EVF_DEST_ES);
-	CU_ASSERT_EQUAL(learn(red, a_red3, MS2), EVF_LEARN_NEW);
+	CU_ASSERT_EQUAL(e->origin, EVF_FDB_LEARNED);
+	CU_ASSERT_EQUAL(evf_dest_kind(e->dest), EVF_DEST_ATTACH);
+	CU_ASSERT_EQUAL(learn(red, a_red3, MS2), EVF_LEARN_REFRESHED);
 	CU_ASSERT_EQUAL(e->origin, EVF_FDB_LEARNED);
 	CU_ASSERT_EQUAL(evf_dest_target(e->dest), a_red3);
 	CU_ASSERT_EQUAL(e->seq, 2);
@@ -1688,6 +1695,67 @@ test_mobility_aging(void)
 	CU_ASSERT_EQUAL(ev_count(EVF_EV_MAC_AGED, M4, NULL, MOB_VNI), 1);
 	ROUTE_OK("rt2 del vni %u mac %s vtep %s", MOB_VNI, M3, VA);
 	EXPECT_WHERE(mob, M3, "absent");
+	finish();
+}
+
+/* MAC sync: an ES peer's MAC (its RT2 with our segment's ESI) stays ours
+ * while the peer advertises it, whatever our own traffic, and when the peer
+ * withdraws (its link went down) it ages like a learned MAC instead of
+ * vanishing (which would flood the host's traffic at remote PEs). A segment
+ * that comes up takes over its peers' MACs. */
+#define MS3 "02:00:00:00:5e:03"
+#define MS4 "02:00:00:00:5e:04"
+static void
+test_es_peer_sync_hold(void)
+{
+	uint32_t t = evf_clock_sec() + 300000, aging = evf_bds[red].mac_aging;
+	uint16_t es = es_id(ESI_TIMER);
+	const struct evf_fdb_entry *e;
+
+	fresh();
+	nb_evs = 0;
+	CU_ASSERT_FATAL(aging > 0 && evf_ess[es].local_up);
+	evf_now_sec = t;
+	ROUTE_OK("rt2 add vni %u mac %s vtep %s esi %s seq 1", RED_VNI, MS3, Q_LOW, ESI_TIMER);
+	e = entry(red, MS3);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_EQUAL(e->origin, EVF_FDB_LEARNED);
+	CU_ASSERT_EQUAL(evf_dest_target(e->dest), a_red3);
+	CU_ASSERT_EQUAL(ev_count(EVF_EV_MAC_LEARNED, MS3, ESI_TIMER, RED_VNI), 1);
+	/* never seen here: aging keeps it while the peer advertises it */
+	evf_now_sec = t + 3 * aging;
+	evf_fdb_age(evf_now_sec, evf_fdb.capacity);
+	CU_ASSERT(entry(red, MS3) == e && e->origin == EVF_FDB_LEARNED);
+	CU_ASSERT_EQUAL(ev_count(EVF_EV_MAC_AGED, MS3, NULL, RED_VNI), 0);
+	/* the peer withdraws: still ours (still advertised by us), no event */
+	ROUTE_OK("rt2 del vni %u mac %s vtep %s", RED_VNI, MS3, Q_LOW);
+	CU_ASSERT(entry(red, MS3) == e && e->origin == EVF_FDB_LEARNED);
+	CU_ASSERT_EQUAL(ev_count(EVF_EV_MAC_AGED, MS3, NULL, RED_VNI), 0);
+	/* then it ages like any learned MAC */
+	evf_now_sec = t + 4 * aging - 1;
+	evf_fdb_age(evf_now_sec, evf_fdb.capacity);
+	CU_ASSERT(entry(red, MS3) == e);
+	evf_now_sec = t + 4 * aging;
+	evf_fdb_age(evf_now_sec, evf_fdb.capacity);
+	CU_ASSERT_PTR_NULL(entry(red, MS3));
+	CU_ASSERT_EQUAL(ev_count(EVF_EV_MAC_AGED, MS3, NULL, RED_VNI), 1);
+
+	/* our segment down: the peer's MAC is reached through the peer; up again
+	 * (activation): ours again, advertised */
+	evf_es_set_local_oper(es, false);
+	ROUTE_OK("rt2 add vni %u mac %s vtep %s esi %s seq 0", RED_VNI, MS4, Q_LOW, ESI_TIMER);
+	e = entry(red, MS4);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_EQUAL(e->origin, EVF_FDB_EVPN);
+	CU_ASSERT_EQUAL(evf_dest_kind(e->dest), EVF_DEST_ES);
+	CU_ASSERT_EQUAL(ev_count(EVF_EV_MAC_LEARNED, MS4, NULL, RED_VNI), 0);
+	evf_es_set_local_oper(es, true);
+	CU_ASSERT_EQUAL(e->origin, EVF_FDB_LEARNED);
+	CU_ASSERT_EQUAL(evf_dest_target(e->dest), a_red3);
+	CU_ASSERT_EQUAL(ev_count(EVF_EV_MAC_LEARNED, MS4, ESI_TIMER, RED_VNI), 1);
+	/* activation, then the DF timer, as the control loop would run them */
+	evf_es_poll(rte_rdtsc() + 10 * rte_get_tsc_hz());
+	evf_es_poll(rte_rdtsc() + 20 * rte_get_tsc_hz());
 	finish();
 }
 
@@ -2333,6 +2401,7 @@ main(int argc, char **argv)
 		{ "mobility: aging falls back to the remote", test_mobility_aging },
 		{ "mobility: duplicate detection and hold-down", test_duplicate_detection },
 		{ "mobility: a MAC synced by the ES peer is not a move", test_es_peer_sync_not_a_move },
+		{ "mobility: a synced MAC outlives the peer's route", test_es_peer_sync_hold },
 		{ "hostile routes", test_hostile_routes },
 		{ "route text: malformed lines", test_route_parse_errors },
 		{ "route text: format/parse round trip", test_route_round_trip },

@@ -45,8 +45,9 @@ evf_show_learning(FILE *out)
 
 	fprintf(out, "Learning: events %" PRIu64 ", learned %" PRIu64 ", moved %" PRIu64
 		", refreshed %" PRIu64 ", refused at MAC limit %" PRIu64 ", FDB full %" PRIu64
-		", ignored %" PRIu64 ", aged %" PRIu64 "\n", c->events, c->learned, c->moved,
-		c->refreshed, c->limit, c->full, c->ignored, c->aged);
+		", ignored %" PRIu64 ", aged %" PRIu64 ", synced from ES peers %" PRIu64
+		", frozen %" PRIu64 "\n", c->events, c->learned, c->moved,
+		c->refreshed, c->limit, c->full, c->ignored, c->aged, c->synced, c->frozen);
 	fprintf(out, "Control thread: loops %" PRIu64 ", shell calls %" PRIu64
 		", objects reclaimed %" PRIu64 ", awaiting grace period %u\n",
 		evf_ctl_counters.loops, evf_ctl_counters.calls, evf_ctl_counters.reclaimed,
