@@ -89,10 +89,11 @@ func parseOptions(args []string) (*options, error) {
 		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	if *routerID != "" {
-		if ip := net.ParseIP(*routerID).To4(); ip == nil {
+		ip := net.ParseIP(*routerID).To4()
+		if ip == nil {
 			return nil, fmt.Errorf("--router-id %q is not an IPv4 address", *routerID)
 		}
-		o.origin.routerID = *routerID
+		o.origin.routerID = ip.String() // canonical: the admin of our RDs as gobgpd shows it
 	}
 	if *asn > 0xffffffff {
 		return nil, fmt.Errorf("--asn %d is out of range", *asn)

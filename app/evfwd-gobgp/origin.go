@@ -109,6 +109,9 @@ func (o *originator) rd(vni, evi uint32) string {
 
 func (o *originator) rts(vni uint32) []string {
 	if rt, ok := o.set.rt[vni]; ok {
+		// sorted, as a route decoded from gobgpd has them (fingerprint)
+		rt = append([]string(nil), rt...)
+		sort.Strings(rt)
 		return rt
 	}
 	return []string{fmt.Sprintf("%d:%d", o.set.asn, vni)}

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"net"
 	"sort"
+	"strconv"
 	"strings"
 
 	api "github.com/osrg/gobgp/api"
@@ -370,31 +371,47 @@ func mustAny(m proto.Message) *anypb.Any {
 	return a
 }
 
+// decimalText: s as a decimal number up to max, written as strconv writes
+// it (no sign, blank or leading zero), so that the text a route is keyed by
+// is the text it decodes back to from gobgpd.
+func decimalText(s string, max uint64) (uint64, bool) {
+	n, err := strconv.ParseUint(s, 10, 64)
+	if err != nil || n > max || strconv.FormatUint(n, 10) != s {
+		return 0, false
+	}
+	return n, true
+}
+
+// ipv4Text: s as a dotted-quad IPv4 address in its canonical form, or nil.
+func ipv4Text(s string) net.IP {
+	if ip := net.ParseIP(s).To4(); ip != nil && ip.String() == s {
+		return ip
+	}
+	return nil
+}
+
 // rdAny: "a.b.c.d:n" (type 1), "asn:n" (type 0 below 65536, else type 2).
 func rdAny(rd string) (*anypb.Any, error) {
 	i := strings.LastIndexByte(rd, ':')
 	if i <= 0 {
 		return nil, fmt.Errorf("RD %q: ADMIN:NUMBER", rd)
 	}
-	var n uint64
-	if _, err := fmt.Sscanf(rd[i+1:], "%d", &n); err != nil {
-		return nil, fmt.Errorf("RD %q: number", rd)
+	n, ok := decimalText(rd[i+1:], 0xffffffff)
+	if !ok {
+		return nil, fmt.Errorf("RD %q: number 0..4294967295", rd)
 	}
 	admin := rd[:i]
-	if ip := net.ParseIP(admin).To4(); ip != nil {
+	if ip := ipv4Text(admin); ip != nil {
 		if n > 0xffff {
 			return nil, fmt.Errorf("RD %q: number above 65535", rd)
 		}
 		return mustAny(&api.RouteDistinguisherIPAddress{Admin: ip.String(), Assigned: uint32(n)}), nil
 	}
-	var asn uint64
-	if _, err := fmt.Sscanf(admin, "%d", &asn); err != nil || asn > 0xffffffff {
+	asn, ok := decimalText(admin, 0xffffffff)
+	if !ok {
 		return nil, fmt.Errorf("RD %q: admin is an IPv4 address or an AS number", rd)
 	}
 	if asn <= 0xffff {
-		if n > 0xffffffff {
-			return nil, fmt.Errorf("RD %q: number above 4294967295", rd)
-		}
 		return mustAny(&api.RouteDistinguisherTwoOctetASN{Admin: uint32(asn), Assigned: uint32(n)}), nil
 	}
 	if n > 0xffff {
@@ -409,18 +426,22 @@ func rtAny(rt string) (*anypb.Any, error) {
 	if i <= 0 {
 		return nil, fmt.Errorf("RT %q: ADMIN:NUMBER", rt)
 	}
-	var n, asn uint64
-	if _, err := fmt.Sscanf(rt[i+1:], "%d", &n); err != nil {
-		return nil, fmt.Errorf("RT %q: number", rt)
+	n, ok := decimalText(rt[i+1:], 0xffffffff)
+	if !ok {
+		return nil, fmt.Errorf("RT %q: number 0..4294967295", rt)
 	}
-	if ip := net.ParseIP(rt[:i]).To4(); ip != nil && n <= 0xffff {
+	if ip := ipv4Text(rt[:i]); ip != nil {
+		if n > 0xffff {
+			return nil, fmt.Errorf("RT %q: an IPv4 address takes a number up to 65535", rt)
+		}
 		return mustAny(&api.IPv4AddressSpecificExtended{IsTransitive: true, SubType: 2,
 			Address: ip.String(), LocalAdmin: uint32(n)}), nil
 	}
-	if _, err := fmt.Sscanf(rt[:i], "%d", &asn); err != nil || asn > 0xffffffff {
+	asn, ok := decimalText(rt[:i], 0xffffffff)
+	if !ok {
 		return nil, fmt.Errorf("RT %q: admin is an AS number or an IPv4 address", rt)
 	}
-	if asn <= 0xffff && n <= 0xffffffff {
+	if asn <= 0xffff {
 		return mustAny(&api.TwoOctetAsSpecificExtended{IsTransitive: true, SubType: 2,
 			Asn: uint32(asn), LocalAdmin: uint32(n)}), nil
 	}
