@@ -16,8 +16,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"net"
+	"strings"
 	"time"
 
 	api "github.com/osrg/gobgp/api"
@@ -29,9 +31,18 @@ type pendingOp struct {
 }
 
 type sendResult struct {
-	n   int
-	err error
+	n       int
+	err     error         // transport: gobgpd is gone
+	refused map[int]error // by index into sent
+	sent    []pendingOp
 }
+
+// gobgpd 3.10 takes a MAC route only with a mobility sequence above every
+// other PE's for that MAC, whatever the ESI: the route of a MAC an ES peer
+// also advertises (MAC sync, same sequence) is refused until the peer's is
+// gone. Such routes wait (deferred) and are sent again when a route for the
+// MAC changes, and every few seconds.
+const mobilityRefusal = "invalid MAC mobility sequence number"
 
 type adapter struct {
 	opt  *options
@@ -72,12 +83,15 @@ type adapter struct {
 	sending      bool
 	sendDone     chan sendResult
 	firstPending time.Time
+	deferred     map[string]*evpnRoute // refused by gobgpd for now, by key
+	lastRetry    time.Time
 }
 
 func newAdapter(opt *options, logf func(string, ...interface{})) *adapter {
 	a := &adapter{opt: opt, logf: logf, st: newStats(), m: newModel(),
 		in: newIntake(logf), advertised: map[string]*evpnRoute{},
 		byOwner: map[string]map[string]bool{}, pending: map[string]pendingOp{},
+		deferred: map[string]*evpnRoute{},
 		sendDone: make(chan sendResult, 1), backoff: 100 * time.Millisecond}
 	a.org = &originator{set: opt.origin, warnOnce: map[string]bool{}, logf: logf,
 		refused: map[string]uint64{}}
@@ -209,10 +223,15 @@ func (a *adapter) event(r *record) {
 		a.modelKnown()
 		a.reconcile(a.advertisedCopy())
 	case c.owner != "":
+		rs := a.org.routesOf(a.m, c)
 		if c.kind == 's' {
 			a.urgent = true // mass withdrawal and DF hand-over: at once
+			if r.Type == evESUp || r.Type == evESDown {
+				a.logf("origin: segment %s %s: %d route(s) to advertise", esiText(r.ESI),
+					map[bool]string{true: "up", false: "down"}[r.Type == evESUp], len(rs))
+			}
 		}
-		a.update(c.owner, a.org.routesOf(a.m, c))
+		a.update(c.owner, rs)
 	}
 }
 
@@ -348,7 +367,16 @@ func (a *adapter) paths(ps []*api.Path) {
 			}
 			continue
 		}
-		recs = append(recs, a.in.apply(r)...)
+		out := a.in.apply(r)
+		if r.Type == 2 && len(a.deferred) > 0 {
+			a.retryDeferred(r.MAC)
+		}
+		if !a.initPending && r.Type == 1 && r.ETag == maxET && len(out) > 0 {
+			// a PE joins or leaves a segment: rare, and what a failover is about
+			a.logf("intake: PE %s %s segment %s", ipText(r.NextHop),
+				map[bool]string{true: "leaves", false: "joins"}[r.Withdraw], esiText(r.ESI))
+		}
+		recs = append(recs, out...)
 	}
 	if len(recs) > 0 && recs[0].Type == recSyncBegin {
 		recs = append(recs, record{Type: recSyncEnd})
@@ -398,6 +426,7 @@ func (a *adapter) update(owner string, rs []*evpnRoute) {
 	}
 	for k := range a.byOwner[owner] {
 		if !keep[k] {
+			delete(a.deferred, k)
 			if old := a.advertised[k]; old != nil {
 				a.queue(old, true)
 				delete(a.advertised, k)
@@ -468,6 +497,7 @@ func (a *adapter) flush(ctx context.Context, force bool) {
 		return
 	}
 	paths := make([]*api.Path, 0, len(a.pending))
+	sent := make([]pendingOp, 0, len(a.pending))
 	for _, k := range a.order {
 		op, ok := a.pending[k]
 		if !ok {
@@ -487,6 +517,7 @@ func (a *adapter) flush(ctx context.Context, force bool) {
 			a.st.advertisedPaths++
 		}
 		paths = append(paths, p)
+		sent = append(sent, op)
 	}
 	a.pending = map[string]pendingOp{}
 	a.order = nil
@@ -494,9 +525,49 @@ func (a *adapter) flush(ctx context.Context, force bool) {
 	a.sending = true
 	bc := a.bc
 	go func() {
-		err := bc.send(ctx, paths, a.opt.batch)
-		a.sendDone <- sendResult{n: len(paths), err: err}
+		refused, err := bc.send(ctx, paths, a.opt.batch)
+		a.sendDone <- sendResult{n: len(paths), err: err, refused: refused, sent: sent}
 	}()
+}
+
+// sendDone: gobgpd refused some paths; they are not in its table.
+func (a *adapter) sendResults(res sendResult) {
+	for i, err := range res.refused {
+		op := res.sent[i]
+		k := op.route.key()
+		if op.withdraw {
+			continue // nothing of it in gobgpd either way
+		}
+		if a.advertised[k] == op.route {
+			delete(a.advertised, k)
+		}
+		if strings.Contains(err.Error(), mobilityRefusal) && op.route.Type == 2 {
+			if a.deferred[k] == nil {
+				a.st.deferred++
+			}
+			a.deferred[k] = op.route
+			continue
+		}
+		a.st.refused++
+		a.org.warn("refused "+err.Error(), "origin: gobgpd refused %s: %v (counted; logged"+
+			" once per reason)", k, err)
+	}
+}
+
+// retryDeferred: send again the routes gobgpd refused for now (mac: only
+// those of that MAC; nil: all), if still wanted.
+func (a *adapter) retryDeferred(mac net.HardwareAddr) {
+	for k, r := range a.deferred {
+		if mac != nil && !bytes.Equal(r.MAC, mac) {
+			continue
+		}
+		delete(a.deferred, k)
+		if a.byOwner[r.Owner][k] && a.advertised[k] == nil {
+			a.queue(r, false)
+			a.advertised[k] = r
+			a.st.retried++
+		}
+	}
 }
 
 // withdrawAll: on a clean exit, nothing of ours stays in BGP.
@@ -552,6 +623,7 @@ func (a *adapter) run(ctx context.Context) {
 			a.lostBGP(err)
 		case res := <-a.sendDone:
 			a.sending = false
+			a.sendResults(res)
 			if res.err != nil {
 				a.lostBGP(res.err)
 			} else {
@@ -565,6 +637,10 @@ func (a *adapter) run(ctx context.Context) {
 			}
 			a.startWatch(ctx)
 			a.pollRing()
+			if len(a.deferred) > 0 && now.Sub(a.lastRetry) >= 5*time.Second {
+				a.lastRetry = now
+				a.retryDeferred(nil)
+			}
 			a.flush(ctx, false)
 			if now.Sub(lastSecond) >= a.opt.heartbeat {
 				lastSecond = now

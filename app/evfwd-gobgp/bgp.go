@@ -12,6 +12,8 @@ import (
 
 	api "github.com/osrg/gobgp/api"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 )
 
 var evpnFamily = &api.Family{Afi: api.Family_AFI_L2VPN, Safi: api.Family_SAFI_EVPN}
@@ -92,9 +94,37 @@ func (c *bgpClient) watch(ctx context.Context, out chan<- []*api.Path, errc chan
 	}
 }
 
-// send adds and withdraws paths in the global table, batch paths per
-// message over one AddPathStream (gobgpd applies them as they arrive).
-func (c *bgpClient) send(ctx context.Context, paths []*api.Path, batch int) error {
+// refusal: gobgpd answered (it is there) but would not take a path.
+func refusal(err error) bool {
+	return status.Code(err) == codes.Unknown
+}
+
+// send adds and withdraws paths in the global table. It returns a
+// transport error (gobgpd gone) or, per path index, why gobgpd refused it.
+// One AddPathStream carries batch paths per message; gobgpd refuses a whole
+// message for one bad path, so a refused message is sent again path by path
+// (AddPath) to apply the others and find the bad ones.
+func (c *bgpClient) send(ctx context.Context, paths []*api.Path, batch int) (map[int]error, error) {
+	err := c.stream(ctx, paths, batch)
+	if err == nil || !refusal(err) {
+		return nil, err
+	}
+	refused := map[int]error{}
+	for i, p := range paths {
+		actx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		_, err := c.api.AddPath(actx, &api.AddPathRequest{TableType: api.TableType_GLOBAL, Path: p})
+		cancel()
+		if err != nil {
+			if !refusal(err) {
+				return refused, err
+			}
+			refused[i] = errors.New(status.Convert(err).Message())
+		}
+	}
+	return refused, nil
+}
+
+func (c *bgpClient) stream(ctx context.Context, paths []*api.Path, batch int) error {
 	if len(paths) == 0 {
 		return nil
 	}
@@ -114,13 +144,11 @@ func (c *bgpClient) send(ctx context.Context, paths []*api.Path, batch int) erro
 			if errors.Is(err, io.EOF) {
 				_, err = s.CloseAndRecv() // the server's reason
 			}
-			return fmt.Errorf("AddPathStream: %v", err)
+			return err
 		}
 	}
-	if _, err := s.CloseAndRecv(); err != nil {
-		return fmt.Errorf("AddPathStream: %v", err)
-	}
-	return nil
+	_, err = s.CloseAndRecv()
+	return err
 }
 
 // localPaths lists the EVPN paths of the global table that this gobgpd

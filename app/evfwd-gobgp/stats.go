@@ -19,6 +19,7 @@ type stats struct {
 	// gobgpd
 	bgpConnects, bgpErrors, paths, sends     uint64
 	advertisedPaths, withdrawn, originErrors uint64
+	refused, deferred, retried               uint64
 	lastBGPErr                               string
 }
 
@@ -76,6 +77,10 @@ type statusJSON struct {
 		Sends      uint64            `json:"streams"`
 		Errors     uint64            `json:"errors"`
 		Refused    map[string]uint64 `json:"refused"`
+		Gobgpd     uint64            `json:"refused_by_gobgpd"`
+		Deferred   int               `json:"deferred_now"`
+		DeferredN  uint64            `json:"deferred"`
+		Retried    uint64            `json:"retried"`
 		ByType     map[string]int    `json:"advertised_by_type"`
 	} `json:"origin"`
 }
@@ -127,6 +132,8 @@ func (s *stats) snapshot(a *adapter) *statusJSON {
 	j.Origin.Advertised, j.Origin.Pending = len(a.advertised), len(a.pending)
 	j.Origin.Sent, j.Origin.Withdrawn, j.Origin.Sends = s.advertisedPaths, s.withdrawn, s.sends
 	j.Origin.Errors, j.Origin.Refused = s.originErrors, a.org.refused
+	j.Origin.Gobgpd, j.Origin.Deferred = s.refused, len(a.deferred)
+	j.Origin.DeferredN, j.Origin.Retried = s.deferred, s.retried
 	j.Origin.ByType = map[string]int{}
 	for _, r := range a.advertised {
 		j.Origin.ByType["rt"+itoa(uint64(r.Type))]++
