@@ -100,9 +100,18 @@ func (o *originator) nextHop(m *model) net.IP {
 	}
 }
 
+// rd: the MAC-VRF's RD, or "" when none can be derived: router-id:EVI is a
+// type-1 RD, whose number is 16 bits, so an EVI above 65535 needs --rd.
 func (o *originator) rd(vni, evi uint32) string {
 	if rd, ok := o.set.rd[vni]; ok {
 		return rd
+	}
+	if evi > 0xffff {
+		o.refused["rd-evi-above-65535"]++
+		o.warn(fmt.Sprintf("rd %d", vni), "origin: MAC-VRF VNI %d: EVI %d does not fit an RD"+
+			" router-id:EVI (1..65535): its routes are not advertised; give --rd %d=RD", vni,
+			evi, vni)
+		return ""
 	}
 	return fmt.Sprintf("%s:%d", o.set.routerID, evi)
 }
@@ -128,7 +137,11 @@ func (o *originator) bdRoutes(m *model, vni uint32) []*evpnRoute {
 	if !ok || nh == nil {
 		return nil
 	}
-	r := o.base(m, 3, o.rd(vni, evi))
+	rd := o.rd(vni, evi)
+	if rd == "" {
+		return nil
+	}
+	r := o.base(m, 3, rd)
 	r.Owner = ownerBD(vni)
 	r.IP = nh
 	r.RTs = o.rts(vni)
@@ -149,7 +162,11 @@ func (o *originator) macRoutes(m *model, k macKey) []*evpnRoute {
 	if !isZeroESI(lm.esi) && !o.esiUsable(lm.esi) {
 		return nil
 	}
-	r := o.base(m, 2, o.rd(k.vni, evi))
+	rd := o.rd(k.vni, evi)
+	if rd == "" {
+		return nil
+	}
+	r := o.base(m, 2, rd)
 	r.Owner = ownerMAC(k)
 	r.MAC = net.HardwareAddr(append([]byte(nil), k.mac[:]...))
 	r.ESI = lm.esi
@@ -231,7 +248,11 @@ func (o *originator) segRoutes(m *model, esi [10]byte) []*evpnRoute {
 	es.Owner = ownerSeg(esi)
 	perES.Owner = es.Owner
 	for _, v := range vnis {
-		evi := o.base(m, 1, o.rd(v, m.bds[v]))
+		rd := o.rd(v, m.bds[v])
+		if rd == "" {
+			continue
+		}
+		evi := o.base(m, 1, rd)
 		evi.ESI = esi
 		evi.Labels = []uint32{v}
 		evi.RTs = o.rts(v)

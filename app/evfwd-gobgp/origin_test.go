@@ -444,3 +444,36 @@ func TestOriginRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// A MAC-VRF whose EVI does not fit router-id:EVI (a type-1 RD holds 16 bits)
+// advertises nothing without --rd; with --rd VNI=RD it does.
+func TestOriginEVIAbove65535(t *testing.T) {
+	esi := [10]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}
+	recs := []record{evNodeRec("198.18.0.1", ""), evBDRec(70000, 70000),
+		evESBDRec(esi, 70000, true), evESRec(evESUp, esi, 0, 0, 0),
+		evMACRec(evMacLearned, 70000, "02:00:00:00:00:01", 0, [10]byte{}, 0, 1)}
+	m := buildModel(recs)
+	var logs []string
+	o := testOriginator(originSet(), &logs)
+	got := o.all(m)
+	for k, r := range got {
+		if r.Type != 4 && !(r.Type == 1 && r.ETag == maxET) {
+			t.Errorf("route %s advertised with EVI 70000 and no --rd", k)
+		}
+	}
+	if len(got) != 2 || o.refused["rd-evi-above-65535"] == 0 || len(logs) != 1 {
+		t.Errorf("got %d routes, refused %v, logs %q", len(got), o.refused, logs)
+	}
+	set := originSet()
+	set.rd[70000] = "65000:70000"
+	o = testOriginator(set, &logs)
+	got = o.all(m)
+	if len(got) != 5 {
+		t.Errorf("with --rd: %d routes, want RT3, RT2, RT4, RT1 per-ES and per-EVI", len(got))
+	}
+	for _, r := range got {
+		if (r.Type == 2 || r.Type == 3 || (r.Type == 1 && r.ETag != maxET)) && r.RD != "65000:70000" {
+			t.Errorf("%s: RD %s", r.key(), r.RD)
+		}
+	}
+}

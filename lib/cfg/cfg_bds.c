@@ -423,6 +423,18 @@ parse_bd(struct cfg_ctx *ctx, yaml_node_t *item, struct evf_cfg_bd *bd)
 		return -1;
 	if (cfg_map_get(&map, "evi") == NULL)
 		bd->evi = bd->vni;
+	/* The EVI names the MAC-VRF in its route distinguisher and DF election:
+	 * two MAC-VRFs with one EVI would advertise each other's routes. */
+	for (size_t i = 0; i < bd_index(ctx, bd); i++) {
+		bool given = cfg_map_get(&map, "evi") != NULL;
+
+		if (ctx->cfg->bds[i].evi != bd->evi)
+			continue;
+		cfg_path_push_key(ctx, given ? "evi" : "vni");
+		return cfg_error(ctx, cfg_map_get(&map, given ? "evi" : "vni"),
+			"EVI %u is already used by mac-vrf '%s'%s", bd->evi,
+			ctx->cfg->bds[i].name, given ? "" : " (the EVI is the VNI unless given)");
+	}
 	return 0;
 }
 

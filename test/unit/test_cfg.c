@@ -654,6 +654,11 @@ static const struct bad_case bad_cases[] = {
 	  "mac-vrfs[1].name: duplicate mac-vrf name 'a' (first at line 12)" },
 	{ "duplicate VNI", BASE BD_A "  - name: b\n    vni: 10\n", 15, 10,
 	  "mac-vrfs[1].vni: VNI 10 is already used by mac-vrf 'a'" },
+	{ "duplicate EVI", BASE BD_A "  - name: b\n    vni: 11\n    evi: 10\n", 16, 10,
+	  "mac-vrfs[1].evi: EVI 10 is already used by mac-vrf 'a'" },
+	{ "duplicate EVI from the VNI", BASE BD_A "  - name: b\n    vni: 12\n    evi: 11\n"
+	  "  - name: c\n    vni: 11\n", 18, 10,
+	  "mac-vrfs[2].vni: EVI 11 is already used by mac-vrf 'b' (the EVI is the VNI unless given)" },
 	{ "attachment vlan 4095", BASE BD_A "    attachments:\n      - port: h1\n"
 	  "        vlan: 4095\n", 16, 15,
 	  "mac-vrfs[0].attachments[0].vlan: 4095 is out of range 1..4094" },
