@@ -52,7 +52,7 @@ func benchMain(args []string) int {
 	rd := fs.String("rd", "10.0.0.9:100", "RD of the routes")
 	batch := fs.Int("batch", 1000, "paths per AddPathStream message")
 	withdraw := fs.Bool("withdraw", false, "withdraw them instead")
-	timeout := fs.Duration("timeout", 600*time.Second, "count: give up after this long")
+	timeout := fs.Duration("timeout", 1800*time.Second, "give up after this long")
 	local := fs.Bool("local", false, "count: only the paths this gobgpd originates")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
@@ -68,7 +68,7 @@ func benchMain(args []string) int {
 	case "inject":
 		paths := benchRoutes(*n, uint32(*vni), net.ParseIP(*nhs).To4(), *rd, *withdraw)
 		t0 := monoNow()
-		if err := c.stream(ctx, paths, *batch); err != nil {
+		if err := c.stream(ctx, paths, *batch, *timeout); err != nil {
 			fmt.Fprintln(os.Stderr, "AddPathStream:", err)
 			return 1
 		}

@@ -105,7 +105,9 @@ func refusal(err error) bool {
 // message for one bad path, so a refused message is sent again path by path
 // (AddPath) to apply the others and find the bad ones.
 func (c *bgpClient) send(ctx context.Context, paths []*api.Path, batch int) (map[int]error, error) {
-	err := c.stream(ctx, paths, batch)
+	// gobgpd's time per MAC route grows with its table (it checks MAC mobility
+	// against every route): allow for it rather than give up on a big table
+	err := c.stream(ctx, paths, batch, 120*time.Second+time.Duration(len(paths))*10*time.Millisecond)
 	if err == nil || !refusal(err) {
 		return nil, err
 	}
@@ -124,11 +126,12 @@ func (c *bgpClient) send(ctx context.Context, paths []*api.Path, batch int) (map
 	return refused, nil
 }
 
-func (c *bgpClient) stream(ctx context.Context, paths []*api.Path, batch int) error {
+func (c *bgpClient) stream(ctx context.Context, paths []*api.Path, batch int,
+	timeout time.Duration) error {
 	if len(paths) == 0 {
 		return nil
 	}
-	sctx, cancel := context.WithTimeout(ctx, 120*time.Second)
+	sctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	s, err := c.api.AddPathStream(sctx)
 	if err != nil {

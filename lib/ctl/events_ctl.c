@@ -71,10 +71,13 @@ evf_event_dump_step(struct evf_dump_pos *pos, unsigned int budget)
 	dump_emitted = 0;
 	while (pos->part < EVF_DUMP_MAX && dump_emitted < budget) {
 		evf_dump_source fn = dump_sources[pos->part];
+		unsigned int before = dump_emitted;
 
 		if (fn == NULL || fn(&pos->cursor, budget - dump_emitted)) {
 			pos->part++;
 			pos->cursor = 0;
+		} else if (dump_emitted == before) {
+			break; /* a source that scans (a sparse FDB) goes on at the next step */
 		}
 	}
 	return pos->part >= EVF_DUMP_MAX;

@@ -227,6 +227,10 @@ class Adapter:
 
     def start(self):
         self.starts += 1
+        try:
+            os.unlink(self.status_file)   # ready() must not read the last instance's
+        except OSError:
+            pass
         log = open(self.log_path, "a")
         self.proc = subprocess.Popen(
             [EVFWD_GOBGP, "--gobgpd", self.gobgpd, "--ring", self.ring,

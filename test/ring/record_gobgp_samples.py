@@ -5,9 +5,9 @@
 
 Not a test: run by hand (about 15 s, no root) when the samples must be made
 again, e.g. for another GoBGP version; then check the new files with
-`GOBGP_SAMPLES=DIR python3 test/ring/test_gobgp_adapter.py` and look at the
-diff (the "age" fields, absolute times, always change; scripts/gobgp_adapter.py
-does not read them).
+evfwd-gobgp's Go tests (`meson test -C build gobgp-go`: TestDecodeCLISamples
+and TestDecodeRecordedTables decode them) and look at the diff (the "age"
+fields, absolute times, always change; nothing reads them).
 
 Three private gobgpd (Debian package gobgpd 3.10) on loopback addresses of
 127.0.0.0/8 (--net X.Y.Z gives X.Y.Z.1..3), each with its gRPC API on
@@ -34,8 +34,8 @@ until C's route carries sequence 6 (which withdraws A's: B is left with
 nothing); in the recorded stream A adds it once more and it leaves A with
 sequence 7.
 
-Not recordable with the CLI (test_gobgp_adapter.py holds hand-written
-fixtures instead): the single-active flag of the ESI label extended
+Not recordable with the CLI (evfwd-gobgp's Go tests build these paths by
+hand instead): the single-active flag of the ESI label extended
 community (the a-d parser takes one argument after esi-label; only the gRPC
 API sets it) and the gRPC watch form of paths (ESI as {type, base64 value}).
 

@@ -44,7 +44,7 @@ plain_new(uint32_t routes, uint32_t events)
 	p.h->abi_version = EVF_RING_ABI_VERSION;
 	p.h->header_size = EVF_RING_HDR_SIZE;
 	p.h->record_size = EVF_RING_REC_SIZE;
-	p.h->nb_rings = 2;
+	p.h->nb_rings = 2; /* the ABI helpers under test use rings 0 and 1 only */
 	p.h->total_size = p.size;
 	p.h->ring[0].offset = EVF_RING_HDR_SIZE;
 	p.h->ring[0].count = routes;

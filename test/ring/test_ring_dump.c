@@ -1372,7 +1372,7 @@ test_dump_paced(void)
 {
 	static struct want ws[NPACE + 16];
 	const unsigned int content = 1 + 2 + 2 + 4 + NPACE + 2, total = content + 2;
-	unsigned int nw, polls = 0, at, written = 0;
+	unsigned int nw, polls = 0, at, written = 0, short_steps = 0;
 	uint64_t out0, last;
 	bool ended = false;
 
@@ -1411,16 +1411,20 @@ test_dump_paced(void)
 		written += nlog - n0;
 		CU_ASSERT_EQUAL(nlog - n0, n);
 		ended = nlog > n0 && logv[nlog - 1].r.type == EVF_REC_EV_DUMP_END;
-		/* paced by the room: every step but the last fills the ring */
-		if (!ended)
-			CU_ASSERT_EQUAL(nlog - n0, 64);
+		/* paced by the room: every step fills the ring, but those where the
+		 * MAC source scans on through the FDB's empty entries (65536 per
+		 * step) after its last MAC */
+		if (!ended && nlog - n0 != 64)
+			short_steps++;
 		/* the counters follow the steps */
 		CU_ASSERT_EQUAL(evf_ring_counters.dump_records,
 				written - 1 - (ended ? 1u : 0u));
 		CU_ASSERT_EQUAL(evf_ring_stats(H)->dump_records, written - 1 - (ended ? 1u : 0u));
 	}
 	CU_ASSERT_EQUAL(written, total);
-	CU_ASSERT_EQUAL(polls, (total + 63) / 64);
+	/* the FDB (capacity 131072) holds the MACs in its first entries */
+	CU_ASSERT(short_steps <= evf_fdb.capacity / 65536 + 1);
+	CU_ASSERT_EQUAL(polls, (total + 63) / 64 + short_steps);
 	CU_ASSERT_EQUAL(poll_ring(), 0);
 	CU_ASSERT_EQUAL(take_all(), 0);
 
