@@ -1,5 +1,5 @@
 /* fuzz_ring_hdr.c: libFuzzer target for evfwd's control ring consumer
- * (lib/ring/ring_ctl.c) fed a shared-memory image the fuzzer controls.
+ * (lib/ring/ring_*_ctl.c) fed a shared-memory image the fuzzer controls.
  *
  * LLVMFuzzerInitialize starts EAL and brings a runtime up (net_ring ports:
  * one network, two access; MAC-VRFs blue (VNI 100) and red (VNI 200); a local
@@ -31,8 +31,9 @@
  *
  * After every poll: the mbuf pool's in-use count is unchanged (the ring path
  * never touches packets), the FDB count never exceeds its capacity, every
- * record read is accounted for exactly once (applied, rejected by reason,
- * SYNC-BEGIN, SYNC-END or heartbeat), and the control state is consistent:
+ * record read from the routes and manual rings is accounted for exactly once
+ * (applied, rejected by reason, SYNC-BEGIN, SYNC-END or heartbeat), and the
+ * control state is consistent:
  * every EVPN FDB entry has 1..4 route sources on VTEPs in use, every PE bit
  * of a segment mask names a PE slot with an address. After the final sweep
  * of the input's routes no EVPN MAC and no RT3 flood member is left.
@@ -187,14 +188,20 @@ static void
 check_state(const char *when)
 {
 	const struct evf_ring_counters *c = &evf_ring_counters;
-	uint64_t acc = c->applied + c->syncs_begun + c->syncs_ended + c->heartbeats;
+	uint64_t acc = c->applied + c->manual_applied + c->syncs_begun + c->syncs_ended +
+		c->heartbeats;
 	uint32_t visited = 0;
 
+	/* rejected[] counts both route-carrying rings (routes and manual) */
 	for (int r = 0; r < EVF_RING_REJ_MAX; r++)
 		acc += c->rejected[r];
-	if (acc != c->records)
-		FAIL("%s: %lu records read but %lu accounted for", when, (unsigned long)c->records,
-		     (unsigned long)acc);
+	if (acc != c->records + c->manual_records)
+		FAIL("%s: %lu records read but %lu accounted for", when,
+		     (unsigned long)(c->records + c->manual_records), (unsigned long)acc);
+	if (c->manual_applied + c->manual_rejected != c->manual_records)
+		FAIL("%s: manual ring: %lu read, %lu applied + %lu rejected", when,
+		     (unsigned long)c->manual_records, (unsigned long)c->manual_applied,
+		     (unsigned long)c->manual_rejected);
 	if (rte_mempool_in_use_count(evf_rt.pool) != base_in_use)
 		FAIL("%s: mbufs in use %u, was %u", when, rte_mempool_in_use_count(evf_rt.pool),
 		     base_in_use);
