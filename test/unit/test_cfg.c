@@ -660,6 +660,13 @@ static const struct bad_case bad_cases[] = {
 	{ "attachment vlan word", BASE BD_A "    attachments:\n      - port: h1\n"
 	  "        vlan: native\n", 16, 15,
 	  "mac-vrfs[0].attachments[0].vlan: 'native' is not a VLAN (1..4094 or untagged)" },
+	{ "attachment vlan untagged with a NUL", BASE BD_A "    attachments:\n      - port: h1\n"
+	  "        vlan: \"untagged\\0x\"\n", 16, 15,
+	  "mac-vrfs[0].attachments[0].vlan: value contains a NUL character" },
+	{ "static MAC vlan untagged with a NUL", BASE BD_A "    attachments:\n      - port: h1\n"
+	  "        vlan: untagged\n    static-macs:\n      - mac: 00:c1:ab:00:00:01\n"
+	  "        port: h1\n        vlan: \"untagged\\0\"\n", 20, 15,
+	  "mac-vrfs[0].static-macs[0].vlan: value contains a NUL character" },
 	{ "attachment twice in one mac-vrf", BASE BD_A "    attachments:\n"
 	  "      - {port: h1, vlan: 7}\n      - {port: h1, vlan: 7}\n", 16, 9,
 	  "mac-vrfs[0].attachments[1]: port 'h1' vlan 7 is already attached to mac-vrf 'a'" },
