@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
@@ -1040,6 +1041,70 @@ test_one_line(void)
 	CU_ASSERT_STRING_EQUAL(err, "t.yaml:1:8: node: unknown key 'a?b'");
 }
 
+/* ---- nesting depth ---- */
+
+/* Flow or block nesting deeper than EVF_CFG_MAX_DEPTH is refused where it
+ * gets too deep, before libyaml scans the rest (an unclosed "[" repeated
+ * 100,000 times took libyaml most of a minute). */
+static void
+test_depth(void)
+{
+	const size_t n = 100000;
+	char *yaml = malloc(3 * n + 64), err[EVF_CFG_ERR_LEN], want[128];
+	struct evf_cfg *cfg;
+	struct timespec t0, t1;
+	size_t l;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(yaml);
+	/* unclosed "[" x 100,000: top mapping is level 1, "node:" value level 2 */
+	l = (size_t)sprintf(yaml, "node: ");
+	memset(yaml + l, '[', n);
+	yaml[l + n] = '\0';
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	cfg = load(yaml, err, sizeof(err));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	CU_ASSERT_PTR_NULL(cfg);
+	snprintf(want, sizeof(want), "t.yaml:1:%u: nesting deeper than %u levels",
+		 7 + EVF_CFG_MAX_DEPTH - 1, EVF_CFG_MAX_DEPTH);
+	CU_ASSERT_STRING_EQUAL(err, want);
+	printf("\n    unclosed '[' x %zu: refused in %.3f s: %s\n", n,
+	       (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9, err);
+	evf_cfg_free(cfg);
+
+	/* closed flow nesting, 30,000 deep */
+	l = (size_t)sprintf(yaml, "node: ");
+	memset(yaml + l, '[', 30000);
+	memset(yaml + l + 30000, ']', 30000);
+	strcpy(yaml + l + 60000, "\n" PORTS1);
+	cfg = load(yaml, err, sizeof(err));
+	CU_ASSERT_PTR_NULL(cfg);
+	CU_ASSERT_STRING_EQUAL(err, want);
+	evf_cfg_free(cfg);
+
+	/* block sequences, one "- " per level */
+	l = (size_t)sprintf(yaml, "node: {}\n" PORTS1 "x:\n");
+	for (unsigned int i = 0; i < 200; i++)
+		l += (size_t)sprintf(yaml + l, "- ");
+	strcpy(yaml + l, "1\n");
+	cfg = load(yaml, err, sizeof(err));
+	CU_ASSERT_PTR_NULL(cfg);
+	snprintf(want, sizeof(want), "t.yaml:4:%u: nesting deeper than %u levels",
+		 2 * (EVF_CFG_MAX_DEPTH - 1) + 1, EVF_CFG_MAX_DEPTH);
+	CU_ASSERT_STRING_EQUAL(err, want);
+	evf_cfg_free(cfg);
+
+	/* exactly the limit is still YAML the loader reads (and then refuses by schema) */
+	l = (size_t)sprintf(yaml, "node: {}\n" PORTS1 "x: ");
+	memset(yaml + l, '[', EVF_CFG_MAX_DEPTH - 1);
+	memset(yaml + l + EVF_CFG_MAX_DEPTH - 1, ']', EVF_CFG_MAX_DEPTH - 1);
+	strcpy(yaml + l + 2 * (EVF_CFG_MAX_DEPTH - 1), "\n");
+	cfg = load(yaml, err, sizeof(err));
+	CU_ASSERT_PTR_NULL(cfg);
+	CU_ASSERT_STRING_EQUAL(err, "t.yaml:3:1: unknown key 'x'");
+	evf_cfg_free(cfg);
+	free(yaml);
+}
+
 /* ---- conf/examples ---- */
 
 static void
@@ -1091,6 +1156,7 @@ main(int argc, char **argv)
 		{ "load from a file", test_load_file },
 		{ "short error buffer", test_small_err },
 		{ "one-line errors", test_one_line },
+		{ "nesting depth", test_depth },
 		{ "conf/examples", test_examples },
 	};
 	unsigned int failures;
