@@ -108,6 +108,7 @@ main(int argc, char **argv)
 	eal_argv = evf_eal_args_fixup(sep, argv, &eal_argc, evf_bringup_mem_mb(cfg));
 	if (rte_eal_init(eal_argc, eal_argv) < 0) {
 		fprintf(stderr, "evfwd: EAL initialisation failed: %s\n", rte_strerror(rte_errno));
+		evf_cfg_free(cfg);
 		return 1;
 	}
 	signal(SIGINT, on_signal);
@@ -116,6 +117,7 @@ main(int argc, char **argv)
 
 	if (evf_bringup(cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "evfwd: %s\n", err);
+		evf_cfg_free(cfg);
 		rte_eal_cleanup();
 		return 1;
 	}
@@ -123,6 +125,7 @@ main(int argc, char **argv)
 	if (evf_bringup_launch(err, sizeof(err)) < 0) {
 		fprintf(stderr, "evfwd: %s\n", err);
 		evf_bringup_stop();
+		evf_cfg_free(cfg);
 		rte_eal_cleanup();
 		return 1;
 	}

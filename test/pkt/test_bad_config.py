@@ -172,6 +172,29 @@ class BadConfig(E.EvfTestCase):
                     self.assertNotIn("FDB full", p.stderr, what)
                     self.assertIn("exceed node.fdb-capacity (1024)", p.stderr, what)
 
+    def test_failures_after_loading_free_the_config(self):
+        """A valid config whose bring-up fails (a net_pcap input that does not exist),
+        or whose EAL arguments are refused, exits 1 with the reason and frees what it
+        loaded: in a -Dsanitizers=true build a leak report would exit 99 instead."""
+        text = config().replace('"{dev:uplink}"', '"net_pcap9,rx_pcap=/nonexistent/in.pcap,'
+                                'tx_pcap={dir}/uplink_out.pcap"')
+        rundir, cfg, _ = self.lab.prepare(text, {}, tag="bringup")
+        runs = {
+            "bring-up": ([E.EVFWD] + E.EAL_ARGS + ["--", "--config", cfg, "--exit-on-idle", "100"],
+                         "evfwd: port uplink: cannot probe device"),
+            "EAL": ([E.EVFWD, "--no-huge", "--no-such-eal-option", "--", "--config", cfg],
+                    "evfwd: EAL initialisation failed"),
+        }
+        for name, (args, msg) in runs.items():
+            with self.subTest(name):
+                p = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   timeout=60, cwd=rundir)
+                what = "%s: rc %d\nstdout: %r\nstderr: %r" % (name, p.returncode, p.stdout,
+                                                               p.stderr)
+                self.assertEqual(p.returncode, 1, what)
+                self.assertIn(msg, p.stderr, what)
+                self.assertNotIn("Sanitizer", p.stderr, what)
+
     def test_good_config_opens_its_ports(self):
         """The control: without the mistake the same config runs and the net_pcap
         devices write their tx_pcap files (so their absence above means something)."""
