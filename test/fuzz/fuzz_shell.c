@@ -15,8 +15,9 @@
  *
  * The quit flag is raised once and stays raised: "sleep N" and "wait idle N"
  * return at once instead of blocking the fuzzer, and "quit" changes nothing.
- * Properties: no crash, no ASan/UBSan report, no leak (LeakSanitizer), and
- * evf_shell_exec() answers 0 or -1. Output goes to /dev/null (-close_fd_mask=3
+ * Properties: no crash, no ASan/UBSan report, no leak (LeakSanitizer),
+ * evf_shell_exec() answers 0 or -1, and -1 for every line longer than
+ * EVF_SHELL_LINE_MAX (refused whole). Output goes to /dev/null (-close_fd_mask=3
  * in the fuzz suite); FUZZ_SHELL_TRACE=1 keeps it. Seeds: make_text_seeds.py
  * (--shell): every command of "help" with good and bad arguments. */
 #include <stdint.h>
@@ -31,6 +32,7 @@
 #include "evf_ctl.h"
 #include "evf_runtime.h"
 #include "shell.h"
+#include "shell_private.h"
 
 #define MAX_LINES 24
 
@@ -144,6 +146,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rc = evf_shell_exec(p);
 		if (rc != 0 && rc != -1)
 			FAIL("evf_shell_exec returned %d", rc);
+		/* an over-long line is refused whole: no part of it runs */
+		if (strlen(p) > EVF_SHELL_LINE_MAX && rc != -1)
+			FAIL("a line of %zu characters was not refused", strlen(p));
 		if (trace)
 			fprintf(stderr, "fuzz_shell: '%s' -> %d\n", p, rc);
 	}
