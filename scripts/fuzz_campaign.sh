@@ -6,7 +6,9 @@
 #      (build/test/fuzz/corpus-*) and seeds, one after the other;
 #   2. build-fuzzcov/ (-Dfuzz_coverage=true: the same targets with clang
 #      source-based coverage) replays each corpus once (-runs=0), and
-#      llvm-cov reports the lines and regions of the target's own sources.
+#      llvm-cov gives the share of lines and regions covered in the target's
+#      own sources (cfg: lib/cfg; route-text: lib/route/route_text.c; shell:
+#      app/evfwd/shell and app/evfwd/show; ...): the "lines" column.
 # Results: build/fuzz-campaign/campaign.md (executions, exec/s, libFuzzer's
 # cov/ft, corpus size, line and region coverage); logs beside it. A crash
 # stops nothing: it is reported, its input is in build/test/fuzz/artifacts/.
@@ -35,6 +37,21 @@ spec() {
 	ring-hdr) echo "fuzz_ring_hdr corpus-ring-hdr ring-seeds/hdr|lib/ring/ring_ctl.c" ;;
 	*) echo "fuzz_campaign: unknown target $1" >&2; exit 2 ;;
 	esac
+}
+
+# "LINES% REGIONS%" of the files of an llvm-cov report whose path contains
+# one of the given source paths (the report names files without the leading /)
+cov_of() {
+	local rep=$1
+	shift
+	awk -v pats="$*" -v root="${src#/}/" '
+		BEGIN { n = split(pats, p, " ") }
+		NF >= 13 && $1 != "TOTAL" {
+			for (i = 1; i <= n; i++) if (index($1, root p[i]) == 1) {
+				r += $2; rm += $3; l += $8; lm += $9; break
+			}
+		}
+		END { printf "%.1f%% %.1f%%\n", l ? 100 * (l - lm) / l : 0, r ? 100 * (r - rm) / r : 0 }' "$rep"
 }
 
 {
@@ -68,12 +85,9 @@ for t in "${targets[@]}"; do
 	LLVM_PROFILE_FILE="$out/$t.profraw" build-fuzzcov/test/fuzz/$bin -runs=0 $extra \
 		"$fz/$corpus" > "$out/$t.replay.log" 2>&1 || true
 	llvm-profdata merge -sparse "$out/$t.profraw" -o "$out/$t.profdata"
-	paths=()
-	for f in $files; do paths+=("$src/$f"); done
 	llvm-cov report "build-fuzzcov/test/fuzz/$bin" -instr-profile="$out/$t.profdata" \
-		"${paths[@]}" > "$out/$t.cov.txt"
-	lines=$(awk '/^TOTAL/ {print $10}' "$out/$t.cov.txt")
-	regions=$(awk '/^TOTAL/ {print $4}' "$out/$t.cov.txt")
+		> "$out/$t.cov.txt"
+	read -r lines regions < <(cov_of "$out/$t.cov.txt" $files)
 	echo "| $t | $execs | $rate | ${covft% *} | ${covft#* } | $ncorp | $lines | $regions | $result |" >> "$out/campaign.md"
 done
 echo
