@@ -100,8 +100,9 @@ rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$evfwd_pid/status"; }
 # "evfwd-ctl status" field: the number after a label
 stat() { ctl status | tr ',' '\n' | awk -v k="$1" 'index($0, k) {for (i = NF; i > 0; i--) if ($i ~ /^[0-9]+$/) {print $i; exit}}'; }
 
-for _ in $(seq 300); do [ -e "/dev/shm$ring" ] && break; sleep 0.1; done
-[ -e "/dev/shm$ring" ] || { echo "soak: evfwd created no ring; log:"; tail -50 "$log"; exit 1; }
+# the ring is there once evfwd-ctl can open it
+for _ in $(seq 300); do ctl status > /dev/null 2>&1 && break; sleep 0.1; done
+ctl status > /dev/null || { echo "soak: evfwd-ctl cannot open the ring; log:"; tail -50 "$log"; exit 1; }
 "$ctl_bin" --ring "$ring" watch > "$events" &
 watch_pid=$!
 cmd "show port stats all"
