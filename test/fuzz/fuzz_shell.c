@@ -17,13 +17,18 @@
  * return at once instead of blocking the fuzzer, and "quit" changes nothing.
  * Properties: no crash, no ASan/UBSan report, no leak (LeakSanitizer),
  * evf_shell_exec() answers 0 or -1, and -1 for every line longer than
- * EVF_SHELL_LINE_MAX (refused whole). Output goes to /dev/null (-close_fd_mask=3
+ * EVF_SHELL_LINE_MAX (refused whole). Then the same bytes go through the
+ * command-file line reader (shell_file.c) from a memfd: each line comes back
+ * whole and in order (a trailing CR dropped), an over-long one with its full
+ * length and refused, and the reader ends exactly at the end of the input. Output goes to /dev/null (-close_fd_mask=3
  * in the fuzz suite); FUZZ_SHELL_TRACE=1 keeps it. Seeds: make_text_seeds.py
  * (--shell): every command of "help" with good and bad arguments. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -92,6 +97,45 @@ die_init(const char *what, const char *detail)
 	exit(1);
 }
 
+/* The command-file line reader on the same bytes, from a memfd: every line
+ * comes back whole (or, over EVF_SHELL_LINE_MAX, flagged by its length and
+ * refused), in order, nothing lost or invented. */
+static void
+check_file_lines(const uint8_t *data, size_t size)
+{
+	char line[EVF_SHELL_LINE_MAX + 2], why[64];
+	struct evf_line_reader r;
+	size_t off = 0, len;
+	int fd = memfd_create("fuzz_shell", MFD_CLOEXEC), rc;
+
+	if (fd < 0)
+		return;
+	if (size > 0 && write(fd, data, size) != (ssize_t)size)
+		FAIL("write to the memfd");
+	lseek(fd, 0, SEEK_SET);
+	evf_line_reader_init(&r, fd, NULL);
+	while ((rc = evf_line_reader_next(&r, line, &len)) == 1) {
+		const uint8_t *nl = memchr(data + off, '\n', size - off);
+		size_t seg = nl != NULL ? (size_t)(nl - (data + off)) : size - off, want = seg;
+
+		if (off >= size)
+			FAIL("a line after the end of the input");
+		if (seg > 0 && seg <= EVF_SHELL_LINE_MAX + 1 && data[off + seg - 1] == '\r')
+			want--;
+		if (len != want)
+			FAIL("line at byte %zu: length %zu, the input has %zu", off, len, want);
+		if (len <= EVF_SHELL_LINE_MAX && memcmp(line, data + off, len) != 0)
+			FAIL("line at byte %zu differs from the input", off);
+		if (len > EVF_SHELL_LINE_MAX &&
+				evf_shell_line_refused(line, len, why, sizeof(why)) == NULL)
+			FAIL("a line of %zu characters not refused", len);
+		off += seg + (nl != NULL);
+	}
+	if (rc != 0 || off != size)
+		FAIL("reader stopped at byte %zu of %zu (rc %d)", off, size, rc);
+	close(fd);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -154,5 +198,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	evf_ctl_poll_once();
 	free(text);
+	check_file_lines(data, size);
 	return 0;
 }

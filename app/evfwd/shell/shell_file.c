@@ -15,23 +15,25 @@
 #include "shell.h"
 #include "shell_private.h"
 
-struct line_reader {
-	int fd;
-	size_t pos, end;
-	char buf[4096];
-};
+void
+evf_line_reader_init(struct evf_line_reader *r, int fd, bool (*stop)(void))
+{
+	memset(r, 0, sizeof(*r));
+	r->fd = fd;
+	r->stop = stop;
+}
 
 /* More bytes into r->buf: 1, 0 at end of file, -1 on a read error (errno)
- * or when the shell is asked to quit. */
+ * or when r->stop says so. */
 static int
-reader_fill(struct line_reader *r)
+reader_fill(struct evf_line_reader *r)
 {
 	for (;;) {
 		struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
 		ssize_t n;
 		int rc;
 
-		if (evf_shell_quit_requested())
+		if (r->stop != NULL && r->stop())
 			return -1;
 		rc = poll(&pfd, 1, 100);
 		if (rc < 0 && errno != EINTR)
@@ -49,12 +51,8 @@ reader_fill(struct line_reader *r)
 	}
 }
 
-/* The next line without its "\n" (and a "\r" before it) into line, which
- * holds EVF_SHELL_LINE_MAX + 1 bytes; *len is the line's full length even
- * when only its start was kept. Returns 1, 0 at end of file, -1 (see
- * reader_fill). */
-static int
-read_line(struct line_reader *r, char *line, size_t *len)
+int
+evf_line_reader_next(struct evf_line_reader *r, char *line, size_t *len)
 {
 	size_t n = 0;
 	bool any = false;
@@ -90,8 +88,8 @@ read_line(struct line_reader *r, char *line, size_t *len)
 int
 evf_shell_run_file(const char *path)
 {
-	struct line_reader r = { .fd = -1 };
 	char line[EVF_SHELL_LINE_MAX + 2], why[64];
+	struct evf_line_reader r;
 	unsigned int lineno = 0;
 	struct cmdline *cl;
 	int errors = 0;
@@ -99,7 +97,7 @@ evf_shell_run_file(const char *path)
 
 	if (evf_shell_ctx() == NULL)
 		return -1;
-	r.fd = open(path, O_RDONLY | O_CLOEXEC);
+	evf_line_reader_init(&r, open(path, O_RDONLY | O_CLOEXEC), evf_shell_quit_requested);
 	if (r.fd < 0)
 		return -1;
 	cl = cmdline_new(evf_shell_ctx(), "", -1, STDOUT_FILENO);
@@ -108,7 +106,7 @@ evf_shell_run_file(const char *path)
 		return -1;
 	}
 	while (!evf_shell_quit_requested()) {
-		int rc = read_line(&r, line, &len);
+		int rc = evf_line_reader_next(&r, line, &len);
 
 		if (rc < 0 && !evf_shell_quit_requested()) {
 			fprintf(stderr, "%s:%u: cannot read: %s\n", path, lineno + 1, strerror(errno));
