@@ -19,6 +19,7 @@ import (
 	"bytes"
 	"context"
 	"net"
+	"sort"
 	"strings"
 	"time"
 
@@ -424,7 +425,12 @@ func (a *adapter) update(owner string, rs []*evpnRoute) {
 		}
 		a.setOwner(r)
 	}
+	gone := make([]string, 0, len(a.byOwner[owner]))
 	for k := range a.byOwner[owner] {
+		gone = append(gone, k)
+	}
+	sort.Strings(gone) // withdrawals in a stable order (run to run, and in tests)
+	for _, k := range gone {
 		if !keep[k] {
 			delete(a.deferred, k)
 			if old := a.advertised[k]; old != nil {

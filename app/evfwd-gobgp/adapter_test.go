@@ -133,7 +133,8 @@ func TestAdapterUpdate(t *testing.T) {
 	clearPending(a)
 	a.update(r2.Owner, []*evpnRoute{r2})
 	a.update(owner, nil)
-	checkPending(t, "segment down", a, "+"+r2.key(), "-"+seg[0].key(), "-"+seg[1].key(), "-"+seg[2].key())
+	// (withdrawn in the order of their keys)
+	checkPending(t, "segment down", a, "+"+r2.key(), "-"+seg[1].key(), "-"+seg[2].key(), "-"+seg[0].key())
 	checkAdvertised(t, "segment down", a, r1b, r2)
 	if len(a.byOwner[owner]) != 0 {
 		t.Errorf("byOwner of the segment: %v", a.byOwner[owner])

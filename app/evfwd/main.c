@@ -30,19 +30,12 @@ on_signal(int sig)
 	evf_shell_request_quit();
 }
 
-/* Headless: until quit, a signal, --max-runtime, or --exit-on-idle. */
+/* Headless: until quit, a signal, --max-runtime (the shell's deadline), or
+ * --exit-on-idle. */
 static void
 wait_headless(const struct evf_options *o)
 {
-	uint64_t hz = rte_get_tsc_hz();
-
 	while (!evf_shell_quit_requested()) {
-		uint64_t now = rte_rdtsc();
-
-		if (o->max_runtime_s && now - evf_rt.start_tsc > o->max_runtime_s * hz) {
-			printf("evfwd: --max-runtime %u s reached\n", o->max_runtime_s);
-			break;
-		}
 		if (o->exit_on_idle_ms && evf_runtime_settled(o->exit_on_idle_ms))
 			break;
 		usleep(10000);
@@ -115,6 +108,7 @@ main(int argc, char **argv)
 	eal_argv = evf_eal_args_fixup(sep, argv, &eal_argc, evf_bringup_mem_mb(cfg));
 	if (rte_eal_init(eal_argc, eal_argv) < 0) {
 		fprintf(stderr, "evfwd: EAL initialisation failed: %s\n", rte_strerror(rte_errno));
+		evf_cfg_free(cfg);
 		return 1;
 	}
 	signal(SIGINT, on_signal);
@@ -123,6 +117,7 @@ main(int argc, char **argv)
 
 	if (evf_bringup(cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "evfwd: %s\n", err);
+		evf_cfg_free(cfg);
 		rte_eal_cleanup();
 		return 1;
 	}
@@ -130,11 +125,15 @@ main(int argc, char **argv)
 	if (evf_bringup_launch(err, sizeof(err)) < 0) {
 		fprintf(stderr, "evfwd: %s\n", err);
 		evf_bringup_stop();
+		evf_cfg_free(cfg);
 		rte_eal_cleanup();
 		return 1;
 	}
 	printf("evfwd: forwarding with %u worker(s)\n", evf_rt.nb_workers);
 	fflush(stdout);
+	/* --max-runtime bounds everything from here: command file, shell, wait */
+	if (opt.max_runtime_s)
+		evf_shell_set_deadline(evf_rt.start_tsc + opt.max_runtime_s * rte_get_tsc_hz());
 
 	rc = 0;
 	if (opt.cmdline_file != NULL) {
@@ -154,6 +153,8 @@ main(int argc, char **argv)
 			wait_headless(&opt);
 	}
 
+	if (evf_shell_deadline_passed())
+		printf("evfwd: --max-runtime %u s reached\n", opt.max_runtime_s);
 	evf_bringup_stop();
 	if (!opt.quiet)
 		final_report();

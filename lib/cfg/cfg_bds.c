@@ -1,5 +1,6 @@
 /* cfg_bds.c: the "mac-vrfs" section: bridge domains with their VNI, access
  * attachments, static flood list (remote-vteps) and static remote MACs. */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -209,8 +210,12 @@ static const struct cfg_key rmac_keys[] = {
 };
 #undef M
 
+/* ---- MAC lists: duplicates and the FDB budget ---- */
+
+/* One MAC of a list, for sorting: remote-macs (list 0) or static-macs (1). */
 struct mac_ref {
 	struct rte_ether_addr mac;
+	uint8_t list;
 	uint32_t idx;
 };
 
@@ -222,60 +227,116 @@ mac_ref_cmp(const void *a, const void *b)
 
 	if (c != 0)
 		return c;
+	if (x->list != y->list)
+		return x->list < y->list ? -1 : 1;
 	return x->idx < y->idx ? -1 : (x->idx > y->idx);
 }
 
-/* Reject a MAC listed twice, naming its earliest repetition. Sorting keeps
- * this O(n log n): remote-macs may be as long as the FDB. */
-static int
-check_dup_macs(struct cfg_ctx *ctx, yaml_node_t *seq, const struct evf_cfg_bd *bd)
+/* The first MAC of list 'list' that clashes, in O(n log n) (the lists may be
+ * as long as the FDB): an entry repeating an earlier one of the same list
+ * (*other false, *first its first entry) or one also in the other list (*other
+ * true, *first that entry). Returns the clashing index, or UINT32_MAX. */
+static uint32_t
+first_clash(struct mac_ref *refs, size_t n, uint8_t list, uint32_t *first, bool *other)
 {
-	uint32_t n = bd->nb_macs, dup = UINT32_MAX, first = 0;
-	struct mac_ref *refs;
+	uint32_t bad = UINT32_MAX;
+
+	qsort(refs, n, sizeof(*refs), mac_ref_cmp);
+	for (size_t g = 0; g < n; ) {
+		size_t end = g, own = SIZE_MAX, foreign = SIZE_MAX;
+
+		while (end < n && rte_is_same_ether_addr(&refs[end].mac, &refs[g].mac))
+			end++;
+		for (size_t i = g; i < end; i++) {
+			if (refs[i].list != list) {
+				if (foreign == SIZE_MAX)
+					foreign = i;
+				continue;
+			}
+			if (foreign != SIZE_MAX || own != SIZE_MAX) {
+				if (refs[i].idx < bad) {
+					bad = refs[i].idx;
+					*other = own == SIZE_MAX;
+					*first = refs[*other ? foreign : own].idx;
+				}
+				break; /* later entries of the group have larger indices */
+			}
+			own = i;
+		}
+		g = end;
+	}
+	return bad;
+}
+
+/* Reject a MAC of bd's remote-macs (list 0) or static-macs (1) listed twice,
+ * or a static MAC also in remote-macs, naming the earliest offender. */
+static int
+check_dup_macs(struct cfg_ctx *ctx, yaml_node_t *seq, const struct evf_cfg_bd *bd, uint8_t list,
+	yaml_node_t *remote_seq)
+{
+	uint32_t n_remote = bd->nb_macs, n_static = list == 1 ? bd->nb_local_macs : 0;
+	uint32_t bad, first = 0, k = 0;
+	const struct rte_ether_addr *mac;
 	char buf[EVF_MAC_STRLEN];
+	struct mac_ref *refs;
+	bool other = false;
 	size_t old;
 
-	if (n < 2)
+	if (n_remote + n_static < 2)
 		return 0;
-	refs = malloc(n * sizeof(*refs));
+	refs = malloc((size_t)(n_remote + n_static) * sizeof(*refs));
 	if (refs == NULL)
 		return cfg_error(ctx, seq, "out of memory");
-	for (uint32_t i = 0; i < n; i++) {
-		refs[i].mac = bd->macs[i].mac;
-		refs[i].idx = i;
-	}
-	qsort(refs, n, sizeof(*refs), mac_ref_cmp);
-	for (uint32_t i = 1; i < n; i++) {
-		if (rte_is_same_ether_addr(&refs[i].mac, &refs[i - 1].mac) && refs[i].idx < dup) {
-			dup = refs[i].idx;
-			first = refs[i - 1].idx;
-		}
-	}
+	for (uint32_t i = 0; i < n_remote; i++)
+		refs[k++] = (struct mac_ref){ .mac = bd->macs[i].mac, .list = 0, .idx = i };
+	for (uint32_t i = 0; i < n_static; i++)
+		refs[k++] = (struct mac_ref){ .mac = bd->local_macs[i].mac, .list = 1, .idx = i };
+	bad = first_clash(refs, k, list, &first, &other);
 	free(refs);
-	if (dup == UINT32_MAX)
+	if (bad == UINT32_MAX)
 		return 0;
-	old = cfg_path_push_index(ctx, dup);
-	cfg_error(ctx, cfg_seq_item(ctx, seq, dup), "MAC %s is listed twice (first at line %u)",
-		evf_mac_fmt(&bd->macs[dup].mac, buf, sizeof(buf)),
-		cfg_line(cfg_seq_item(ctx, seq, first)));
+	mac = list == 0 ? &bd->macs[bad].mac : &bd->local_macs[bad].mac;
+	evf_mac_fmt(mac, buf, sizeof(buf));
+	old = cfg_path_push_index(ctx, bad);
+	if (other)
+		cfg_error(ctx, cfg_seq_item(ctx, seq, bad), "MAC %s is also in remote-macs (line %u)",
+			buf, cfg_line(cfg_seq_item(ctx, remote_seq, first)));
+	else
+		cfg_error(ctx, cfg_seq_item(ctx, seq, bad), "MAC %s is listed twice (first at line %u)",
+			buf, cfg_line(cfg_seq_item(ctx, seq, first)));
 	cfg_path_pop(ctx, old);
 	return -1;
+}
+
+/* Bring-up puts every remote-macs and static-macs entry of every MAC-VRF into
+ * one FDB of node.fdb-capacity entries (duplicates within a MAC-VRF are
+ * refused, so each is one entry): n more on top of what bd and the MAC-VRFs
+ * before it list must fit. */
+static int
+check_fdb_budget(struct cfg_ctx *ctx, yaml_node_t *val, const struct evf_cfg_bd *bd, size_t n)
+{
+	uint64_t total = (uint64_t)n + bd->nb_macs + bd->nb_local_macs;
+
+	for (size_t i = 0; i < bd_index(ctx, bd); i++)
+		total += (uint64_t)ctx->cfg->bds[i].nb_macs + ctx->cfg->bds[i].nb_local_macs;
+	if (total > ctx->cfg->node.fdb_capacity)
+		return cfg_error(ctx, val, "%" PRIu64 " static MACs in all mac-vrfs (remote-macs and"
+			" static-macs) exceed node.fdb-capacity (%u)", total,
+			ctx->cfg->node.fdb_capacity);
+	return 0;
 }
 
 static int
 bd_remote_macs(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 {
 	struct evf_cfg_bd *bd = obj;
-	size_t n, total = 0;
+	size_t n;
 
 	if (cfg_expect_seq(ctx, val) < 0)
 		return -1;
 	n = cfg_seq_len(val);
-	for (size_t i = 0; i < bd_index(ctx, bd); i++)
-		total += ctx->cfg->bds[i].nb_macs;
-	if (total + n > ctx->cfg->node.fdb_capacity)
-		return cfg_error(ctx, val, "more static MACs in all mac-vrfs than"
-			" node.fdb-capacity (%u)", ctx->cfg->node.fdb_capacity);
+	if (check_fdb_budget(ctx, val, bd, n) < 0)
+		return -1;
 	if (n == 0)
 		return 0;
 	bd->macs = calloc(n, sizeof(*bd->macs));
@@ -291,7 +352,7 @@ bd_remote_macs(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 		cfg_path_pop(ctx, old);
 		bd->nb_macs = (uint32_t)(k + 1);
 	}
-	return check_dup_macs(ctx, val, bd);
+	return check_dup_macs(ctx, val, bd, 0, NULL);
 }
 
 /* ---- static local MACs ---- */
@@ -329,15 +390,13 @@ static int
 bd_static_macs(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 {
 	struct evf_cfg_bd *bd = obj;
-	char buf[EVF_MAC_STRLEN];
 	size_t n;
 
 	if (cfg_expect_seq(ctx, val) < 0)
 		return -1;
 	n = cfg_seq_len(val);
-	if (n + bd->nb_macs > ctx->cfg->node.fdb_capacity)
-		return cfg_error(ctx, val, "more static MACs than node.fdb-capacity (%u)",
-			ctx->cfg->node.fdb_capacity);
+	if (check_fdb_budget(ctx, val, bd, n) < 0)
+		return -1;
 	if (n == 0)
 		return 0;
 	bd->local_macs = calloc(n, sizeof(*bd->local_macs));
@@ -354,18 +413,10 @@ bd_static_macs(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 		if (!bd_has_attach(bd, &m->attach))
 			return cfg_error(ctx, item, "port '%s' %s is not an attachment of this mac-vrf",
 				m->attach.port, m->attach.vlan ? "with that vlan" : "untagged");
-		for (size_t j = 0; j < k; j++)
-			if (rte_is_same_ether_addr(&bd->local_macs[j].mac, &m->mac))
-				return cfg_error(ctx, item, "MAC %s is listed twice",
-					evf_mac_fmt(&m->mac, buf, sizeof(buf)));
-		for (uint32_t j = 0; j < bd->nb_macs; j++)
-			if (rte_is_same_ether_addr(&bd->macs[j].mac, &m->mac))
-				return cfg_error(ctx, item, "MAC %s is also in remote-macs",
-					evf_mac_fmt(&m->mac, buf, sizeof(buf)));
 		cfg_path_pop(ctx, old);
 		bd->nb_local_macs = (uint32_t)(k + 1);
 	}
-	return 0;
+	return 0; /* duplicates: parse_bd(), which also knows remote-macs */
 }
 
 /* ---- duplicate MAC detection ---- */
@@ -411,7 +462,10 @@ static const struct cfg_key bd_keys[] = {
 static int
 parse_bd(struct cfg_ctx *ctx, yaml_node_t *item, struct evf_cfg_bd *bd)
 {
+	yaml_node_t *statics;
 	struct cfg_map map;
+	size_t old;
+	int rc;
 
 	bd->line = cfg_line(item);
 	bd->mac_aging = 300;
@@ -419,6 +473,7 @@ parse_bd(struct cfg_ctx *ctx, yaml_node_t *item, struct evf_cfg_bd *bd)
 	bd->dup_moves = 5;
 	bd->dup_window = 180;
 	bd->dup_hold = 540;
+
 	if (cfg_map_parse(ctx, item, bd_keys, RTE_DIM(bd_keys), bd, &map) < 0)
 		return -1;
 	if (cfg_map_get(&map, "evi") == NULL)
@@ -435,7 +490,13 @@ parse_bd(struct cfg_ctx *ctx, yaml_node_t *item, struct evf_cfg_bd *bd)
 			"EVI %u is already used by mac-vrf '%s'%s", bd->evi,
 			ctx->cfg->bds[i].name, given ? "" : " (the EVI is the VNI unless given)");
 	}
-	return 0;
+	statics = cfg_map_get(&map, "static-macs");
+	if (statics == NULL)
+		return 0;
+	old = cfg_path_push_key(ctx, "static-macs");
+	rc = check_dup_macs(ctx, statics, bd, 1, cfg_map_get(&map, "remote-macs"));
+	cfg_path_pop(ctx, old);
+	return rc;
 }
 
 int

@@ -140,6 +140,8 @@ evf_cfg_load_buffer(const char *name, const char *buf, size_t len, char *err, si
 	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
 
+	if (cfg_check_depth(&ctx, buf, len) < 0)
+		goto out;
 	if (!yaml_parser_load(&parser, &doc)) {
 		yaml_failure(&ctx, &parser, buf, len);
 		goto out;

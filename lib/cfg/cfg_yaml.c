@@ -390,8 +390,11 @@ cfg_get_vlan(struct cfg_ctx *ctx, yaml_node_t *node, bool allow_untagged, uint16
 	uint64_t v;
 
 	if (allow_untagged && node->type == YAML_SCALAR_NODE && !cfg_is_null(node)) {
-		const char *s = (const char *)node->data.scalar.value;
+		const char *s = NULL;
 
+		/* get_scalar refuses a NUL inside: "untagged\0..." is not untagged */
+		if (get_scalar(ctx, node, "a VLAN", &s) < 0)
+			return -1;
 		if (strcmp(s, "untagged") == 0) {
 			*vlan = EVF_VLAN_UNTAGGED;
 			return 0;

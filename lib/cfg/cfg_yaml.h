@@ -110,6 +110,11 @@ int cfg_error(struct cfg_ctx *ctx, const yaml_node_t *node, const char *fmt, ...
 int cfg_error_mark(struct cfg_ctx *ctx, yaml_mark_t mark, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/** Refuse a buffer whose YAML nests deeper than EVF_CFG_MAX_DEPTH (error at
+ *  the first collection too deep) without scanning past it. Returns 0 (also
+ *  on a syntax error, left to the load) or -1. cfg_depth.c */
+int cfg_check_depth(struct cfg_ctx *ctx, const char *buf, size_t len);
+
 /* Node kinds. */
 bool cfg_is_null(const yaml_node_t *node);
 const char *cfg_kind(const yaml_node_t *node);   /**< "a mapping", "null", ... */

@@ -19,6 +19,7 @@
 #define EVF_CFG_DEVICE_LEN 512
 #define EVF_CFG_ERR_LEN    512
 #define EVF_CFG_PATH_LEN   256
+#define EVF_CFG_MAX_DEPTH  64     /**< YAML nesting levels (the top mapping is level 1) */
 
 /** "xdp-steering" of a net_af_xdp network port (drivers/xdp). */
 enum evf_xdp_steer {

@@ -126,6 +126,75 @@ class BadConfig(E.EvfTestCase):
         self.assertRegex(lines[0], r"^evfwd: %s:%d:\d+: syntax error: " % (cfg, nlines + 1))
         self.assertEqual([o for o in outs if os.path.exists(o)], [])
 
+    def test_check_config_counts_static_macs_like_bring_up(self):
+        """Bring-up puts every remote-macs and static-macs entry of every MAC-VRF in
+        one FDB of node.fdb-capacity entries. --check-config counts them the same
+        way: one entry too many is refused by both (before, the check said valid and
+        bring-up failed with "FDB full"); exactly the capacity is valid and runs."""
+        def macs_config(n_static):
+            mac = lambda i: "02:00:00:00:%02x:%02x" % (i >> 8, i & 255)  # noqa: E731
+            lines = ["node: {vtep-ipv4: 198.18.0.1, mac: 02:00:00:00:00:01, fdb-capacity: 1024}",
+                     "ports:",
+                     "  - {name: uplink, device: \"{dev:uplink}\", role: network,"
+                     " next-hop-mac: 02:00:00:00:00:fe}",
+                     "  - {name: host1, device: \"{dev:host1}\", role: access}",
+                     "mac-vrfs:",
+                     "  - name: A", "    vni: 5001", "    remote-macs:"]
+            lines += ["      - {mac: %s, vtep: 198.18.0.2}" % mac(i) for i in range(500)]
+            lines += ["  - name: B", "    vni: 5002",
+                      "    attachments: [{port: host1, vlan: untagged}]", "    static-macs:"]
+            lines += ["      - {mac: %s, port: host1, vlan: untagged}" % mac(500 + i)
+                      for i in range(n_static)]
+            return "\n".join(lines) + "\n"
+
+        for n_static, ok in ((525, False), (524, True)):
+            with self.subTest(total=500 + n_static):
+                rundir, cfg, _ = self.lab.prepare(macs_config(n_static), {},
+                                                  tag="fdbcap%d" % n_static)
+                chk = subprocess.run([E.EVFWD, "--", "--config", cfg, "--check-config"],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                     timeout=60, cwd=rundir)
+                p, _, _ = self.run_evfwd(macs_config(n_static), "fdbrun%d" % n_static)
+                what = "check: rc %d %r %r\nrun: rc %d %r" % (chk.returncode, chk.stdout,
+                                                             chk.stderr, p.returncode, p.stderr)
+                if ok:
+                    self.assertEqual(chk.returncode, 0, what)
+                    self.assertIn("configuration is valid", chk.stdout, what)
+                    self.assertEqual(p.returncode, 0, what)
+                    self.assertIn("mbufs in use after stop: 0 of", p.stdout)
+                else:
+                    self.assertEqual(chk.returncode, 1, what)
+                    self.assertRegex(chk.stderr, r"^evfwd: %s:\d+:\d+: mac-vrfs\[1\]\.static-macs: "
+                                     r"1025 static MACs in all mac-vrfs \(remote-macs and static-macs\) "
+                                     r"exceed node\.fdb-capacity \(1024\)\n$"
+                                     % cfg, what)
+                    self.assertEqual(p.returncode, 1, what)
+                    self.assertNotIn("FDB full", p.stderr, what)
+                    self.assertIn("exceed node.fdb-capacity (1024)", p.stderr, what)
+
+    def test_failures_after_loading_free_the_config(self):
+        """A valid config whose bring-up fails (a net_pcap input that does not exist),
+        or whose EAL arguments are refused, exits 1 with the reason and frees what it
+        loaded: in a -Dsanitizers=true build a leak report would exit 99 instead."""
+        text = config().replace('"{dev:uplink}"', '"net_pcap9,rx_pcap=/nonexistent/in.pcap,'
+                                'tx_pcap={dir}/uplink_out.pcap"')
+        rundir, cfg, _ = self.lab.prepare(text, {}, tag="bringup")
+        runs = {
+            "bring-up": ([E.EVFWD] + E.EAL_ARGS + ["--", "--config", cfg, "--exit-on-idle", "100"],
+                         "evfwd: port uplink: cannot probe device"),
+            "EAL": ([E.EVFWD, "--no-huge", "--no-such-eal-option", "--", "--config", cfg],
+                    "evfwd: EAL initialisation failed"),
+        }
+        for name, (args, msg) in runs.items():
+            with self.subTest(name):
+                p = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   timeout=60, cwd=rundir)
+                what = "%s: rc %d\nstdout: %r\nstderr: %r" % (name, p.returncode, p.stdout,
+                                                               p.stderr)
+                self.assertEqual(p.returncode, 1, what)
+                self.assertIn(msg, p.stderr, what)
+                self.assertNotIn("Sanitizer", p.stderr, what)
+
     def test_good_config_opens_its_ports(self):
         """The control: without the mistake the same config runs and the net_pcap
         devices write their tx_pcap files (so their absence above means something)."""

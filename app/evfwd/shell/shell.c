@@ -1,7 +1,13 @@
-/* shell.c: cmdline context, interactive and file modes, help (main thread). */
+/* shell.c: cmdline context, one line at a time, interactive mode, help, and
+ * the quit flag with the --max-runtime deadline (main thread). Command files:
+ * shell_file.c. */
+#include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <rte_cycles.h>
 
 #include <cmdline_rdline.h>
 #include <cmdline_socket.h>
@@ -11,12 +17,25 @@
 #include "shell_private.h"
 
 static volatile bool quit_requested;
+static uint64_t deadline_tsc;   /**< --max-runtime: TSC at which to stop, 0 = none */
 static cmdline_parse_ctx_t *ctx;
+
+void
+evf_shell_set_deadline(uint64_t tsc)
+{
+	deadline_tsc = tsc;
+}
+
+bool
+evf_shell_deadline_passed(void)
+{
+	return deadline_tsc != 0 && rte_rdtsc() >= deadline_tsc;
+}
 
 bool
 evf_shell_quit_requested(void)
 {
-	return quit_requested;
+	return quit_requested || evf_shell_deadline_passed();
 }
 
 void
@@ -85,13 +104,13 @@ static cmdline_parse_inst_t cmd_help = {
 	.tokens = { (void *)&cmd_help_tok, NULL },
 };
 
-static void
-build_ctx(void)
+cmdline_parse_ctx_t *
+evf_shell_ctx(void)
 {
 	unsigned int n = 0, k = 0;
 
 	if (ctx != NULL)
-		return;
+		return ctx;
 	for (unsigned int i = 0; evf_shell_cmds_show[i]; i++)
 		n++;
 	for (unsigned int i = 0; evf_shell_cmds_misc[i]; i++)
@@ -99,6 +118,8 @@ build_ctx(void)
 	for (unsigned int i = 0; evf_shell_cmds_route[i]; i++)
 		n++;
 	ctx = calloc(n + 2, sizeof(*ctx));
+	if (ctx == NULL)
+		return NULL;
 	for (unsigned int i = 0; evf_shell_cmds_show[i]; i++)
 		ctx[k++] = evf_shell_cmds_show[i];
 	for (unsigned int i = 0; evf_shell_cmds_route[i]; i++)
@@ -107,6 +128,7 @@ build_ctx(void)
 		ctx[k++] = evf_shell_cmds_misc[i];
 	ctx[k++] = &cmd_help;
 	ctx[k] = NULL;
+	return ctx;
 }
 
 static const char *
@@ -120,15 +142,41 @@ parse_error_text(int rc)
 	}
 }
 
-/* One line: comments and blank lines skipped; errors name the line. */
-static int
-exec_line(struct cmdline *cl, const char *where, unsigned int lineno, char *line)
+/* Why a line cannot run as it is (a byte the line reader and cmdline would
+ * stop at or cut), or NULL. */
+const char *
+evf_shell_line_refused(const char *line, size_t len, char *why, size_t whylen)
 {
-	char *p = line;
-	char buf[1100];
+	if (len > EVF_SHELL_LINE_MAX) {
+		snprintf(why, whylen, "line longer than %u characters", EVF_SHELL_LINE_MAX);
+		return why;
+	}
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)line[i];
+
+		if (c == '\0') {
+			snprintf(why, whylen, "line contains a NUL character");
+			return why;
+		}
+		if ((c < 0x20 && c != '\t') || c == 0x7f) {
+			snprintf(why, whylen, "line contains a control character (0x%02x)", c);
+			return why;
+		}
+	}
+	return NULL;
+}
+
+int
+evf_shell_exec_line(struct cmdline *cl, const char *where, unsigned int lineno, const char *line)
+{
+	char buf[EVF_SHELL_LINE_MAX + 2], why[64];
+	const char *p = line;
 	int rc;
 
-	line[strcspn(line, "\r\n")] = '\0';
+	if (evf_shell_line_refused(line, strlen(line), why, sizeof(why)) != NULL) {
+		fprintf(stderr, "%s:%u: %s: not run\n", where, lineno, why);
+		return -1;
+	}
 	while (*p == ' ' || *p == '\t')
 		p++;
 	if (*p == '\0' || *p == '#')
@@ -145,42 +193,32 @@ exec_line(struct cmdline *cl, const char *where, unsigned int lineno, char *line
 	return -1;
 }
 
-int
-evf_shell_run_file(const char *path)
-{
-	struct cmdline *cl;
-	char line[1024];
-	unsigned int lineno = 0;
-	int errors = 0;
-	FILE *f;
-
-	build_ctx();
-	f = fopen(path, "r");
-	if (f == NULL)
-		return -1;
-	cl = cmdline_new(ctx, "", -1, STDOUT_FILENO);
-	if (cl == NULL) {
-		fclose(f);
-		return -1;
-	}
-	while (!quit_requested && fgets(line, sizeof(line), f) != NULL)
-		if (exec_line(cl, path, ++lineno, line) < 0)
-			errors++;
-	cmdline_free(cl);
-	fclose(f);
-	return errors;
-}
-
+/* Interactive: cmdline_interact() reads stdin in a loop that only ends at
+ * "quit" or end of input; this one also ends on a signal or --max-runtime. */
 void
 evf_shell_interactive(void)
 {
 	struct cmdline *cl;
 
-	build_ctx();
+	if (evf_shell_ctx() == NULL)
+		return;
 	cl = cmdline_stdin_new(ctx, "evfwd> ");
 	if (cl == NULL)
 		return;
-	cmdline_interact(cl);
+	while (!evf_shell_quit_requested()) {
+		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+		char c;
+		int n = poll(&pfd, 1, 100);
+
+		if (n < 0 && errno != EINTR)
+			break;
+		if (n <= 0)
+			continue;
+		if (read(STDIN_FILENO, &c, 1) <= 0)
+			break;
+		if (cmdline_in(cl, &c, 1) < 0)
+			break;
+	}
 	cmdline_stdin_exit(cl);
 	printf("\n");
 }
@@ -189,15 +227,14 @@ int
 evf_shell_exec(const char *line)
 {
 	struct cmdline *cl;
-	char buf[1024];
 	int rc;
 
-	build_ctx();
+	if (evf_shell_ctx() == NULL)
+		return -1;
 	cl = cmdline_new(ctx, "", -1, STDOUT_FILENO);
 	if (cl == NULL)
 		return -1;
-	snprintf(buf, sizeof(buf), "%s", line);
-	rc = exec_line(cl, "command", 1, buf);
+	rc = evf_shell_exec_line(cl, "command", 1, line);
 	cmdline_free(cl);
 	return rc;
 }
