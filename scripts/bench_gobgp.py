@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """bench_gobgp.py: the EVPN control plane's rates, evfwd-gobgp against gobgpd
-alone (and, with --old, the earlier Python adapter), every figure from one run.
+alone, every figure from one run.
 
   intake N (default 5000 and 20000): a peer gobgpd (A) originates N RT2 through
       its gRPC API (evfwd-gobgp bench inject: batched AddPathStream); the
@@ -13,15 +13,15 @@ alone (and, with --old, the earlier Python adapter), every figure from one run.
       replayed at start); evfwd-gobgp, started then, originates them all on
       its gobgpd (dump, model, batched AddPathStream): time until gobgpd's
       RIB holds N local paths, against gobgpd alone taking the same N paths
-      from one AddPathStream client. The Python adapter advertises one MAC per
-      gobgp CLI run: measured on ORIGIN_OLD (1000) MACs learned while it runs.
+      from one AddPathStream client (the same evfwd runs beside it). Rounds
+      alternate between the two modes; the medians and their ratio are reported.
 
 Every gobgpd is fresh for each measurement (gobgpd 3.10 checks MAC mobility
 against its whole table, so what an earlier round left would slow the next).
 Speakers on 127.68.N.x, BGP port 10180; evfwd on net_null/net_pcap ports.
 Output: build/bench/gobgp.md (copy the figures into doc/benchmark.md).
 
-  scripts/bench_gobgp.py [--counts 5000,20000] [--origin 20000] [--old]
+  scripts/bench_gobgp.py [--counts 5000,20000] [--origin 20000] [--rounds 3]
 """
 import argparse
 import json
@@ -41,7 +41,6 @@ BUILD = os.path.join(ROOT, "build", "app")
 EVFWD = os.path.join(BUILD, "evfwd")
 CTL = os.path.join(BUILD, "evfwd-ctl")
 ADAPTER = os.path.join(BUILD, "evfwd-gobgp")
-OLD = os.path.join(HERE, "gobgp_adapter.py")
 GOBGPD = shutil.which("gobgpd")
 GOBGP = shutil.which("gobgp")
 BASE = "127.68.%d." % (os.getpid() % 250 + 1)
@@ -139,7 +138,9 @@ def count_at(n, count, local=False):
     return float(re.search(r"at ([\d.]+)", out).group(1))
 
 
-def evfwd(d, ring, pcap=None):
+def evfwd(d, ring, pcap=None, cmds=False):
+    """evfwd on null ports (and a pcap access port); with cmds, a FIFO as its
+    command file, open for writing: returns (process, fd)."""
     # the MACs' frames replayed in a loop: a burst of new MACs can overflow the
     # workers' learn ring, and a MAC not learned the first time is the next
     acc = ('"net_pcap1,rx_pcap=%s,tx_pcap=/dev/null,infinite_rx=1"' % pcap) if pcap else \
@@ -153,11 +154,41 @@ ports:
 mac-vrfs:
   - {name: blue, vni: 100, mac-aging: 0, attachments: [{port: acc0, vlan: untagged}]}
 control-ring: {name: %s, records: 65536, event-records: 65536, hold-time: 120}
+workers: {count: 1, idle-sleep-us: 200}
 """ % (acc, ring))
-    p = spawn([EVFWD] + EAL + ["--", "--config", cfg, "--max-runtime", "1800"],
+    extra = []
+    if cmds:
+        fifo = os.path.join(d, "cmds.fifo")
+        os.mkfifo(fifo)
+        extra = ["--cmdline-file", fifo]
+    p = spawn([EVFWD] + EAL + ["--", "--config", cfg, "--max-runtime", "1800"] + extra,
               os.path.join(d, "evfwd.log"), cwd=d)
     wait(lambda: os.path.exists("/dev/shm" + ring), 30, "evfwd's ring")
-    return p
+    if not cmds:
+        return p
+    fd = []
+
+    def opened():
+        try:
+            fd.append(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+            return True
+        except OSError:
+            return False
+    wait(opened, 30, "evfwd's command file")
+    os.set_blocking(fd[0], True)
+    return p, fd[0]
+
+
+def learned(d, ring, count):
+    """evfwd with count MACs learned on its access port, which is then stopped:
+    the worker is idle (it sleeps) whatever is measured next, adapter or not."""
+    pcap = os.path.join(d, "learn.pcap")
+    learn_pcap(pcap, count)
+    p, fd = evfwd(d, ring, pcap, cmds=True)
+    wait(lambda: events_written(ring) >= count, 60, "evfwd learning the MACs")
+    os.write(fd, b"port stop acc0\n")
+    time.sleep(1)
+    return p, fd
 
 
 def applied(ring):
@@ -174,16 +205,8 @@ def events_written(ring):
     return int(m.group(1)) if m else -1
 
 
-def adapter(d, ring, n, old=False):
+def adapter(d, ring, n):
     st = os.path.join(d, "adapter.json")
-    if old:
-        p = spawn(["/usr/bin/python3", OLD, "--gobgp-host", BASE + str(n), "--gobgp-port",
-                   "50051", "--ring", ring, "--evfwd-ctl", CTL, "--gobgp", GOBGP,
-                   "--status-file", st, "--advertise", "--nexthop", "198.18.0.1",
-                   "--rd-admin", "10.0.0.%d" % n, "--rt-asn", "65000"],
-                  os.path.join(d, "adapter.log"))
-        wait(lambda: os.path.exists(st), 60, "the Python adapter's first sync")
-        return p
     p = spawn([ADAPTER, "--gobgpd", api(n), "--ring", ring, "--status-file", st,
                "--heartbeat", "200ms"], os.path.join(d, "adapter.log"))
 
@@ -199,13 +222,14 @@ def adapter(d, ring, n, old=False):
 
 def intake(d, count, mode):
     """One intake measurement in a fresh pair of gobgpd: returns a dict of times."""
-    a, b = gobgpd(d, "A", 1, [2]), gobgpd(d, "B", 2, [1])
+    gobgpd(d, "A", 1, [2])
+    gobgpd(d, "B", 2, [1])
     wait(lambda: established(2, 1), 30, "A-B session")
     ring = "/evfbench-%d" % os.getpid()
     res = {}
     if mode != "gobgpd":
         evfwd(d, ring)
-        adapter(d, ring, 2, old=(mode == "python"))
+        adapter(d, ring, 2)
         base = applied(ring)
     t0, t1 = inject(1, count)
     res["inject_s"] = t1 - t0
@@ -233,42 +257,23 @@ def origination(d, count, mode):
     # B has no peer: every path in its table is one it originates (counted
     # with GetTable, not by listing them: a listing of 20,000 paths every
     # 20 ms would slow gobgpd down)
-    b = gobgpd(d, "B", 2, [])
+    gobgpd(d, "B", 2, [])
     wait(lambda: subprocess.run([GOBGP, "-u", BASE + "2", "-p", "50051", "global"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0,
          30, "gobgpd B")
     res = {}
+    ring = "/evfbench-%d" % os.getpid()
     if mode == "gobgpd":
+        # the same evfwd runs beside it (same machine load), without adapter
+        learned(d, ring, count)
         t0, _ = inject(2, count)
         res["rib_s"] = count_at(2, count) - t0
     elif mode == "evfwd-gobgp":
-        pcap = os.path.join(d, "learn.pcap")
-        learn_pcap(pcap, count)
-        ring = "/evfbench-%d" % os.getpid()
-        evfwd(d, ring, pcap)
         # every MAC learned before the adapter starts: it takes them from evfwd's dump
-        wait(lambda: events_written(ring) >= count, 60, "evfwd learning the MACs")
+        learned(d, ring, count)
         t0 = mono()
         adapter(d, ring, 2)
         res["rib_s"] = count_at(2, count) - t0
-    else:   # the Python adapter: MACs learned while it runs
-        pcap = os.path.join(d, "learn.pcap")
-        learn_pcap(pcap, count)
-        ring = "/evfbench-%d" % os.getpid()
-        d2 = tempfile.mkdtemp(dir=d)
-        # start it against a ring that does not exist yet: it waits, then takes
-        # the events evfwd writes as it learns at start
-        st = os.path.join(d2, "adapter.json")
-        spawn(["/usr/bin/python3", OLD, "--gobgp-host", BASE + "2", "--gobgp-port", "50051",
-               "--ring", ring, "--evfwd-ctl", CTL, "--gobgp", GOBGP, "--status-file", st,
-               "--advertise", "--nexthop", "198.18.0.1", "--rd-admin", "10.0.0.2",
-               "--rt-asn", "65000"], os.path.join(d2, "adapter.log"))
-        t0 = mono()
-        evfwd(d2, ring, pcap)
-        try:
-            res["rib_s"] = count_at(2, count) - t0
-        except RuntimeError:
-            res["rib_s"] = None
     stop_all()
     return res
 
@@ -277,8 +282,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--counts", default="5000,20000")
     ap.add_argument("--origin", type=int, default=20000)
-    ap.add_argument("--origin-old", type=int, default=int(os.environ.get("ORIGIN_OLD", 1000)))
-    ap.add_argument("--old", action="store_true", help="also the Python adapter")
+    ap.add_argument("--rounds", type=int, default=3, help="origination rounds (median)")
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "bench", "gobgp.md"))
     a = ap.parse_args()
     os.makedirs(os.path.dirname(a.out), exist_ok=True)
@@ -287,7 +291,7 @@ def main():
              "## Intake: N RT2 originated on a peer gobgpd through its gRPC API", "",
              "| N | mode | injection | in the leaf gobgpd's RIB | applied by evfwd | evfwd after the RIB |",
              "| --- | --- | --- | --- | --- | --- |"]
-    modes = ["gobgpd", "evfwd-gobgp"] + (["python"] if a.old else [])
+    modes = ["gobgpd", "evfwd-gobgp"]
     try:
         for n in [int(x) for x in a.counts.split(",") if x.strip() not in ("", "none")]:
             for mode in modes:
@@ -301,13 +305,25 @@ def main():
                 print(lines[-1], flush=True)
         lines += ["", "## Origination: N MACs learned by evfwd, into the leaf gobgpd's RIB", "",
                   "| N | mode | until gobgpd's RIB holds them all |", "| --- | --- | --- |"]
-        for n, mode in [(a.origin, "gobgpd"), (a.origin, "evfwd-gobgp")] + (
-                [(a.origin_old, "python")] if a.old else []):
-            d = tempfile.mkdtemp(dir=work, prefix="out-%s-%d-" % (mode, n))
-            r = origination(d, n, mode)
-            lines.append("| %d | %s | %s |" % (n, mode, "%.2f s (%.0f/s)" % (
-                r["rib_s"], n / r["rib_s"]) if r["rib_s"] else "not all within 600 s"))
-            print(lines[-1], flush=True)
+        times = {"gobgpd": [], "evfwd-gobgp": []}
+        for rnd in range(a.rounds):   # alternated, so that both see the same machine
+            for mode in ("gobgpd", "evfwd-gobgp"):
+                d = tempfile.mkdtemp(dir=work, prefix="out-%s-%d-" % (mode, rnd))
+                times[mode].append(origination(d, a.origin, mode)["rib_s"])
+                print("origination %s round %d: %.2f s" % (mode, rnd + 1, times[mode][-1]),
+                      flush=True)
+        med = {m: sorted(t)[len(t) // 2] for m, t in times.items()}
+        for mode in ("gobgpd", "evfwd-gobgp"):
+            lines.append("| %d | %s | median %.2f s (%.0f/s) of %s |" % (
+                a.origin, mode, med[mode], a.origin / med[mode],
+                ", ".join("%.2f" % t for t in times[mode])))
+        # gobgpd's own time varies several-fold between rounds: the ratio of
+        # each round's pair (run back to back) is steadier than that of medians
+        pairs = [e / g for g, e in zip(times["gobgpd"], times["evfwd-gobgp"])]
+        lines.append("| | evfwd-gobgp / gobgpd alone | ratio of medians %.2f; per round %s, median %.2f |" % (
+            med["evfwd-gobgp"] / med["gobgpd"], ", ".join("%.2f" % r for r in pairs),
+            sorted(pairs)[len(pairs) // 2]))
+        print("\n".join(lines[-3:]), flush=True)
     finally:
         stop_all()
     with open(a.out, "w") as fh:
