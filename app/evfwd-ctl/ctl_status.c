@@ -3,6 +3,18 @@
 
 #include "ctl_main.h"
 
+/* A name from the object, which any process with access may have written:
+ * at most len bytes, anything but printable ASCII shown as '?'. */
+static void
+printable(char *out, const char *in, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len && in[i]; i++)
+		out[i] = in[i] >= 0x21 && in[i] <= 0x7e ? in[i] : '?';
+	out[i] = '\0';
+}
+
 int
 ctl_status(struct evf_ring_client *r)
 {
@@ -35,8 +47,12 @@ ctl_status(struct evf_ring_client *r)
 	       (unsigned long)s->manual_rejected);
 	printf("  rejected:");
 	for (unsigned int i = 0; i < EVF_RING_STATS_REJECTS; i++)
-		if (s->rejected_names[i][0])
-			printf(" %s %lu", s->rejected_names[i], (unsigned long)s->rejected[i]);
+		if (s->rejected_names[i][0]) {
+			char name[sizeof(s->rejected_names[i]) + 1];
+
+			printable(name, s->rejected_names[i], sizeof(s->rejected_names[i]));
+			printf(" %s %lu", name, (unsigned long)s->rejected[i]);
+		}
 	printf("\n  producer restarts %lu, sync begin %lu, sync end %lu, hold expiries %lu,"
 	       " swept %lu, heartbeats %lu\n", (unsigned long)s->epochs,
 	       (unsigned long)s->syncs_begun, (unsigned long)s->syncs_ended,
@@ -50,5 +66,9 @@ ctl_status(struct evf_ring_client *r)
 	if (s->lat_p50_ns)
 		printf("  apply latency p50 < %lu ns, p99 < %lu ns\n", (unsigned long)s->lat_p50_ns,
 		       (unsigned long)s->lat_p99_ns);
+	if (h->abi_minor >= 1 && (s->replaced || s->lat_bad_ts))
+		printf("  object shrunk under evfwd and replaced %lu time(s); %lu record(s) with"
+		       " a bad timestamp left out of the latency\n", (unsigned long)s->replaced,
+		       (unsigned long)s->lat_bad_ts);
 	return 0;
 }

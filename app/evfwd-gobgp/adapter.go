@@ -145,6 +145,9 @@ func (a *adapter) pollRing() {
 	}
 	for i := 0; i < 64; i++ { // at most 64 x 256 events per tick
 		recs, err := a.rg.consume()
+		if a.shrunk() {
+			return
+		}
 		if err != nil {
 			a.st.eventErrors++
 			a.requestDump("events ring indices out of range")
@@ -257,8 +260,23 @@ func (a *adapter) modelKnown() {
 	}
 }
 
+// shrunk detaches from an object another process truncated: what was just
+// read from it was zeros (the ring client's SIGBUS guard), and evfwd serves a
+// new object under the same name.
+func (a *adapter) shrunk() bool {
+	if a.rg == nil || !a.rg.shrunk() {
+		return false
+	}
+	a.st.ringShrunk++
+	a.detachRing("the ring object was shrunk by another process")
+	return true
+}
+
 // writeRoutes puts records on the routes ring, waiting while it is full.
 func (a *adapter) writeRoutes(recs []record) {
+	if len(recs) > 0 && a.shrunk() {
+		return
+	}
 	for i := range recs {
 		for waits := 0; a.rg.produce(&recs[i]) != nil; waits++ {
 			a.st.ringFullWaits++

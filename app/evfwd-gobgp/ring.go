@@ -212,6 +212,12 @@ func (r *ring) consume() ([]record, error) {
 	return out, nil
 }
 
+// shrunk: another process truncated the object (evfwd serves a new one);
+// touching the lost part would kill this process with SIGBUS.
+func (r *ring) shrunk() bool {
+	return C.evf_ring_client_shrunk(&r.c) != 0
+}
+
 // stale: the object was replaced by a restarted evfwd, removed, or its evfwd is gone.
 func (r *ring) stale() bool {
 	return C.evf_ring_client_stale(&r.c) != 0

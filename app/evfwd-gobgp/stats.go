@@ -11,11 +11,11 @@ import (
 type stats struct {
 	file string
 	// evfwd
-	ringAttaches, ringErrors, ringFullWaits       uint64
-	events, damagedEvents, eventGaps, eventErrors uint64
-	dumps, dumpRequests                           uint64
-	records, resyncs                              uint64
-	lastRingErr                                   string
+	ringAttaches, ringErrors, ringFullWaits, ringShrunk uint64
+	events, damagedEvents, eventGaps, eventErrors       uint64
+	dumps, dumpRequests                                 uint64
+	records, resyncs                                    uint64
+	lastRingErr                                         string
 	// gobgpd
 	bgpConnects, bgpErrors, paths, sends     uint64
 	advertisedPaths, withdrawn, originErrors uint64
@@ -46,6 +46,7 @@ type statusJSON struct {
 		Handled      uint64 `json:"records_handled"`
 		Produced     uint64 `json:"records_produced"`
 		FullWaits    uint64 `json:"full_ring_waits"`
+		Shrunk       uint64 `json:"shrunk"` // objects truncated under us (detached)
 	} `json:"ring"`
 	Model struct {
 		MACVRFs  int       `json:"mac_vrfs"`
@@ -105,7 +106,7 @@ func (s *stats) snapshot(a *adapter) *statusJSON {
 	j.Ring.Attaches, j.Ring.Errors, j.Ring.LastError = s.ringAttaches, s.ringErrors, s.lastRingErr
 	j.Ring.Events, j.Ring.Damaged, j.Ring.Gaps = s.events, s.damagedEvents, s.eventGaps
 	j.Ring.Dumps, j.Ring.DumpRequests = s.dumps, s.dumpRequests
-	j.Ring.Records, j.Ring.FullWaits = s.records, s.ringFullWaits
+	j.Ring.Records, j.Ring.FullWaits, j.Ring.Shrunk = s.records, s.ringFullWaits, s.ringShrunk
 	j.Model.MACVRFs, j.Model.MACs = len(a.m.bds), len(a.m.macs)
 	if nh := a.org.nextHop(a.m); nh != nil {
 		j.Model.VTEP = nh.String()

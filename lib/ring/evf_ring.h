@@ -10,8 +10,9 @@
  * Workers are never involved: they keep forwarding on the last good state
  * whatever the producer does. Files: ring_shm_ctl.c (object, header),
  * ring_consume_ctl.c (routes, manual, poller), ring_events_ctl.c (events,
- * dumps), ring_stats_ctl.c (stats block, show ring), ring_codec.c (records),
- * ring_client.c (the other side, for evfwd-ctl and evfwd-gobgp). */
+ * dumps), ring_stats_ctl.c (stats block, show ring), ring_guard_ctl.c (an
+ * object shrunk under evfwd), ring_codec.c (records), ring_client.c (the
+ * other side, for evfwd-ctl and evfwd-gobgp). */
 #ifndef EVF_RING_H
 #define EVF_RING_H
 
@@ -79,6 +80,9 @@ struct evf_ring_counters {
 	uint64_t events_lost;        /**< events dropped: ring and backlog full */
 	uint64_t events_backlog;     /**< events waiting for room in the ring now */
 	uint64_t events_backlog_max; /**< most events ever waiting */
+	uint64_t replaced;           /**< objects shrunk under evfwd and replaced */
+	uint64_t replace_failures;   /**< new objects that could not be created */
+	uint64_t lat_bad_ts;         /**< ts_ns outside [object created, now]: not sampled */
 	/** Apply latency, log-linear: 8 buckets per power of two of ns. */
 	uint64_t lat_hist[EVF_RING_LAT_BUCKETS];
 	uint64_t lat_count;

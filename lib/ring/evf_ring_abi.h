@@ -57,7 +57,7 @@
 
 #define EVF_RING_MAGIC        0x52465645u  /* "EVFR" little endian */
 #define EVF_RING_ABI_VERSION  2u           /* major: a reader requires it equal */
-#define EVF_RING_ABI_MINOR    0u           /* additions a reader may skip (doc 1.4) */
+#define EVF_RING_ABI_MINOR    1u           /* additions a reader may skip (doc 1.4) */
 #define EVF_RING_HDR_SIZE     4096u
 #define EVF_RING_REC_SIZE     128u
 #define EVF_RING_ROUTES       0u           /* ring index: control plane -> evfwd */
@@ -197,6 +197,10 @@ struct evf_ring_stats {
 	uint64_t dumps;             /* state dumps started */
 	uint64_t dump_records;      /* records written by dumps */
 	uint64_t dump_epoch;        /* epoch of the last dump started */
+	/* minor 1 */
+	uint64_t replaced;          /* objects shrunk under evfwd and replaced by a new one */
+	uint64_t lat_bad_ts;        /* records whose ts_ns was not a time since the object's
+				     * creation: left out of the latency figures */
 };
 
 static inline struct evf_ring_stats *
@@ -292,7 +296,7 @@ EVF_RING_AT(evf_ring_hdr, idx[2].cons_idx, 704, 8);
 
 /* stats block (offsets relative to EVF_RING_STATS_OFFSET = 2048) */
 EVF_RING_STATIC_ASSERT(EVF_RING_STATS_OFFSET == 2048, "stats block at 2048");
-EVF_RING_STATIC_ASSERT(sizeof(struct evf_ring_stats) == 712, "stats block: 712 bytes");
+EVF_RING_STATIC_ASSERT(sizeof(struct evf_ring_stats) == 728, "stats block: 728 bytes");
 EVF_RING_STATIC_ASSERT(EVF_RING_STATS_OFFSET + sizeof(struct evf_ring_stats) <= EVF_RING_HDR_SIZE,
 		       "stats block fits the header");
 EVF_RING_AT(evf_ring_stats, updated_ns, 0, 8);
@@ -323,6 +327,8 @@ EVF_RING_AT(evf_ring_stats, manual_rejected, 680, 8);
 EVF_RING_AT(evf_ring_stats, dumps, 688, 8);
 EVF_RING_AT(evf_ring_stats, dump_records, 696, 8);
 EVF_RING_AT(evf_ring_stats, dump_epoch, 704, 8);
+EVF_RING_AT(evf_ring_stats, replaced, 712, 8);
+EVF_RING_AT(evf_ring_stats, lat_bad_ts, 720, 8);
 #undef EVF_RING_AT
 
 /* ---- helpers (header-only) ---- */

@@ -6,7 +6,8 @@
  * takes the role locks that keep one producer per ring and one events
  * consumer, and tells when the evfwd that created the object is gone or has
  * been replaced by a new one (a restarted evfwd creates a new object under
- * the same name). Records are produced and consumed with the helpers of
+ * the same name), or shrunk by another process (a SIGBUS guard keeps the
+ * caller alive, evf_ring_client_shrunk). Records are produced and consumed with the helpers of
  * evf_ring_abi.h. Every function returns 0 on success or a negative errno,
  * with a one-line reason in the caller's buffer where it takes one. */
 #ifndef EVF_RING_CLIENT_H
@@ -32,6 +33,7 @@ struct evf_ring_client {
 	int fd;
 	dev_t dev;                  /**< the object mapped: a new one has another inode */
 	ino_t ino;
+	int guard;                  /**< SIGBUS guard slot of the mapping, -1: none */
 	char name[128];
 };
 
@@ -45,8 +47,14 @@ void evf_ring_client_close(struct evf_ring_client *c);
 int evf_ring_client_lock(struct evf_ring_client *c, enum evf_ring_role role, unsigned int wait_ms);
 /** Is the evfwd process that created the object still running? */
 bool evf_ring_client_evfwd_alive(const struct evf_ring_client *c);
-/** Has the object been replaced (another object under the name, or none) or
- *  its evfwd gone? 1 yes, 0 no. */
+/** Is the mapped object now smaller than when it was opened (another
+ *  process truncated it)? evfwd then serves a new object: close this one and
+ *  open again. The mapping is guarded: an access to the lost part does not
+ *  raise SIGBUS but reads zeros (and makes this true), so a client checks
+ *  this after its accesses before trusting what it read. */
+int evf_ring_client_shrunk(const struct evf_ring_client *c);
+/** Has the object been shrunk or replaced (another object under the name,
+ *  or none) or its evfwd gone? 1 yes, 0 no. */
 int evf_ring_client_stale(const struct evf_ring_client *c);
 /** CLOCK_MONOTONIC in ns (the clock of ts_ns, heartbeats and the stats block). */
 uint64_t evf_ring_client_now_ns(void);

@@ -14,6 +14,86 @@
 
 #define ERR(code, ...) do { if (err) snprintf(err, errlen, __VA_ARGS__); return (code); } while (0)
 
+/* ---- SIGBUS guard ----
+ * Another process may shrink the object (ftruncate) while it is mapped here:
+ * the next access to the lost part raises SIGBUS. The handler maps private
+ * zero pages over a guarded mapping that faulted and marks it lost, so the
+ * access completes (reading zeros) and evf_ring_client_shrunk() says so; a
+ * SIGBUS elsewhere goes to the handler that was there before (in a Go
+ * program, Go's own, as cgo requires). Mappings are kept by address, not
+ * by client, because a client struct may live in Go memory. */
+#define GUARD_SLOTS 8
+static struct {
+	volatile uintptr_t addr;
+	volatile size_t size;
+	volatile int lost;
+} guard[GUARD_SLOTS];
+static struct sigaction guard_prev;
+
+static void
+guard_sigbus(int sig, siginfo_t *si, void *uctx)
+{
+	uintptr_t a = (uintptr_t)si->si_addr;
+
+	for (int i = 0; i < GUARD_SLOTS; i++) {
+		uintptr_t lo = guard[i].addr;
+
+		if (lo != 0 && a >= lo && a - lo < guard[i].size &&
+		    mmap((void *)lo, guard[i].size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED) {
+			guard[i].lost = 1;
+			return; /* retried on the zero pages */
+		}
+	}
+	if ((guard_prev.sa_flags & SA_SIGINFO) && guard_prev.sa_sigaction != NULL) {
+		guard_prev.sa_sigaction(sig, si, uctx);
+		return;
+	}
+	if (guard_prev.sa_handler != SIG_DFL && guard_prev.sa_handler != SIG_IGN) {
+		guard_prev.sa_handler(sig);
+		return;
+	}
+	signal(SIGBUS, SIG_DFL); /* faults again: the default action */
+}
+
+/* Guard a new mapping; -1 when every slot is taken (then unguarded). The
+ * handler is installed at the first mapping, once for the process: never
+ * removed or installed again, so no chain of handlers can loop. */
+static int
+guard_add(void *addr, size_t size)
+{
+	static int installed; /* 0 no, 1 yes, -1 failed */
+	struct sigaction sa;
+
+	if (__sync_bool_compare_and_swap(&installed, 0, 2)) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = guard_sigbus;
+		sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+		sigemptyset(&sa.sa_mask);
+		__atomic_store_n(&installed, sigaction(SIGBUS, &sa, &guard_prev) == 0 ? 1 : -1,
+				 __ATOMIC_RELEASE);
+	}
+	while (__atomic_load_n(&installed, __ATOMIC_ACQUIRE) == 2)
+		; /* another thread is installing it */
+	if (installed != 1)
+		return -1;
+	for (int i = 0; i < GUARD_SLOTS; i++)
+		if (__sync_bool_compare_and_swap(&guard[i].addr, 0, (uintptr_t)1)) {
+			guard[i].size = size;
+			guard[i].lost = 0;
+			__atomic_store_n(&guard[i].addr, (uintptr_t)addr, __ATOMIC_RELEASE);
+			return i;
+		}
+	return -1;
+}
+
+static void
+guard_drop(int slot)
+{
+	if (slot >= 0 && slot < GUARD_SLOTS)
+		__atomic_store_n(&guard[slot].addr, (uintptr_t)0, __ATOMIC_RELEASE);
+}
+
 uint64_t
 evf_ring_client_now_ns(void)
 {
@@ -40,6 +120,7 @@ evf_ring_client_open(struct evf_ring_client *c, const char *name, char *err, siz
 
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
+	c->guard = -1;
 	snprintf(c->name, sizeof(c->name), "%s", name);
 	c->fd = shm_open(name, O_RDWR, 0);
 	if (c->fd < 0) {
@@ -61,6 +142,7 @@ evf_ring_client_open(struct evf_ring_client *c, const char *name, char *err, siz
 		evf_ring_client_close(c);
 		ERR(-e, "cannot map %s: %s", name, strerror(e));
 	}
+	c->guard = guard_add(c->hdr, c->size);
 	h = c->hdr;
 	if (__atomic_load_n(&h->magic, __ATOMIC_ACQUIRE) != EVF_RING_MAGIC ||
 	    h->abi_version != EVF_RING_ABI_VERSION || h->record_size != EVF_RING_REC_SIZE ||
@@ -88,6 +170,8 @@ evf_ring_client_open(struct evf_ring_client *c, const char *name, char *err, siz
 void
 evf_ring_client_close(struct evf_ring_client *c)
 {
+	guard_drop(c->guard);
+	c->guard = -1;
 	if (c->hdr != NULL)
 		munmap(c->hdr, c->size);
 	if (c->fd >= 0)
@@ -124,12 +208,24 @@ evf_ring_client_evfwd_alive(const struct evf_ring_client *c)
 }
 
 int
+evf_ring_client_shrunk(const struct evf_ring_client *c)
+{
+	struct stat st;
+
+	if (c->guard >= 0 && guard[c->guard].lost)
+		return 1;
+	return fstat(c->fd, &st) < 0 || (size_t)st.st_size < c->size;
+}
+
+int
 evf_ring_client_stale(const struct evf_ring_client *c)
 {
 	struct stat st;
 	int fd;
 
-	if (!evf_ring_client_evfwd_alive(c))
+	/* First, before reading the header: shrunk under us (evfwd then serves
+	 * a new object), touching the lost part would raise SIGBUS. */
+	if (evf_ring_client_shrunk(c) || !evf_ring_client_evfwd_alive(c))
 		return 1;
 	fd = shm_open(c->name, O_RDONLY, 0);
 	if (fd < 0)

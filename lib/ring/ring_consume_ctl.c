@@ -191,6 +191,8 @@ consume(unsigned int ring, uint64_t now)
 	unsigned int n, applied = 0;
 
 	prod = atomic_load_explicit(&ix->prod_idx, memory_order_acquire);
+	if (unlikely(R.lost)) /* that read found the object shrunk (ring_guard_ctl.c) */
+		return 0;
 	if (ring == EVF_RING_ROUTES) {
 		/* The producer index before the epoch: a new producer changes the
 		 * epoch before it writes, so records we are about to read are never
@@ -211,6 +213,8 @@ consume(unsigned int ring, uint64_t now)
 	n = (unsigned int)RTE_MIN(prod - cons, (uint64_t)R.batch);
 	for (unsigned int i = 0; i < n; i++)
 		memcpy(&R.buf[i], evf_ring_slot_of(ring, cons + i), sizeof(R.buf[i]));
+	if (unlikely(R.lost)) /* zeros, not records: nothing is handled */
+		return 0;
 	/* Copied out: the producer may reuse the slots while we apply. */
 	R.cons[ring] = cons + n;
 	atomic_store_explicit(&ix->cons_idx, cons + n, memory_order_release);
@@ -255,12 +259,21 @@ evf_ring_poll(uint64_t now)
 
 	if (!R.on)
 		return 0;
+	evf_ring_check_size(now);
+	if (unlikely(R.lost)) {
+		/* The object was shrunk under evfwd: serve a new one. */
+		evf_ring_replace(now);
+		if (R.lost)
+			return 0;
+	}
 	if (evf_ring_header_intact()) {
 		n += consume(EVF_RING_ROUTES, now);
-		n += consume(EVF_RING_MANUAL, now);
-		check_dump_request();
+		if (!R.lost)
+			n += consume(EVF_RING_MANUAL, now);
+		if (!R.lost)
+			check_dump_request();
 		n += evf_ring_events_flush();
-	} else {
+	} else if (!R.lost) {
 		/* Keep forwarding on the last good state; nothing is read. */
 		evf_ring_counters.bad_header++;
 	}

@@ -255,6 +255,21 @@ evf_ring_events_flush(void)
 }
 
 void
+evf_ring_events_reset(void)
+{
+	/* Held events were for the old object's consumer: a new consumer asks
+	 * for a dump, which reflects them. */
+	R.backlog_head = 0;
+	R.backlog_len = 0;
+	evf_ring_counters.events_backlog = 0;
+	R.dumping = false;
+	R.dump_begun = false;
+	R.dump_parts_done = false;
+	R.dump_ahead = 0;
+	memset(&R.dump_pos, 0, sizeof(R.dump_pos));
+}
+
+void
 evf_ring_events_start(void)
 {
 	evf_event_set_sink(event_sink);

@@ -23,6 +23,14 @@ struct ring_state {
 	char name[128];
 	struct evf_ring_hdr *hdr;
 	size_t size;
+	uint64_t created_ns;       /* CLOCK_MONOTONIC when the object was created */
+	/* Set by the SIGBUS handler (ring_guard_ctl.c): the object was shrunk
+	 * under evfwd, hdr now maps private zero pages; the next poll serves a
+	 * new object. */
+	volatile int lost;
+	int fd;                    /* the object's descriptor: its size is watched */
+	uint64_t next_size_check;  /* tsc */
+	uint64_t next_replace_tsc; /* a failed replacement is retried then */
 	uint32_t batch;
 	uint64_t hold_tsc;
 	/* evfwd's own copy of the layout and of the indices it owns: nothing
@@ -60,6 +68,19 @@ extern struct ring_state evf_ring_st;
 
 /* ring_shm_ctl.c */
 bool evf_ring_header_intact(void);
+void evf_ring_layout(struct evf_ring_hdr *h, size_t size);
+struct evf_ring_hdr *evf_ring_object_create(const char *name, size_t size, int *fdp,
+					    char *err, size_t errlen);
+
+/* ring_guard_ctl.c */
+void evf_ring_guard_install(void);
+/** The object was lost (shrunk under evfwd): serve a new one. */
+void evf_ring_replace(uint64_t now_tsc);
+/** Every 100 ms: has the object been shrunk, though evfwd has not touched
+ *  the lost part yet? Marks it lost then. */
+void evf_ring_check_size(uint64_t now_tsc);
+/** Forget the positions of the events ring and any dump (a new object). */
+void evf_ring_events_reset(void);
 struct evf_ring_rec *evf_ring_slot_of(unsigned int ring, uint64_t idx);
 uint64_t evf_ring_mono_ns(void);
 

@@ -50,13 +50,12 @@ evf_ring_mem_size(const struct evf_cfg_ring *cfg)
 		EVF_RING_REC_SIZE;
 }
 
-/* Lay out the header in mem and start serving it. Ring 2 (manual) has the
- * size of ring 0. */
-static void
-ring_start(const struct evf_cfg_ring *cfg, struct evf_ring_hdr *h, size_t size)
+/* Lay out the header of a new object of size bytes at h, from the
+ * descriptors in R.desc; the magic last (a producer that sees it sees a
+ * complete header). */
+void
+evf_ring_layout(struct evf_ring_hdr *h, size_t size)
 {
-	uint64_t off = EVF_RING_HDR_SIZE;
-
 	memset(h, 0, EVF_RING_HDR_SIZE);
 	h->abi_version = EVF_RING_ABI_VERSION;
 	h->abi_minor = EVF_RING_ABI_MINOR;
@@ -65,17 +64,26 @@ ring_start(const struct evf_cfg_ring *cfg, struct evf_ring_hdr *h, size_t size)
 	h->nb_rings = EVF_RING_COUNT;
 	h->total_size = size;
 	h->evfwd_pid = (uint64_t)getpid();
-	h->ring[EVF_RING_ROUTES].offset = off;
-	h->ring[EVF_RING_ROUTES].count = cfg->records;
-	off += (uint64_t)cfg->records * EVF_RING_REC_SIZE;
-	h->ring[EVF_RING_EVENTS].offset = off;
-	h->ring[EVF_RING_EVENTS].count = cfg->event_records;
-	off += (uint64_t)cfg->event_records * EVF_RING_REC_SIZE;
-	h->ring[EVF_RING_MANUAL].offset = off;
-	h->ring[EVF_RING_MANUAL].count = cfg->records;
-	/* The magic last: a producer that sees it sees a complete header. */
+	memcpy(h->ring, R.desc, sizeof(R.desc));
 	atomic_thread_fence(memory_order_release);
 	__atomic_store_n(&h->magic, EVF_RING_MAGIC, __ATOMIC_RELEASE);
+}
+
+/* Start serving the object at h. Ring 2 (manual) has the size of ring 0. */
+static void
+ring_start(const struct evf_cfg_ring *cfg, struct evf_ring_hdr *h, size_t size)
+{
+	uint64_t off = EVF_RING_HDR_SIZE;
+
+	R.desc[EVF_RING_ROUTES].offset = off;
+	R.desc[EVF_RING_ROUTES].count = cfg->records;
+	off += (uint64_t)cfg->records * EVF_RING_REC_SIZE;
+	R.desc[EVF_RING_EVENTS].offset = off;
+	R.desc[EVF_RING_EVENTS].count = cfg->event_records;
+	off += (uint64_t)cfg->event_records * EVF_RING_REC_SIZE;
+	R.desc[EVF_RING_MANUAL].offset = off;
+	R.desc[EVF_RING_MANUAL].count = cfg->records;
+	evf_ring_layout(h, size);
 
 	R.on = true;
 	R.hdr = h;
@@ -83,8 +91,8 @@ ring_start(const struct evf_cfg_ring *cfg, struct evf_ring_hdr *h, size_t size)
 	R.batch = cfg->batch > RING_MAX_BATCH ? RING_MAX_BATCH : (cfg->batch ? cfg->batch : 256);
 	R.hold_tsc = rte_get_tsc_hz() * cfg->hold_time;
 	R.producer_timeout_tsc = rte_get_tsc_hz() * (uint64_t)cfg->producer_timeout;
-	memcpy(R.desc, h->ring, sizeof(R.desc));
 	R.total_size = size;
+	R.created_ns = evf_ring_mono_ns();
 	memset(&evf_ring_counters, 0, sizeof(evf_ring_counters));
 	evf_ring_events_start();
 }
@@ -101,35 +109,63 @@ evf_ring_init_mem(const struct evf_cfg_ring *cfg, void *mem, char *err, size_t e
 	return 0;
 }
 
+/* Create (replacing any object of that name) and map a new object of size
+ * bytes, mode 0600; *fdp keeps its descriptor (its size is watched). NULL
+ * with err filled on failure. */
+struct evf_ring_hdr *
+evf_ring_object_create(const char *name, size_t size, int *fdp, char *err, size_t errlen)
+{
+	struct evf_ring_hdr *h;
+	int fd;
+
+	/* A stale object from an earlier run is replaced: the layout may differ. */
+	shm_unlink(name);
+	fd = shm_open(name, O_CREAT | O_EXCL | O_RDWR, 0600);
+	if (fd < 0) {
+		snprintf(err, errlen, "control-ring: cannot create shared memory %s: %s", name,
+			 strerror(errno));
+		return NULL;
+	}
+	if (fchmod(fd, 0600) < 0 || ftruncate(fd, (off_t)size) < 0) {
+		int e = errno;
+
+		close(fd);
+		shm_unlink(name);
+		snprintf(err, errlen, "control-ring: cannot size %s to %zu bytes: %s", name, size,
+			 strerror(e));
+		return NULL;
+	}
+	h = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (h == MAP_FAILED) {
+		int e = errno;
+
+		close(fd);
+		shm_unlink(name);
+		snprintf(err, errlen, "control-ring: cannot map %s: %s", name, strerror(e));
+		return NULL;
+	}
+	*fdp = fd;
+	return h;
+}
+
 int
 evf_ring_init(const struct evf_cfg_ring *cfg, char *err, size_t errlen)
 {
 	size_t size = evf_ring_mem_size(cfg);
 	struct evf_ring_hdr *h;
-	int fd;
 
 	memset(&R, 0, sizeof(R));
 	if (!cfg->enabled)
 		return 0;
 	snprintf(R.name, sizeof(R.name), "%s", cfg->name);
-	/* A stale object from an earlier run is replaced: the layout may differ. */
-	shm_unlink(R.name);
-	fd = shm_open(R.name, O_CREAT | O_EXCL | O_RDWR, 0600);
-	if (fd < 0)
-		ERR("control-ring: cannot create shared memory %s: %s", R.name, strerror(errno));
-	if (fchmod(fd, 0600) < 0 || ftruncate(fd, (off_t)size) < 0) {
-		int e = errno;
-		close(fd);
-		shm_unlink(R.name);
-		ERR("control-ring: cannot size %s to %zu bytes: %s", R.name, size, strerror(e));
-	}
-	h = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	close(fd);
-	if (h == MAP_FAILED) {
-		shm_unlink(R.name);
-		ERR("control-ring: cannot map %s: %s", R.name, strerror(errno));
-	}
+	R.fd = -1;
+	h = evf_ring_object_create(R.name, size, &R.fd, err, errlen);
+	if (h == NULL)
+		return -1;
 	ring_start(cfg, h, size);
+	/* A producer that shrinks the object must not kill evfwd (SIGBUS):
+	 * ring_guard_ctl.c. */
+	evf_ring_guard_install();
 	return 0;
 }
 
@@ -141,6 +177,8 @@ evf_ring_fini(void)
 	evf_ring_events_stop();
 	if (!R.external) {
 		munmap(R.hdr, R.size);
+		close(R.fd);
+		R.fd = -1;
 		shm_unlink(R.name);
 	}
 	R.on = false;

@@ -50,8 +50,14 @@ evf_ring_record_latency(uint64_t ts_ns, uint64_t now_ns)
 {
 	unsigned int b;
 
-	if (ts_ns == 0 || now_ns < ts_ns)
+	if (ts_ns == 0)
+		return; /* the producer gives no time */
+	/* A time before the object existed or after now is not a producer's
+	 * clock: left out, so that garbage cannot skew the percentiles. */
+	if (ts_ns < R.created_ns || ts_ns > now_ns) {
+		evf_ring_counters.lat_bad_ts++;
 		return;
+	}
 	b = latency_bucket(now_ns - ts_ns);
 	if (b >= EVF_RING_LAT_BUCKETS)
 		b = EVF_RING_LAT_BUCKETS - 1;
@@ -80,11 +86,13 @@ evf_ring_publish_stats(void)
 
 	s->records = c->records;
 	s->applied = c->applied;
-	for (int i = 0; i < EVF_RING_REJ_MAX && i < (int)EVF_RING_STATS_REJECTS; i++) {
-		s->rejected[i] = c->rejected[i];
-		if (s->rejected_names[i][0] == '\0')
-			snprintf(s->rejected_names[i], sizeof(s->rejected_names[i]), "%s",
-				 reject_names[i]);
+	for (int i = 0; i < (int)EVF_RING_STATS_REJECTS; i++) {
+		const char *name = i < EVF_RING_REJ_MAX ? reject_names[i] : "";
+
+		s->rejected[i] = i < EVF_RING_REJ_MAX ? c->rejected[i] : 0;
+		/* rewritten whenever another process changed it */
+		if (strncmp(s->rejected_names[i], name, sizeof(s->rejected_names[i])))
+			snprintf(s->rejected_names[i], sizeof(s->rejected_names[i]), "%s", name);
 	}
 	s->epochs = c->epochs;
 	s->syncs_begun = c->syncs_begun;
@@ -110,6 +118,8 @@ evf_ring_publish_stats(void)
 	s->dumps = c->dumps;
 	s->dump_records = c->dump_records;
 	s->dump_epoch = R.dump_epoch;
+	s->replaced = c->replaced;
+	s->lat_bad_ts = c->lat_bad_ts;
 	s->updated_ns = evf_ring_mono_ns();
 }
 
@@ -151,6 +161,9 @@ evf_ring_print_status(FILE *out)
 		(unsigned long)c->hold_expired, (unsigned long)c->swept, (unsigned long)c->heartbeats,
 		(unsigned long)c->producer_timeouts, (unsigned long)c->bad_header,
 		(unsigned long)c->bad_index);
+	fprintf(out, "Object: shrunk under evfwd and replaced %lu time(s)%s\n",
+		(unsigned long)c->replaced, c->replace_failures ?
+		", a new object could not be created at some point" : "");
 	fprintf(out, "Events: %lu written, %lu waiting for room (most %lu), %lu lost (ring and"
 		" backlog of %u full)\n", (unsigned long)c->events_out,
 		(unsigned long)c->events_backlog, (unsigned long)c->events_backlog_max,
@@ -159,7 +172,8 @@ evf_ring_print_status(FILE *out)
 		(unsigned long)c->dump_records, (unsigned long)R.dump_epoch,
 		R.dumping ? ", one running" : "");
 	if (c->lat_count)
-		fprintf(out, "Apply latency: p50 < %lu ns, p99 < %lu ns (%lu samples)\n",
+		fprintf(out, "Apply latency: p50 < %lu ns, p99 < %lu ns (%lu samples, %lu bad"
+			" timestamps left out)\n",
 			(unsigned long)evf_ring_latency_pct(50), (unsigned long)evf_ring_latency_pct(99),
-			(unsigned long)c->lat_count);
+			(unsigned long)c->lat_count, (unsigned long)c->lat_bad_ts);
 }

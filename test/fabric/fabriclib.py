@@ -189,8 +189,12 @@ class Speakers:
             data = json.loads(out)
         except ValueError:
             return {}
+        if not isinstance(data, list):   # a gobgpd still starting answers otherwise
+            return {}
         st = {}
         for peer in data:
+            if not isinstance(peer, dict):
+                continue
             a = peer.get("conf", {}).get("neighbor_address") or \
                 peer.get("state", {}).get("neighbor_address")
             st[a] = peer.get("state", {}).get("session_state")

@@ -23,6 +23,9 @@ which gobgpd refuses.
     adapter reconnects, originates everything again and resyncs its intake;
  5. the adapter killed (SIGKILL) and restarted: it finds its paths in B and
     sends none again; evfwd keeps every route;
+ 5b. the ring object truncated by another process: evfwd survives and serves
+    a new object with its routes kept, evfwd-gobgp survives, reattaches and
+    B holds the same paths again;
  6. the adapter stopped (SIGTERM): every path it originated leaves B and A.
 """
 import json
@@ -78,6 +81,7 @@ class AdapterE2E(E.EvfTestCase):
         cls.sp.gobgpd("B", 2, "10.0.0.2", rr=1)
         cls.ring = "/evff-e2e-%d" % os.getpid()
         cls.evf = E.LiveRun(cls.elab, config(cls.ring), eal_args=EAL, max_runtime=600)
+        cls.ring_size = os.stat("/dev/shm" + cls.ring).st_size
         cls.ad = F.Adapter(cls.elab.dir, "leaf", cls.sp.api(2), cls.ring).start()
         F.wait_until(lambda: cls.sp.neighbors(2).get(BASE + "1") in ("established", 6), 30,
                      what="the A-B session")
@@ -240,6 +244,33 @@ class AdapterE2E(E.EvfTestCase):
         self.assertEqual(st["origin"]["paths_added"], 0, st["origin"])
         self.assertEqual(set(self.sp.local(2)), before)
         self.assertEqual(self.fdb().get("02:00:00:00:a1:01"), "vxlan 198.18.0.1")
+
+    # ------------------------------------------------------------ 5b --
+    def test_5b_ring_shrunk(self):
+        """Another process truncates the ring object: evfwd survives (no
+        SIGBUS), serves a new object, keeps its routes; evfwd-gobgp detaches,
+        reattaches to the new object and originates everything again."""
+        before = set(self.sp.local(2))
+        attaches = self.ad.status()["ring"]["attaches"]
+        fdb0 = self.fdb()
+        os.truncate("/dev/shm" + self.ring, 4096)
+        F.wait_until(lambda: "was shrunk under evfwd" in self.evf.stderr(), 5,
+                     what="evfwd replacing the object")
+        self.assertIsNone(self.evf.proc.poll(), "evfwd died")
+        self.assertEqual(os.stat("/dev/shm" + self.ring).st_size, self.ring_size)
+        F.wait_until(lambda: self.ad.status()["ring"]["attaches"] > attaches and
+                     self.ad.ready(), 20, what="evfwd-gobgp on the new object")
+        st = self.ad.status()
+        self.assertEqual(st["ring"]["shrunk"], 1, st["ring"])
+        self.assertIsNone(self.ad.proc.poll(), "evfwd-gobgp died")
+        F.wait_until(lambda: set(self.sp.local(2)) == before, 20,
+                     what="B holding our routes again")
+        fdb = self.fdb()
+        for mac in ("02:00:00:00:a1:01", "02:00:00:00:c0:01"):  # A's route, the manual one
+            self.assertEqual(fdb.get(mac), fdb0.get(mac), fdb)
+        out = subprocess.run([E.EVFWD.replace("/evfwd", "/evfwd-ctl"), "--ring", self.ring,
+                              "status"], stdout=subprocess.PIPE, text=True).stdout
+        self.assertIn("replaced 1 time(s)", out)
 
     # ------------------------------------------------------------ 6 --
     def test_6_clean_stop(self):

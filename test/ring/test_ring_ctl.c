@@ -29,6 +29,9 @@
  *   loses events (counted) without overwriting; local and remote->local moves
  *   are EV_MAC_MOVED with the attachment; a damaged events descriptor never
  *   makes evfwd write outside the object.
+ * - garbage from a producer: ts_ns before the object or in the future left
+ *   out of the latency percentiles (counted in lat_bad_ts); reject names
+ *   overwritten in the stats block restored at the next refresh.
  * - regressions found by these tests and the fuzzers: an RT2 with an ESI
  *   repeated (upsert) keeps its PE slot; 255 restarts without a completed
  *   sync do not make never-re-sent routes current again (8-bit generation
@@ -88,6 +91,15 @@ static const char cfg_yaml[] =
 
 static struct evf_cfg_ring rcfg;
 static void *mem;
+
+static uint64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
 static struct evf_ring_hdr *H;
 static uint64_t T;              /* the synthetic TSC given to evf_ring_poll */
 static uint64_t HZ;
@@ -926,7 +938,7 @@ producer_main(void *arg)
 			 k & 0xff, 2 + k % 50);
 		r = route(line);
 		evf_ring_encode_route(&r, &rec);
-		rec.ts_ns = 1;
+		rec.ts_ns = mono_ns();
 		while (evf_ring_produce(H, EVF_RING_ROUTES, &rec) < 0) {
 			struct timespec ts = { 0, 2000 };
 
@@ -975,6 +987,51 @@ test_full_ring(void)
 	CU_ASSERT_EQUAL(atomic_load(&H->idx[0].cons_idx), FULL_N);
 	/* only records with ts_ns fed the latency histogram */
 	CU_ASSERT_EQUAL(evf_ring_counters.lat_count, FULL_N);
+	CU_ASSERT_EQUAL(evf_ring_counters.lat_bad_ts, 0);
+}
+
+/* Garbage a producer writes cannot skew what evfwd reports: timestamps from
+ * before the object existed or from the future are left out of the latency
+ * (counted), and reject names overwritten in the stats block are restored
+ * at the next refresh. */
+static void
+test_latency_and_names(void)
+{
+	struct evf_ring_stats *st;
+	struct evf_ring_rec rec;
+	struct evf_route r = route("rt3 add vni 100 vtep 198.18.0.2");
+	uint64_t now;
+
+	fresh(256, 64, 30, 256);
+	evf_ring_encode_route(&r, &rec);
+	for (int i = 0; i < 100; i++) {
+		rec.ts_ns = mono_ns();
+		produce(&rec);
+	}
+	now = mono_ns();
+	for (int i = 0; i < 10; i++) {
+		rec.ts_ns = 1 + (uint64_t)i;                       /* before the object */
+		produce(&rec);
+		rec.ts_ns = now + 3600ull * 1000000000ull;         /* an hour ahead */
+		produce(&rec);
+	}
+	drain();
+	CU_ASSERT_EQUAL(evf_ring_counters.records, 120);
+	CU_ASSERT_EQUAL(evf_ring_counters.lat_count, 100);
+	CU_ASSERT_EQUAL(evf_ring_counters.lat_bad_ts, 20);
+	CU_ASSERT(evf_ring_latency_pct(99) < 1000000000ull);
+	st = evf_ring_stats(H);
+	CU_ASSERT_EQUAL(st->lat_bad_ts, 20);
+	CU_ASSERT(st->lat_p99_ns < 1000000000ull);
+	/* names: garbage, no terminator */
+	memset(st->rejected_names, 0x7f, sizeof(st->rejected_names));
+	st->rejected_names[EVF_RING_REJ_BAD_OP][0] = 'X';
+	T += HZ;       /* the idle refresh is due */
+	poll_ring();
+	for (int i = 0; i < EVF_RING_REJ_MAX; i++)
+		CU_ASSERT_STRING_EQUAL(st->rejected_names[i], evf_ring_reject_name(i));
+	for (unsigned int i = EVF_RING_REJ_MAX; i < EVF_RING_STATS_REJECTS; i++)
+		CU_ASSERT_EQUAL(st->rejected_names[i][0], '\0');   /* unused slots: empty */
 }
 
 /* ---- events ring ---- */
@@ -1261,6 +1318,7 @@ main(int argc, char **argv)
 		{ "resync_same_epoch", test_resync_same_epoch },
 		{ "generation_wrap", test_generation_wrap },
 		{ "full_ring", test_full_ring },
+		{ "latency_and_names", test_latency_and_names },
 		{ "events", test_events },
 		{ "events_move", test_events_move },
 		{ "events_damaged_header", test_events_damaged_header },
