@@ -1,12 +1,12 @@
 // ring.go: evfwd's control ring through cgo: lib/ring/evf_ring_abi.h and
-// lib/ring/ring_client.c, the same code evfwd-ctl uses (one ABI, one
-// implementation). evfwd-gobgp is the producer of the routes ring (ring 0)
+// the ring client of the codec library (lib/ring/ring_client.c, linked from
+// the build's libevf-codec.a through CGO_LDFLAGS), the same code evfwd-ctl
+// uses (one ABI, one implementation). evfwd-gobgp is the producer of the routes ring (ring 0)
 // and the consumer of the events ring (ring 1).
 package main
 
 /*
 #cgo CFLAGS: -std=gnu11 -O2 -msse4.2 -I${SRCDIR}/../../lib/ring
-#cgo LDFLAGS: -lrt
 #include <errno.h>
 #include <stdlib.h>
 #include "evf_ring_client.h"

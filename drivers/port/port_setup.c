@@ -8,6 +8,7 @@
 #include <rte_mbuf.h>
 
 #include "evf_port.h"
+#include "evf_port_ctl.h"
 #include "evf_port_drv.h"
 #include "evf_xdp.h"
 

@@ -25,7 +25,9 @@
 #include "evf_addr.h"
 #include "evf_common.h"
 #include "evf_port.h"
+#include "evf_port_ctl.h"
 #include "evf_vxlan.h"
+#include "evf_vxlan_ctl.h"
 
 #define ERR(...) do { snprintf(err, errlen, __VA_ARGS__); goto fail; } while (0)
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "evf_bd.h"
+#include "evf_bd_ctl.h"
 #include "evf_events.h"
 
 static bool

@@ -5,8 +5,10 @@
 #include <string.h>
 
 #include "evf_bd.h"
+#include "evf_bd_ctl.h"
 #include "evf_rcu.h"
 #include "evf_vxlan.h"
+#include "evf_vxlan_ctl.h"
 #include "bd_private.h"
 
 static void
@@ -195,4 +197,16 @@ bool
 evf_bd_limit_reached(uint16_t b)
 {
 	return evf_bds[b].mac_limit != 0 && evf_bd_ctls[b].local_macs >= evf_bds[b].mac_limit;
+}
+
+void
+evf_bd_view(uint16_t bd, struct evf_bd_view *v)
+{
+	const struct evf_bd_ctl *c = &evf_bd_ctls[bd];
+
+	v->nb_attach = c->nb_attach;
+	v->attach = c->attach;
+	v->nb_members = c->nb_members;
+	v->members = c->members;
+	v->local_macs = c->local_macs;
 }

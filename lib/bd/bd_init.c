@@ -7,8 +7,12 @@
 
 #include <rte_string_fns.h>
 
+#include "evf_cfg.h"
 #include "evf_bd.h"
+#include "evf_bd_dp.h"
+#include "evf_bd_ctl.h"
 #include "evf_port.h"
+#include "evf_port_ctl.h"
 #include "bd_private.h"
 
 struct evf_bd evf_bds[EVF_MAX_BDS];

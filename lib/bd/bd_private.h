@@ -3,12 +3,7 @@
 #define EVF_BD_PRIVATE_H
 
 #include "evf_bd.h"
-
-struct evf_bd_flood_member {
-	uint16_t vtep;
-	uint8_t sources;     /**< EVF_FLOOD_SRC_* bits */
-	uint8_t imet_gen;    /**< owner generation of the RT3 route (0: manual) */
-};
+#include "evf_bd_ctl.h"
 
 struct evf_bd_ctl {
 	uint16_t nb_attach;

@@ -8,20 +8,20 @@
 #include <rte_lcore.h>
 #include <rte_ring.h>
 
+#include "evf_clock.h"
 #include "evf_common.h"
 #include "evf_ctl.h"
-#include "evf_dp.h"
-#include "evf_fdb.h"
-#include "evf_learn.h"
 #include "evf_rcu.h"
 
-#define LEARN_BATCH      256
-#define AGE_PERIOD_MS    10     /* an aging step every 10 ms ... */
-#define AGE_STEPS        100    /* ... covering 1/100 of the table: a full scan per second */
 #define IDLE_SLEEP_US    200
 #define MAX_POLLERS      16
 
 struct evf_ctl_counters evf_ctl_counters;
+#define CTL_DESC(f, n, h) EVF_COUNTER_DESC_OF(evf_ctl_counters, f, n, h)
+static const struct evf_counter_desc ctl_desc[] = { EVF_CTL_COUNTERS(CTL_DESC) };
+const struct evf_counter_set evf_ctl_counter_set = {
+	"Control thread", "control", ctl_desc, RTE_DIM(ctl_desc), &evf_ctl_counters,
+};
 
 static struct {
 	const char *name;
@@ -33,7 +33,6 @@ static pthread_t thread;
 static volatile bool running;
 static volatile bool stop_flag;
 static uint64_t start_tsc;
-static uint64_t next_age_tsc;
 
 /* Mailbox: one call at a time, callers serialized by call_lock. */
 static pthread_mutex_t call_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -56,32 +55,6 @@ evf_ctl_register_poller(const char *name, evf_ctl_poller fn)
 	pollers[nb_pollers].fn = fn;
 	nb_pollers++;
 	return 0;
-}
-
-static unsigned int
-drain_learn(void)
-{
-	struct evf_learn_ev ev[LEARN_BATCH];
-	unsigned int total = 0;
-
-	for (unsigned int w = 0; w < evf_nb_workers; w++) {
-		unsigned int n = rte_ring_sc_dequeue_burst_elem(evf_workers[w].learn_ring,
-			ev, sizeof(ev[0]), LEARN_BATCH, NULL);
-		for (unsigned int i = 0; i < n; i++)
-			evf_fdb_learn(&ev[i]);
-		total += n;
-	}
-	evf_ctl_counters.learn_events += total;
-	return total;
-}
-
-bool
-evf_ctl_queues_empty(void)
-{
-	for (unsigned int w = 0; w < evf_nb_workers; w++)
-		if (rte_ring_count(evf_workers[w].learn_ring) != 0)
-			return false;
-	return true;
 }
 
 static unsigned int
@@ -108,13 +81,8 @@ evf_ctl_poll_once(void)
 	if (unlikely(start_tsc == 0))
 		start_tsc = now_tsc;
 	now = (uint32_t)(1 + (now_tsc - start_tsc) / rte_get_tsc_hz());
-	if (now != evf_now_sec)
-		__atomic_store_n(&evf_now_sec, now, __ATOMIC_RELAXED);
-	work += drain_learn();
-	if (now_tsc >= next_age_tsc) {
-		next_age_tsc = now_tsc + rte_get_tsc_hz() / 1000 * AGE_PERIOD_MS;
-		work += evf_fdb_age(now, evf_fdb.capacity / AGE_STEPS + 1);
-	}
+	if (now != evf_clock_sec())
+		evf_clock_set(now);
 	for (unsigned int i = 0; i < nb_pollers; i++)
 		work += pollers[i].fn(now_tsc);
 	work += serve_mailbox();

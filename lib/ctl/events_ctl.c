@@ -1,11 +1,9 @@
 /* events_ctl.c: the control-plane event log and sink (control thread). */
 #include <string.h>
 
-#include "evf_bd.h"
+#include "evf_clock.h"
 #include "evf_common.h"
-#include "evf_es.h"
 #include "evf_events.h"
-#include "evf_fdb.h"
 
 #define LOG_SIZE 1024
 
@@ -95,67 +93,6 @@ evf_event_name(uint8_t type)
 	};
 
 	return type < RTE_DIM(names) && names[type] ? names[type] : "?";
-}
-
-void
-evf_event_mac_fill(struct evf_event *ev, uint8_t type, uint16_t bd,
-		   const struct rte_ether_addr *mac, uint16_t attach, uint16_t es, uint32_t mob_seq)
-{
-	memset(ev, 0, sizeof(*ev));
-	ev->type = type;
-	ev->vni = bd < evf_nb_bds ? evf_bds[bd].vni : 0;
-	ev->mac = *mac;
-	ev->attach = attach;
-	ev->mob_seq = mob_seq;
-	if (es != EVF_INVALID_ID)
-		ev->esi = evf_ess[es].esi;
-}
-
-void
-evf_event_mac(uint8_t type, uint16_t bd, const struct rte_ether_addr *mac, uint16_t attach,
-	      uint16_t es, uint32_t mob_seq)
-{
-	struct evf_event ev;
-
-	evf_event_mac_fill(&ev, type, bd, mac, attach, es, mob_seq);
-	evf_event_emit(&ev);
-}
-
-void
-evf_event_es_fill(struct evf_event *ev, uint16_t es, bool up, uint16_t pref, bool dp, uint8_t alg,
-		  bool single_active)
-{
-	memset(ev, 0, sizeof(*ev));
-	ev->type = up ? EVF_EV_ES_UP : EVF_EV_ES_DOWN;
-	ev->esi = evf_ess[es].esi;
-	ev->pref = pref;
-	ev->flag = dp;
-	ev->df_alg = alg;
-	ev->single_active = single_active;
-	ev->attach = EVF_INVALID_ID;
-}
-
-void
-evf_event_es(uint16_t es, bool up, uint16_t pref, bool dp, uint8_t alg, bool single_active)
-{
-	struct evf_event ev;
-
-	evf_event_es_fill(&ev, es, up, pref, dp, alg, single_active);
-	evf_event_emit(&ev);
-}
-
-void
-evf_event_df(uint16_t es, uint16_t esevi, bool df)
-{
-	struct evf_event ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.type = EVF_EV_DF_CHANGE;
-	ev.esi = evf_ess[es].esi;
-	ev.vni = evf_bds[evf_esevis[esevi].bd].vni;
-	ev.flag = df;
-	ev.attach = EVF_INVALID_ID;
-	evf_event_emit(&ev);
 }
 
 void

@@ -1,9 +1,11 @@
 /* evf_ctl.h: the control thread.
  *
- * The single writer of every shared table. Its loop drains the workers' learn
- * rings, advances the clock workers stamp entries with, ages MACs, runs the
- * registered pollers (route feed, timers, LACP) and reclaims retired objects
- * after their RCU grace period. Other threads (the shell) that need to read or
+ * The single writer of every shared table. Its loop advances the clock
+ * (evf_clock.h), runs the pollers the features register (the FDB's learning
+ * and aging, segment timers, the control ring, LACP), serves calls from other
+ * threads and reclaims retired objects after their RCU grace period. It knows
+ * no feature: features come to it. The channels to the workers are in
+ * evf_chan.h. Other threads (the shell) that need to read or
  * change control state hand a function to evf_ctl_call(), which runs it on the
  * control thread and waits: control state is only ever touched by one thread. */
 #ifndef EVF_CTL_H
@@ -12,17 +14,23 @@
 #include <stdint.h>
 #include <stdbool.h>
 
+#include "evf_counters.h"
+
 typedef int (*evf_ctl_fn)(void *arg);
 /** A periodic job of the control loop; returns the amount of work done (0 = idle). */
 typedef unsigned int (*evf_ctl_poller)(uint64_t now_tsc);
 
+/* X(field, shown name, help): the control thread's counters. */
+#define EVF_CTL_COUNTERS(X) \
+	X(loops,     "loops",             "iterations of the control loop") \
+	X(calls,     "shell calls",       "functions other threads ran on the control thread") \
+	X(reclaimed, "objects reclaimed", "objects freed after their RCU grace period")
+
 struct evf_ctl_counters {
-	uint64_t loops;
-	uint64_t learn_events;
-	uint64_t calls;
-	uint64_t reclaimed;
+	EVF_CTL_COUNTERS(EVF_COUNTER_FIELD)
 };
 extern struct evf_ctl_counters evf_ctl_counters;
+extern const struct evf_counter_set evf_ctl_counter_set;
 
 /** Register a poller before evf_ctl_start (main thread). */
 int evf_ctl_register_poller(const char *name, evf_ctl_poller fn);
@@ -36,7 +44,5 @@ bool evf_ctl_running(void);
 int evf_ctl_call(evf_ctl_fn fn, void *arg);
 /** One iteration of the control loop (the thread calls it; tests may too). */
 unsigned int evf_ctl_poll_once(void);
-/** No queued learn events in any worker ring. */
-bool evf_ctl_queues_empty(void);
 
 #endif /* EVF_CTL_H */

@@ -92,15 +92,6 @@ struct evf_dump_pos {
  *  Returns true when the dump is complete. */
 bool evf_event_dump_step(struct evf_dump_pos *pos, unsigned int budget);
 
-/* Helpers used by the FDB and ES code. */
-void evf_event_mac(uint8_t type, uint16_t bd, const struct rte_ether_addr *mac, uint16_t attach,
-	uint16_t es, uint32_t mob_seq);
-/** The same event, for the dump of a local MAC. */
-void evf_event_mac_fill(struct evf_event *ev, uint8_t type, uint16_t bd,
-	const struct rte_ether_addr *mac, uint16_t attach, uint16_t es, uint32_t mob_seq);
-void evf_event_es(uint16_t es, bool up, uint16_t pref, bool dp, uint8_t alg, bool single_active);
-void evf_event_es_fill(struct evf_event *ev, uint16_t es, bool up, uint16_t pref, bool dp,
-	uint8_t alg, bool single_active);
-void evf_event_df(uint16_t es, uint16_t esevi, bool df);
+/* Each feature builds its own events (fdb_events_ctl.c, es_events_ctl.c). */
 
 #endif /* EVF_EVENTS_H */

@@ -15,7 +15,7 @@
 #include <rte_prefetch.h>
 
 #include "dp_private.h"
-#include "evf_learn.h"
+#include "evf_fdb.h"
 
 #define ACCESS_PULLUP 128 /* L2 + enough of L3/L4 for the flow hash */
 

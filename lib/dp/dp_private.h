@@ -8,6 +8,7 @@
 #include <rte_mbuf.h>
 
 #include "evf_bd.h"
+#include "evf_bd_dp.h"
 #include "evf_dp.h"
 #include "evf_es_dp.h"
 #include "evf_fdb.h"

@@ -8,35 +8,30 @@
 #include <rte_malloc.h>
 
 #include "dp_private.h"
-#include "evf_learn.h"
+#include "evf_chan.h"
 #include "evf_rcu.h"
 
-#define LEARN_RING_SIZE   8192
-#define PUNT_RING_SIZE    256
-#define INJECT_RING_SIZE  256
 #define LEARN_HOLDOFF_MS  10
 #define IDLE_LOOPS_BEFORE_SLEEP 64
 
 struct evf_worker *evf_workers;
 unsigned int evf_nb_workers;
 static volatile bool stop_requested;
-static unsigned int generation; /* ring names stay unique across re-inits (tests) */
 
 int
 evf_dp_init(unsigned int nb_workers, uint16_t burst, uint32_t idle_sleep_us,
 	    struct rte_mempool *pool)
 {
-	if (nb_workers == 0 || nb_workers > EVF_MAX_WORKERS || burst == 0 || burst > EVF_BURST_MAX)
-		return -EINVAL;
+	if (nb_workers == 0 || nb_workers > EVF_MAX_WORKERS || burst == 0 ||
+	    burst > EVF_BURST_MAX || nb_workers > evf_nb_chans)
+		return -EINVAL; /* the channels (evf_chan_init) come first */
 	evf_workers = rte_zmalloc("evf_workers", sizeof(*evf_workers) * nb_workers,
 		RTE_CACHE_LINE_SIZE);
 	if (evf_workers == NULL)
 		return -ENOMEM;
 	evf_nb_workers = nb_workers;
-	generation++;
 	for (unsigned int i = 0; i < nb_workers; i++) {
 		struct evf_worker *w = &evf_workers[i];
-		char name[RTE_RING_NAMESIZE];
 
 		w->index = (uint16_t)i;
 		w->txq = (uint16_t)i;
@@ -45,47 +40,11 @@ evf_dp_init(unsigned int nb_workers, uint16_t burst, uint32_t idle_sleep_us,
 		w->pool = pool;
 		w->stats = &evf_worker_stats[i];
 		w->learn_holdoff_tsc = rte_get_tsc_hz() / 1000 * LEARN_HOLDOFF_MS;
-		snprintf(name, sizeof(name), "evf_learn%u_%u", generation, i);
-		w->learn_ring = rte_ring_create_elem(name, sizeof(struct evf_learn_ev),
-			LEARN_RING_SIZE, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
-		if (w->learn_ring == NULL)
-			return -ENOMEM;
-		snprintf(name, sizeof(name), "evf_punt%u_%u", generation, i);
-		w->punt_ring = rte_ring_create(name, PUNT_RING_SIZE, SOCKET_ID_ANY,
-			RING_F_SP_ENQ | RING_F_SC_DEQ);
-		snprintf(name, sizeof(name), "evf_inj%u_%u", generation, i);
-		w->inject_ring = rte_ring_create(name, INJECT_RING_SIZE, SOCKET_ID_ANY,
-			RING_F_SP_ENQ | RING_F_SC_DEQ);
-		if (w->punt_ring == NULL || w->inject_ring == NULL)
-			return -ENOMEM;
+		w->learn_ring = evf_chans[i].learn;
+		w->punt_ring = evf_chans[i].punt;
+		w->inject_ring = evf_chans[i].inject;
 	}
 	stop_requested = false;
-	return 0;
-}
-
-static void
-drain_ring(struct rte_ring *r)
-{
-	void *m;
-
-	while (r != NULL && rte_ring_dequeue(r, &m) == 0)
-		rte_pktmbuf_free(m);
-}
-
-void
-evf_dp_drain_rings(void)
-{
-	for (unsigned int i = 0; i < evf_nb_workers; i++) {
-		drain_ring(evf_workers[i].punt_ring);
-		drain_ring(evf_workers[i].inject_ring);
-	}
-}
-
-int
-evf_dp_inject(unsigned int w, struct rte_mbuf *m)
-{
-	if (w >= evf_nb_workers || rte_ring_sp_enqueue(evf_workers[w].inject_ring, m) != 0)
-		return -ENOBUFS;
 	return 0;
 }
 
@@ -112,13 +71,6 @@ send_injected(struct evf_worker *w)
 void
 evf_dp_fini(void)
 {
-	evf_dp_drain_rings();
-	for (unsigned int i = 0; i < evf_nb_workers; i++) {
-		rte_ring_free(evf_workers[i].punt_ring);
-		rte_ring_free(evf_workers[i].inject_ring);
-	}
-	for (unsigned int i = 0; i < evf_nb_workers; i++)
-		rte_ring_free(evf_workers[i].learn_ring);
 	rte_free(evf_workers);
 	evf_workers = NULL;
 	evf_nb_workers = 0;

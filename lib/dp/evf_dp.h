@@ -46,7 +46,8 @@ struct evf_worker {
 	uint32_t idle_sleep_us;
 	uint16_t nb_rxq;
 	struct evf_rxq_ref rxq[EVF_MAX_RXQ_PER_WORKER];
-	struct rte_ring *learn_ring;     /**< worker -> control, single producer/consumer */
+	/* this worker's channels to the control thread (evf_chan.h) */
+	struct rte_ring *learn_ring;     /**< worker -> control: learn events */
 	struct rte_ring *punt_ring;      /**< worker -> control: slow-protocol frames of LAG members */
 	struct rte_ring *inject_ring;    /**< control -> worker: frames to send (LACPDUs), m->port set */
 	struct rte_mempool *pool;
@@ -73,12 +74,6 @@ int evf_dp_worker_main(void *arg);
 
 /** Process one received burst from port_id (any role). Output is buffered. */
 void evf_dp_process(struct evf_worker *w, uint16_t port_id, struct rte_mbuf **pkts, uint16_t n);
-/** Free the mbufs still in the punt and inject rings (after workers and the
- *  control thread stopped). */
-void evf_dp_drain_rings(void);
-/** Hand a frame to worker w for transmission on m->port (control thread).
- *  Returns 0, or -ENOBUFS (ring full; the caller still owns m). */
-int evf_dp_inject(unsigned int w, struct rte_mbuf *m);
 /** Transmit everything buffered. */
 void evf_dp_flush(struct evf_worker *w);
 /** True when no worker has received anything for idle_ms, counting from since_tsc at the earliest. */

@@ -11,12 +11,37 @@
 #include <rte_jhash.h>
 
 #include "evf_bd.h"
+#include "evf_bd_ctl.h"
 #include "evf_es.h"
+#include "evf_es_ctl.h"
 #include "evf_events.h"
-#include "evf_fdb_ctl.h"
 #include "evf_port.h"
+#include "evf_port_ctl.h"
 #include "evf_rcu.h"
 #include "evf_vxlan.h"
+#include "evf_vxlan_ctl.h"
+
+static struct evf_es_hooks hooks;
+
+void
+evf_es_set_hooks(const struct evf_es_hooks *h)
+{
+	hooks = *h;
+}
+
+void
+evf_es_tell_attach_lost(uint16_t attach)
+{
+	if (hooks.attach_lost != NULL)
+		hooks.attach_lost(attach);
+}
+
+void
+evf_es_tell_segment_up(uint16_t es)
+{
+	if (hooks.segment_up != NULL)
+		hooks.segment_up(es);
+}
 
 struct evf_es evf_ess[EVF_MAX_ES];
 struct evf_esevi evf_esevis[EVF_MAX_ESEVI];
@@ -212,13 +237,13 @@ publish_df(uint16_t es, const uint8_t *bits)
 			bool was = i < old_nb && old->df[i];
 
 			if (was != (bits[i] != 0))
-				evf_event_df(es, c->bind[i], bits[i]);
+				evf_es_event_df(es, c->bind[i], bits[i]);
 			/* Single-active: a link that is no longer DF stops forwarding,
 			 * so the MACs learned on it are no longer ours to advertise;
 			 * the DF's routes (or flooding) reach them now. */
 			if (was && !bits[i] && evf_ess[es].single_active &&
 			    evf_esevis[c->bind[i]].local_attach != EVF_INVALID_ID)
-				evf_fdb_flush_attach(evf_esevis[c->bind[i]].local_attach);
+				evf_es_tell_attach_lost(evf_esevis[c->bind[i]].local_attach);
 		}
 	if (old != NULL)
 		evf_rcu_defer(df_free, old, 0);
@@ -415,7 +440,7 @@ emit_es(uint16_t es, bool up)
 {
 	const struct es_ctl *c = &ctls[es];
 
-	evf_event_es(es, up, c->oper_pref, c->oper_dp, c->cfg.df_alg,
+	evf_es_event(es, up, c->oper_pref, c->oper_dp, c->cfg.df_alg,
 		     c->cfg.mode == EVF_ES_SINGLE_ACTIVE);
 }
 
@@ -649,7 +674,7 @@ evf_es_set_local_oper(uint16_t es, bool up)
 		if (c->activation_deadline == 0)
 			c->activation_deadline = 1;
 		__atomic_store_n(&evf_ess[es].local_up, 1, __ATOMIC_RELEASE);
-		evf_fdb_sync_segment(es); /* the peers' MACs on it are ours too */
+		evf_es_tell_segment_up(es); /* the peers' MACs on it are ours too */
 	} else {
 		c->activation_deadline = 0;
 		c->active = false;

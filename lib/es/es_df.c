@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "evf_es.h"
+#include "evf_es_ctl.h"
 
 /* CRC-32 (IEEE 802.3, reflected 0xEDB88320, init and final xor 0xFFFFFFFF):
  * the digest RFC 8584 uses for D(v, Es). Bitwise: inputs are 14 bytes. */

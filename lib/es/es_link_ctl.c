@@ -6,10 +6,13 @@
 #include <rte_ethdev.h>
 
 #include "evf_bd.h"
+#include "evf_bd_ctl.h"
 #include "evf_es.h"
-#include "evf_fdb_ctl.h"
+#include "evf_es_ctl.h"
 #include "evf_lag.h"
+#include "evf_lag_ctl.h"
 #include "evf_port.h"
+#include "evf_port_ctl.h"
 
 #define LINK_POLL_MS 20
 
@@ -26,7 +29,7 @@ flush_iface(const struct evf_iface *ifc)
 {
 	for (int v = 0; v < 4096; v++)
 		if (ifc->vlan_to_attach[v] != EVF_INVALID_ID)
-			evf_fdb_flush_attach(ifc->vlan_to_attach[v]);
+			evf_es_tell_attach_lost(ifc->vlan_to_attach[v]);
 }
 
 unsigned int

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "evf_bd.h"
+#include "evf_bd_dp.h"
 #include "evf_es.h"
 #include "evf_pkt.h"
 
@@ -46,6 +47,31 @@ evf_nth_bit(uint8_t m, unsigned int k)
 	return (unsigned int)__builtin_ctz(m);
 }
 
+/** The PE slots a MAC behind binding x of segment es may go to: the aliasing
+ *  set (RT1 per-ES and per-EVI), or when it is empty the PEs of the MAC's RT2
+ *  routes (aux; *rt2 set); for a single-active segment only the primary: the
+ *  PE that advertised the MAC while it is in the set, else the first backup.
+ *  The workers (evf_es_resolve) and the shell's view (evf_es_dest_view) both
+ *  decide with this. */
+static inline uint8_t
+evf_es_pe_candidates(const struct evf_es *es, const struct evf_esevi *x, uint8_t aux, bool *rt2)
+{
+	uint8_t m = __atomic_load_n(&es->per_es_mask, __ATOMIC_ACQUIRE) &
+		__atomic_load_n(&x->per_evi_mask, __ATOMIC_ACQUIRE);
+
+	*rt2 = false;
+	if (m == 0) {
+		m = aux; /* no aliasing PE left: per-MAC forwarding (RFC 7432 8.2) */
+		*rt2 = true;
+	}
+	if (m != 0 && __atomic_load_n(&es->single_active, __ATOMIC_RELAXED)) {
+		uint8_t p = m & aux;
+
+		m = (uint8_t)(1u << __builtin_ctz(p ? p : m));
+	}
+	return m;
+}
+
 /** Where a MAC behind binding esevi goes. aux: PE slots of its RT2 routes.
  *  All-active: one PE of the aliasing set (RT1 per-ES and per-EVI) chosen by
  *  the flow hash; single-active: the PE that advertised the MAC while it is in
@@ -56,6 +82,7 @@ evf_es_resolve(uint16_t esevi, uint8_t aux, uint32_t hash, uint16_t *id)
 {
 	const struct evf_esevi *x = &evf_esevis[esevi];
 	const struct evf_es *es = &evf_ess[x->es];
+	bool rt2;
 	uint8_t m;
 
 	if (es->local && x->local_attach != EVF_INVALID_ID &&
@@ -63,15 +90,11 @@ evf_es_resolve(uint16_t esevi, uint8_t aux, uint32_t hash, uint16_t *id)
 		*id = x->local_attach;
 		return EVF_ES_TO_ATTACH;
 	}
-	m = __atomic_load_n(&es->per_es_mask, __ATOMIC_ACQUIRE) &
-		__atomic_load_n(&x->per_evi_mask, __ATOMIC_ACQUIRE);
-	if (m == 0)
-		m = aux; /* no aliasing PE left: per-MAC forwarding (RFC 7432 8.2) */
+	m = evf_es_pe_candidates(es, x, aux, &rt2);
 	if (m == 0)
 		return EVF_ES_TO_NONE;
 	if (__atomic_load_n(&es->single_active, __ATOMIC_RELAXED)) {
-		uint8_t p = m & aux;
-		*id = es->pe_vtep[__builtin_ctz(p ? p : m)];
+		*id = es->pe_vtep[__builtin_ctz(m)]; /* the primary: one bit */
 	} else {
 		*id = es->pe_vtep[evf_nth_bit(m, evf_hash_pick(hash, (unsigned int)__builtin_popcount(m)))];
 	}

@@ -25,6 +25,7 @@
 #include <rte_hash_crc.h>
 #include <x86intrin.h>
 
+#include "evf_clock.h"
 #include "evf_common.h"
 
 struct evf_fdb_key {
@@ -74,14 +75,16 @@ struct evf_fdb {
 };
 extern struct evf_fdb evf_fdb;
 
-/** Seconds since start, advanced by the control thread; workers stamp "seen" with it. */
-extern uint32_t evf_now_sec;
-
-static inline uint32_t
-evf_clock_sec(void)
-{
-	return __atomic_load_n(&evf_now_sec, __ATOMIC_RELAXED);
-}
+/* ---- learning: worker -> control thread (the channels of evf_chan.h) ---- */
+/** One event on a worker's learn ring: source MAC seen on an attachment
+ *  where the FDB does not have it. 16 bytes. */
+struct evf_learn_ev {
+	struct rte_ether_addr mac;
+	uint16_t bd;
+	uint16_t attach;
+	uint16_t worker;
+	uint32_t reserved;
+};
 
 /** The key as one 64-bit word, byte-identical to struct evf_fdb_key (x86, little endian). */
 static inline uint64_t

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "evf_counters.h"
 #include "evf_fdb.h"
 #include "evf_addr.h"
 
@@ -78,6 +79,12 @@ void evf_fdb_foreach(uint16_t bd, evf_fdb_visit_fn fn, void *arg);
 uint32_t evf_fdb_count(void);
 /** Give the state dump the local MACs (evf_events.h). */
 void evf_fdb_register_dump(void);
+struct evf_event;
+/** A MAC event (evf_events.h) for (bd, mac): filled, or filled and emitted. */
+void evf_fdb_event_fill(struct evf_event *ev, uint8_t type, uint16_t bd,
+	const struct rte_ether_addr *mac, uint16_t attach, uint16_t es, uint32_t mob_seq);
+void evf_fdb_event(uint8_t type, uint16_t bd, const struct rte_ether_addr *mac, uint16_t attach,
+	uint16_t es, uint32_t mob_seq);
 
 /* ---- MAC policy (fdb_mac_ctl.c) ---- */
 /** Add or withdraw an RT2 route for (bd, mac) from the VTEP at vtep_ip; ip_hash
@@ -112,5 +119,44 @@ void evf_fdb_unfreeze(struct evf_fdb_entry *e);
 uint32_t evf_ip_hash(const struct evf_ip *ip);
 /** Remove every entry pointing at (kind, target), e.g. when a VTEP or attachment goes. */
 uint32_t evf_fdb_flush_dest(enum evf_dest_kind kind, uint16_t target);
+
+/* ---- learning and aging (control thread) ---- */
+enum evf_learn_result {
+	EVF_LEARN_NEW = 0,
+	EVF_LEARN_MOVED,
+	EVF_LEARN_REFRESHED,
+	EVF_LEARN_LIMIT,      /**< MAC-VRF at its MAC limit */
+	EVF_LEARN_FULL,       /**< FDB full */
+	EVF_LEARN_IGNORED,    /**< static/frozen entry, learning off, or invalid event */
+};
+
+/* X(field, shown name, help): the learning counters ("show learning",
+ * telemetry /evfwd/learning). */
+#define EVF_LEARN_COUNTERS(X) \
+	X(events,    "events",                "learn events taken from the workers' rings") \
+	X(learned,   "learned",               "new local MACs") \
+	X(moved,     "moved",                 "MACs that moved to another attachment or from a remote PE") \
+	X(refreshed, "refreshed",             "events for a MAC already known there") \
+	X(limit,     "refused at MAC limit",  "new MACs refused: the MAC-VRF is at its MAC limit") \
+	X(full,      "FDB full",              "new MACs refused: the FDB is full") \
+	X(ignored,   "ignored",               "events for static or frozen MACs, learning off, or invalid") \
+	X(aged,      "aged",                  "local MACs aged out") \
+	X(synced,    "synced from ES peers",  "MACs an ES peer advertised with our segment's ESI, made local") \
+	X(frozen,    "frozen",                "MACs frozen by duplicate detection")
+
+struct evf_learn_counters {
+	EVF_LEARN_COUNTERS(EVF_COUNTER_FIELD)
+};
+extern struct evf_learn_counters evf_learn_counters;
+extern const struct evf_counter_set evf_learn_counter_set;
+
+/* ---- control thread ---- */
+enum evf_learn_result evf_fdb_learn(const struct evf_learn_ev *ev);
+/** Age out learned MACs not seen for their MAC-VRF's aging time. Scans at most
+ *  budget entries from where the last call stopped. Returns entries removed. */
+uint32_t evf_fdb_age(uint32_t now, uint32_t budget);
+/** Register learning (drains the workers' learn rings, evf_chan.h) and aging
+ *  with the control thread, in that order; before any other poller. */
+int evf_fdb_register_pollers(void);
 
 #endif /* EVF_FDB_CTL_H */

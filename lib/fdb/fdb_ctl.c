@@ -8,13 +8,16 @@
 #include <rte_malloc.h>
 
 #include "evf_bd.h"
+#include "evf_bd_ctl.h"
+#include "evf_es.h"
+#include "evf_es_ctl.h"
 #include "evf_fdb_ctl.h"
 #include "evf_pkt.h"
 #include "evf_rcu.h"
 #include "evf_vxlan.h"
+#include "evf_vxlan_ctl.h"
 
 struct evf_fdb evf_fdb;
-uint32_t evf_now_sec = 1;
 
 static struct evf_fdb_entry *entries;
 static uint32_t *free_idx;
@@ -62,6 +65,8 @@ evf_fdb_init(uint32_t capacity, unsigned int nb_workers)
 	if (evf_fdb.h == NULL)
 		return -ENOMEM;
 	rte_hash_set_cmp_func(evf_fdb.h, key_cmp);
+	evf_es_set_hooks(&(struct evf_es_hooks){ .attach_lost = evf_fdb_flush_attach,
+						 .segment_up = evf_fdb_sync_segment });
 	evf_fdb.capacity = capacity;
 	evf_fdb.nb_workers = nb_workers;
 	for (unsigned int w = 0; w < nb_workers; w++) {

@@ -14,13 +14,20 @@
 #include <rte_hash_crc.h>
 
 #include "evf_bd.h"
+#include "evf_bd_ctl.h"
 #include "evf_es.h"
+#include "evf_es_ctl.h"
 #include "evf_events.h"
 #include "evf_fdb_ctl.h"
-#include "evf_learn.h"
 #include "evf_vxlan.h"
+#include "evf_vxlan_ctl.h"
 
 struct evf_learn_counters evf_learn_counters;
+#define LEARN_DESC(f, n, h) EVF_COUNTER_DESC_OF(evf_learn_counters, f, n, h)
+static const struct evf_counter_desc learn_desc[] = { EVF_LEARN_COUNTERS(LEARN_DESC) };
+const struct evf_counter_set evf_learn_counter_set = {
+	"Learning", "learning", learn_desc, RTE_DIM(learn_desc), &evf_learn_counters,
+};
 static uint32_t age_cursor;
 
 static const struct evf_ip *
@@ -34,7 +41,7 @@ own_vtep(void)
 static void
 emit(uint8_t type, const struct evf_fdb_entry *e, uint16_t attach)
 {
-	evf_event_mac(type, e->key.bd, &e->key.mac, attach, e->es, e->seq);
+	evf_fdb_event(type, e->key.bd, &e->key.mac, attach, e->es, e->seq);
 }
 
 static void

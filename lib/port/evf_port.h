@@ -62,24 +62,6 @@ extern uint16_t evf_nb_ifaces;
 extern uint16_t evf_uplinks[EVF_MAX_UPLINKS];
 extern uint16_t evf_nb_uplinks;
 
-/** Forget every port and interface (tear-down). */
-void evf_port_table_reset(void);
-/** Register a configured ethdev as an evfwd port (main thread, start-up). */
-int evf_port_register(uint16_t port_id, const struct evf_cfg_port *cfg);
-/** Record the device MAC (and its 48-bit form for fast compares). */
-void evf_port_set_hw_mac(struct evf_port *p, const struct rte_ether_addr *mac);
-/** Port by name, or NULL. */
-struct evf_port *evf_port_by_name(const char *name);
-/** Interface by name (port or LAG), or NULL. */
-struct evf_iface *evf_iface_by_name(const char *name);
-/** Create an interface for an access port or a LAG (start-up). Returns id or -errno. */
-int evf_iface_create(const char *name, enum evf_iface_kind kind, uint16_t port_or_lag);
-
-/** Link of a port as the control thread sees it: the ethdev link, and for
- *  kernel-backed PMDs that report a fixed "up" (net_af_packet, net_af_xdp)
- *  the kernel interface's IFF_UP and IFF_RUNNING (control thread). */
-bool evf_port_link_up(uint16_t port_id);
-
 static inline bool
 evf_port_is_up(const struct evf_port *p)
 {

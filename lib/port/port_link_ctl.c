@@ -1,4 +1,6 @@
-/* port_link_ctl.c: the link state of a port (control thread). Most PMDs
+/* port_link_ctl.c: the link and admin state of a port (control thread).
+ * Admin state: "port start|stop" (evf_port_admin), with a hook for the
+ * port's owner (a LAG). Link: most PMDs
  * report the real link; net_af_packet and net_af_xdp set "up" at start and
  * never change it, so for them the kernel interface named by "iface=" in the
  * devargs is asked (IFF_UP and IFF_RUNNING: administratively up, carrier). */
@@ -12,6 +14,7 @@
 #include <rte_ethdev.h>
 
 #include "evf_port.h"
+#include "evf_port_ctl.h"
 
 static int ioctl_fd = -1;
 
@@ -58,4 +61,22 @@ evf_port_link_up(uint16_t port_id)
 	if (ioctl_fd < 0 || ioctl(ioctl_fd, SIOCGIFFLAGS, &ifr) < 0)
 		return false;
 	return (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
+}
+
+static evf_port_admin_hook admin_hook;
+
+void
+evf_port_set_admin_hook(evf_port_admin_hook hook)
+{
+	admin_hook = hook;
+}
+
+void
+evf_port_admin(uint16_t port_id, bool up)
+{
+	if (port_id >= EVF_MAX_PORTS)
+		return;
+	if (admin_hook != NULL && admin_hook(port_id, up))
+		return;
+	__atomic_store_n(&evf_ports[port_id].admin_up, up, __ATOMIC_RELEASE);
 }

@@ -6,6 +6,7 @@
 #include <rte_string_fns.h>
 
 #include "evf_port.h"
+#include "evf_port_ctl.h"
 
 struct evf_port evf_ports[EVF_MAX_PORTS];
 struct evf_iface evf_ifaces[EVF_MAX_IFACES];

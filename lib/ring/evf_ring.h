@@ -20,7 +20,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "evf_cfg.h"
+struct evf_cfg_ring; /* evf_cfg.h */
+#include "evf_counters.h"
 #include "evf_ring_abi.h"
 
 /* X(enum suffix, name): why a record was not applied. */
@@ -60,34 +61,46 @@ int evf_ring_format_event(const struct evf_ring_rec *rec, char *buf, size_t len)
 #define EVF_RING_LAT_SUB 8
 #define EVF_RING_LAT_BUCKETS (EVF_RING_LAT_SUB * 40)
 
+/* X(field, shown name, help): the control ring's counters. The first list is
+ * also published, field for field, in the stats block of the object
+ * (struct evf_ring_stats has a field of each name); the second stays in evfwd.
+ * Both are shown by "show ring" and telemetry /evfwd/ring. */
+#define EVF_RING_COUNTERS_PUBLISHED(X) \
+	X(records,           "records",            "records read from the routes ring") \
+	X(applied,           "applied",            "routes of the routes ring applied") \
+	X(manual_records,    "manual records",     "records read from the manual ring") \
+	X(manual_applied,    "manual applied",     "manual routes applied") \
+	X(manual_rejected,   "manual rejected",    "manual records not applied") \
+	X(epochs,            "producer restarts",  "new producer epochs seen") \
+	X(syncs_begun,       "sync begin",         "SYNC-BEGIN records accepted") \
+	X(syncs_ended,       "sync end",           "SYNC-END records accepted") \
+	X(hold_expired,      "hold expiries",      "resyncs ended by the hold time") \
+	X(swept,             "swept",              "routes withdrawn by resyncs") \
+	X(heartbeats,        "heartbeats",         "HEARTBEAT records accepted") \
+	X(producer_timeouts, "producer timeouts",  "times the producer was silent longer than producer-timeout") \
+	X(bad_header,        "damaged header",     "polls that found the header damaged") \
+	X(bad_index,         "bad indices",        "times a ring's indices were out of range") \
+	X(events_out,        "events written",     "records written to the events ring") \
+	X(events_lost,       "events lost",        "events dropped: events ring and backlog full") \
+	X(dumps,             "dumps",              "state dumps started") \
+	X(dump_records,      "dump records",       "records written by dumps") \
+	X(replaced,          "objects replaced",   "objects shrunk under evfwd and replaced") \
+	X(lat_bad_ts,        "bad timestamps",     "records whose ts_ns was not a time since the object's creation")
+#define EVF_RING_COUNTERS_LOCAL(X) \
+	X(events_backlog,     "events waiting",     "events waiting for room in the events ring now") \
+	X(events_backlog_max, "events waiting most", "most events ever waiting") \
+	X(replace_failures,   "replace failures",   "new objects that could not be created") \
+	X(lat_count,          "latency samples",    "records that gave an apply-latency sample")
+
 struct evf_ring_counters {
-	uint64_t records;            /**< read from the routes ring */
-	uint64_t applied;            /**< routes applied */
-	uint64_t manual_records;     /**< read from the manual ring */
-	uint64_t manual_applied;     /**< manual routes applied */
-	uint64_t manual_rejected;    /**< manual records not applied */
-	uint64_t dumps;              /**< state dumps started */
-	uint64_t dump_records;       /**< records written by dumps */
+	EVF_RING_COUNTERS_PUBLISHED(EVF_COUNTER_FIELD)
+	EVF_RING_COUNTERS_LOCAL(EVF_COUNTER_FIELD)
 	uint64_t rejected[EVF_RING_REJ_MAX]; /**< by reason, routes and manual rings */
-	uint64_t bad_header;         /**< polls that found the header damaged */
-	uint64_t bad_index;          /**< polls that found indices out of range */
-	uint64_t epochs;             /**< producer restarts seen */
-	uint64_t producer_timeouts;  /**< producer silent longer than producer-timeout */
-	uint64_t syncs_begun, syncs_ended, hold_expired;
-	uint64_t swept;              /**< routes withdrawn by resyncs */
-	uint64_t heartbeats;
-	uint64_t events_out;         /**< events written to the events ring */
-	uint64_t events_lost;        /**< events dropped: ring and backlog full */
-	uint64_t events_backlog;     /**< events waiting for room in the ring now */
-	uint64_t events_backlog_max; /**< most events ever waiting */
-	uint64_t replaced;           /**< objects shrunk under evfwd and replaced */
-	uint64_t replace_failures;   /**< new objects that could not be created */
-	uint64_t lat_bad_ts;         /**< ts_ns outside [object created, now]: not sampled */
 	/** Apply latency, log-linear: 8 buckets per power of two of ns. */
 	uint64_t lat_hist[EVF_RING_LAT_BUCKETS];
-	uint64_t lat_count;
 };
 extern struct evf_ring_counters evf_ring_counters;
+extern const struct evf_counter_set evf_ring_counter_set;
 
 /** Create the shared-memory object (main thread, start-up). */
 int evf_ring_init(const struct evf_cfg_ring *cfg, char *err, size_t errlen);

@@ -11,6 +11,7 @@
 
 #include <rte_cycles.h>
 
+#include "evf_cfg.h"
 #include "evf_common.h"
 #include "ring_private.h"
 

@@ -9,6 +9,14 @@
 #define R evf_ring_st
 
 struct evf_ring_counters evf_ring_counters;
+#define RING_DESC(f, n, h) EVF_COUNTER_DESC_OF(evf_ring_counters, f, n, h)
+static const struct evf_counter_desc ring_desc[] = {
+	EVF_RING_COUNTERS_PUBLISHED(RING_DESC)
+	EVF_RING_COUNTERS_LOCAL(RING_DESC)
+};
+const struct evf_counter_set evf_ring_counter_set = {
+	"Control ring", "ring", ring_desc, RTE_DIM(ring_desc), &evf_ring_counters,
+};
 
 static const char *const reject_names[EVF_RING_REJ_MAX] = {
 #define EVF_RING_REJ_NAME(e, n) [EVF_RING_REJ_ ## e] = n,
@@ -84,8 +92,9 @@ evf_ring_publish_stats(void)
 	struct evf_ring_stats *s = evf_ring_stats(R.hdr);
 	const struct evf_ring_counters *c = &evf_ring_counters;
 
-	s->records = c->records;
-	s->applied = c->applied;
+#define PUBLISH(f, n, h) s->f = c->f;
+	EVF_RING_COUNTERS_PUBLISHED(PUBLISH)
+#undef PUBLISH
 	for (int i = 0; i < (int)EVF_RING_STATS_REJECTS; i++) {
 		const char *name = i < EVF_RING_REJ_MAX ? reject_names[i] : "";
 
@@ -94,32 +103,14 @@ evf_ring_publish_stats(void)
 		if (strncmp(s->rejected_names[i], name, sizeof(s->rejected_names[i])))
 			snprintf(s->rejected_names[i], sizeof(s->rejected_names[i]), "%s", name);
 	}
-	s->epochs = c->epochs;
-	s->syncs_begun = c->syncs_begun;
-	s->syncs_ended = c->syncs_ended;
-	s->hold_expired = c->hold_expired;
-	s->swept = c->swept;
-	s->heartbeats = c->heartbeats;
-	s->bad_header = c->bad_header;
-	s->bad_index = c->bad_index;
-	s->events_out = c->events_out;
-	s->events_lost = c->events_lost;
 	s->lat_p50_ns = evf_ring_latency_pct(50);
 	s->lat_p99_ns = evf_ring_latency_pct(99);
 	s->generation = R.gen;
 	s->syncing = R.syncing || R.hold_deadline;
 	/* published after the batches below them were handled */
 	s->handled_idx = R.cons[EVF_RING_ROUTES];
-	s->producer_timeouts = c->producer_timeouts;
 	s->manual_handled_idx = R.cons[EVF_RING_MANUAL];
-	s->manual_records = c->manual_records;
-	s->manual_applied = c->manual_applied;
-	s->manual_rejected = c->manual_rejected;
-	s->dumps = c->dumps;
-	s->dump_records = c->dump_records;
 	s->dump_epoch = R.dump_epoch;
-	s->replaced = c->replaced;
-	s->lat_bad_ts = c->lat_bad_ts;
 	s->updated_ns = evf_ring_mono_ns();
 }
 
@@ -144,32 +135,14 @@ evf_ring_print_status(FILE *out)
 			(unsigned long)atomic_load(r == EVF_RING_EVENTS ? &ix->cons_epoch :
 						   &ix->prod_epoch));
 	}
-	fprintf(out, "Routes: %lu records, %lu applied; generation %u%s%s\n",
-		(unsigned long)c->records, (unsigned long)c->applied, R.gen,
+	fprintf(out, "Routes: generation %u%s%s\n", R.gen,
 		R.syncing ? ", resync in progress" : "",
 		R.hold_deadline ? ", hold timer running" : "");
-	fprintf(out, "Manual: %lu records, %lu applied, %lu rejected\n",
-		(unsigned long)c->manual_records, (unsigned long)c->manual_applied,
-		(unsigned long)c->manual_rejected);
-	fprintf(out, "Rejected:");
+	evf_counters_print(out, &evf_ring_counter_set);
+	fprintf(out, "\nRejected:");
 	for (int i = 0; i < EVF_RING_REJ_MAX; i++)
 		fprintf(out, " %s %lu", reject_names[i], (unsigned long)c->rejected[i]);
-	fprintf(out, "\nProducer: %lu epoch change(s), %lu sync begin, %lu sync end, %lu hold"
-		" expiries, %lu swept, %lu heartbeats, %lu timeout(s), damaged header seen %lu,"
-		" bad indices %lu\n",
-		(unsigned long)c->epochs, (unsigned long)c->syncs_begun, (unsigned long)c->syncs_ended,
-		(unsigned long)c->hold_expired, (unsigned long)c->swept, (unsigned long)c->heartbeats,
-		(unsigned long)c->producer_timeouts, (unsigned long)c->bad_header,
-		(unsigned long)c->bad_index);
-	fprintf(out, "Object: shrunk under evfwd and replaced %lu time(s)%s\n",
-		(unsigned long)c->replaced, c->replace_failures ?
-		", a new object could not be created at some point" : "");
-	fprintf(out, "Events: %lu written, %lu waiting for room (most %lu), %lu lost (ring and"
-		" backlog of %u full)\n", (unsigned long)c->events_out,
-		(unsigned long)c->events_backlog, (unsigned long)c->events_backlog_max,
-		(unsigned long)c->events_lost, RING_EVENT_BACKLOG);
-	fprintf(out, "Dumps: %lu started, %lu records, last epoch %#lx%s\n", (unsigned long)c->dumps,
-		(unsigned long)c->dump_records, (unsigned long)R.dump_epoch,
+	fprintf(out, "\nDumps: last epoch %#lx%s\n", (unsigned long)R.dump_epoch,
 		R.dumping ? ", one running" : "");
 	if (c->lat_count)
 		fprintf(out, "Apply latency: p50 < %lu ns, p99 < %lu ns (%lu samples, %lu bad"

@@ -8,10 +8,14 @@
 #include <rte_cycles.h>
 
 #include "evf_bd.h"
+#include "evf_bd_dp.h"
+#include "evf_bd_ctl.h"
 #include "evf_es.h"
+#include "evf_es_ctl.h"
 #include "evf_fdb_ctl.h"
 #include "evf_route.h"
 #include "evf_vxlan.h"
+#include "evf_vxlan_ctl.h"
 
 struct evf_route_counters evf_route_counters;
 

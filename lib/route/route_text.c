@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "evf_es.h"
+#include "evf_es_ctl.h"
 #include "evf_route.h"
 
 #define PERR(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)

@@ -10,17 +10,23 @@
 
 #include "evf_runtime.h"
 #include "evf_bd.h"
+#include "evf_bd_ctl.h"
+#include "evf_chan.h"
 #include "evf_ctl.h"
 #include "evf_dp.h"
 #include "evf_es.h"
+#include "evf_es_ctl.h"
 #include "evf_ring.h"
 #include "evf_fdb_ctl.h"
 #include "evf_lag.h"
+#include "evf_lag_ctl.h"
 #include "evf_port.h"
+#include "evf_port_ctl.h"
 #include "evf_port_drv.h"
 #include "evf_rcu.h"
 #include "evf_stats.h"
 #include "evf_vxlan.h"
+#include "evf_vxlan_ctl.h"
 #include "evf_vxlan_dp.h"
 #include "evf_xdp.h"
 
@@ -214,6 +220,9 @@ evf_bringup(const struct evf_cfg *cfg, char *err, size_t errlen)
 	if (evf_rt.pool == NULL)
 		ERR("cannot create a pool of %u mbufs: %s (give EAL more memory with -m)", nmbufs,
 		    rte_strerror(rte_errno));
+	rc = evf_chan_init(evf_rt.nb_workers, sizeof(struct evf_learn_ev));
+	if (rc < 0)
+		ERR("worker channels: %s", strerror(-rc));
 	rc = evf_dp_init(evf_rt.nb_workers, cfg->workers.burst ? cfg->workers.burst : 32,
 		cfg->workers.idle_sleep_us, evf_rt.pool);
 	if (rc < 0)
@@ -243,6 +252,10 @@ evf_bringup(const struct evf_cfg *cfg, char *err, size_t errlen)
 		evf_rt.nb_workers);
 	if (rc < 0)
 		ERR("FDB of %u entries: %s", cfg->node.fdb_capacity, strerror(-rc));
+	/* learning and aging before every other job of the control loop */
+	rc = evf_fdb_register_pollers();
+	if (rc < 0)
+		ERR("control thread: %s", strerror(-rc));
 	if (setup_bds(cfg, err, errlen) < 0)
 		return -1;
 	/* the ring first: the segments' first events already go to the control plane */
@@ -292,7 +305,7 @@ evf_bringup_launch(char *err, size_t errlen)
 static bool
 idle_now(uint64_t idle_ms)
 {
-	return evf_dp_all_idle(idle_ms, evf_rt.start_tsc) && evf_ctl_queues_empty();
+	return evf_dp_all_idle(idle_ms, evf_rt.start_tsc) && evf_chan_learn_empty();
 }
 
 bool
@@ -324,7 +337,7 @@ evf_bringup_stop(void)
 	evf_dp_stop();
 	rte_eal_mp_wait_lcore();
 	evf_ctl_stop();
-	evf_dp_drain_rings(); /* punted and injected frames nobody will handle now */
+	evf_chan_drain(); /* punted and injected frames nobody will handle now */
 	evf_port_stop_all();
 }
 
@@ -345,6 +358,7 @@ evf_bringup_teardown(void)
 	if (evf_rcu != NULL)
 		evf_rcu_fini();
 	evf_dp_fini();
+	evf_chan_fini();
 	evf_stats_fini();
 	if (evf_rt.pool != NULL)
 		rte_mempool_free(evf_rt.pool);

@@ -13,6 +13,7 @@
 #include <rte_common.h>
 
 #include "evf_common.h"
+#include "evf_counters.h"
 
 /* X(enum suffix, shown name, explanation) */
 #define EVF_DROP_REASONS(X) \
@@ -86,26 +87,41 @@ struct evf_port_counters {
 	uint64_t drops;      /**< drops attributed to packets received on this port */
 };
 
+/* X(field, shown name, help): a worker's counters besides drops and ports
+ * ("show workers" per worker, "show stats" and telemetry /evfwd/worker
+ * summed). */
+#define EVF_WORKER_COUNTERS(X) \
+	X(loops,           "loops",           "iterations of the poll loop") \
+	X(busy_pkts,       "packets",         "packets received") \
+	X(busy_cycles,     "busy cycles",     "TSC cycles of loop iterations that received packets") \
+	X(flood_copies,    "flood copies",    "replicas made for flooding") \
+	X(learn_events,    "learn events",    "learn and move events sent to the control thread") \
+	X(learn_ring_full, "learn ring full", "learn events lost: the ring was full (the packet was still forwarded)") \
+	X(punted,          "punted",          "slow-protocol frames handed to the control thread")
+
+struct evf_worker_counters {
+	EVF_WORKER_COUNTERS(EVF_COUNTER_FIELD)
+};
+
 /** Counters of one worker; written by that worker only. */
 struct evf_worker_stats {
 	uint64_t drops[EVF_DROP_MAX];
 	struct evf_port_counters port[EVF_MAX_PORTS];
-	uint64_t busy_cycles;     /**< TSC cycles in loop iterations that received packets */
-	uint64_t busy_pkts;       /**< packets received in those iterations */
-	uint64_t loops;
-	uint64_t flood_copies;    /**< replicas made for flooding */
-	uint64_t learn_events;    /**< learn/move events sent to the control thread */
-	uint64_t learn_ring_full; /**< events lost because the ring was full (packet still forwarded) */
-	uint64_t punted;          /**< slow-protocol frames handed to the control thread */
-	uint64_t last_rx_tsc;     /**< TSC of the last non-empty RX burst */
+	EVF_WORKER_COUNTERS(EVF_COUNTER_FIELD)
+	uint64_t last_rx_tsc;     /**< TSC of the last non-empty RX burst (not a counter) */
 } __rte_cache_aligned;
 
 /** Sum of all workers (optionally minus the "clear stats" baseline). */
 struct evf_stats_sum {
 	uint64_t drops[EVF_DROP_MAX];
 	struct evf_port_counters port[EVF_MAX_PORTS];
-	uint64_t busy_cycles, busy_pkts, loops, flood_copies, learn_events, learn_ring_full;
+	EVF_WORKER_COUNTERS(EVF_COUNTER_FIELD)
 };
+
+/** The worker counters of one worker (base: its struct evf_worker_stats) or
+ *  of a sum (base: a struct evf_stats_sum): a set for printing and export. */
+void evf_worker_counter_set(struct evf_counter_set *set, const char *title,
+	const struct evf_worker_stats *w, const struct evf_stats_sum *sum);
 
 /** Per-worker counters, indexed by worker index; set up once at start. */
 extern struct evf_worker_stats *evf_worker_stats;

@@ -88,12 +88,9 @@ sum_raw(struct evf_stats_sum *out)
 			out->port[p].tx_bytes += rd(&s->port[p].tx_bytes);
 			out->port[p].drops += rd(&s->port[p].drops);
 		}
-		out->busy_cycles += rd(&s->busy_cycles);
-		out->busy_pkts += rd(&s->busy_pkts);
-		out->loops += rd(&s->loops);
-		out->flood_copies += rd(&s->flood_copies);
-		out->learn_events += rd(&s->learn_events);
-		out->learn_ring_full += rd(&s->learn_ring_full);
+#define SUM(f, n, h) out->f += rd(&s->f);
+		EVF_WORKER_COUNTERS(SUM)
+#undef SUM
 	}
 }
 
@@ -114,6 +111,23 @@ void
 evf_stats_clear(void)
 {
 	sum_raw(&baseline);
+}
+
+/* The same list at its offsets in either struct. */
+#define WDESC(f, n, h) EVF_COUNTER_DESC_OF(evf_worker_stats, f, n, h)
+#define SDESC(f, n, h) EVF_COUNTER_DESC_OF(evf_stats_sum, f, n, h)
+static const struct evf_counter_desc worker_desc[] = { EVF_WORKER_COUNTERS(WDESC) };
+static const struct evf_counter_desc sum_desc[] = { EVF_WORKER_COUNTERS(SDESC) };
+
+void
+evf_worker_counter_set(struct evf_counter_set *set, const char *title,
+		       const struct evf_worker_stats *w, const struct evf_stats_sum *sum)
+{
+	set->title = title;
+	set->key = "worker";
+	set->desc = w != NULL ? worker_desc : sum_desc;
+	set->n = RTE_DIM(worker_desc);
+	set->base = w != NULL ? (const void *)w : (const void *)sum;
 }
 
 uint64_t

@@ -16,7 +16,6 @@
 
 #include "evf_common.h"
 #include "evf_addr.h"
-#include "evf_cfg.h"
 
 #define EVF_VXLAN_HDR_MAX 80   /* 18 + 40 + 8 + 8 = 74, rounded up */
 
@@ -56,26 +55,5 @@ struct evf_vtep {
 } __rte_cache_aligned;
 
 extern struct evf_vtep evf_vteps[EVF_MAX_VTEPS];
-
-/* ---- start-up (main thread) ---- */
-int evf_node_init(const struct evf_cfg_node *cfg);
-/** Give the state dump our VTEP addresses (evf_events.h). */
-void evf_node_register_dump(void);
-/** Precompute the decap fast path's expected words (after evf_node is final). */
-void evf_vxlan_fast_init(void);
-
-/* ---- control thread ---- */
-int evf_vtep_table_init(void);
-/** Find or create the VTEP of ip and take a reference. Returns its id or -errno. */
-int evf_vtep_get(const struct evf_ip *ip);
-/** Take one more reference on an existing VTEP. */
-void evf_vtep_ref(uint16_t id);
-/** Drop a reference; the slot is reused only after a grace period. */
-void evf_vtep_put(uint16_t id);
-/** VTEP id of ip, or -ENOENT (no reference taken). */
-int evf_vtep_find(const struct evf_ip *ip);
-/** Rebuild every template (after an uplink change). */
-void evf_vtep_rebuild_all(void);
-uint32_t evf_vtep_count(void);
 
 #endif /* EVF_VXLAN_H */

@@ -10,9 +10,12 @@
 #include <rte_udp.h>
 #include <rte_vxlan.h>
 
+#include "evf_cfg.h"
 #include "evf_events.h"
 #include "evf_vxlan.h"
+#include "evf_vxlan_ctl.h"
 #include "evf_port.h"
+#include "evf_port_ctl.h"
 #include "evf_rcu.h"
 
 struct evf_node evf_node;

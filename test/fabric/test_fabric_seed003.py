@@ -413,7 +413,7 @@ class Fabric(E.EvfTestCase):
             self.assertEqual({k for k, _ in self.sp.rib(n)}, union, "RIB of speaker %d" % n)
         for l in LEAFS:
             ring = self.evf[l].cmd("show ring")
-            self.assertIn("Manual: 0 records", "\n".join(ring))
+            self.assertIn("manual records 0,", "\n".join(ring))
 
     # ------------------------------------------------------------ 2 --
     def test_02_lacp(self):

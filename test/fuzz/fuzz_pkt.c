@@ -59,17 +59,21 @@
 #include <rte_udp.h>
 
 #include "evf_bd.h"
+#include "evf_bd_dp.h"
+#include "evf_bd_ctl.h"
 #include "evf_cfg.h"
+#include "evf_chan.h"
 #include "evf_ctl.h"
 #include "evf_dp.h"
 #include "evf_fdb.h"
 #include "evf_fdb_ctl.h"
-#include "evf_learn.h"
 #include "evf_port.h"
+#include "evf_port_ctl.h"
 #include "evf_rcu.h"
 #include "evf_runtime.h"
 #include "evf_stats.h"
 #include "evf_vxlan.h"
+#include "evf_vxlan_ctl.h"
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
@@ -723,7 +727,7 @@ check_fdb(void)
 	if (count < local + NB_STATIC_MACS || count > local + NB_STATIC_MACS + evf_rcu_pending())
 		FAIL("FDB holds %u keys but %lu learned + %u static (%u removals pending)",
 		     count, local, NB_STATIC_MACS, evf_rcu_pending());
-	if (!evf_ctl_queues_empty())
+	if (!evf_chan_learn_empty())
 		FAIL("learn ring not drained by evf_ctl_poll_once");
 }
 

@@ -49,8 +49,10 @@
 #include <rte_mempool.h>
 
 #include "evf_bd.h"
+#include "evf_bd_ctl.h"
 #include "evf_cfg.h"
 #include "evf_es.h"
+#include "evf_es_ctl.h"
 #include "evf_fdb.h"
 #include "evf_fdb_ctl.h"
 #include "evf_rcu.h"
@@ -58,6 +60,7 @@
 #include "evf_route.h"
 #include "evf_runtime.h"
 #include "evf_vxlan.h"
+#include "evf_vxlan_ctl.h"
 
 #define FAIL(...) do { \
 	fprintf(stderr, "fuzz_ring_hdr: invariant violated: " __VA_ARGS__); \

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "evf_es.h"
+#include "evf_es_ctl.h"
 #include "evf_route.h"
 
 #define FAIL(...) do { \

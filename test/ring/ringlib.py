@@ -177,22 +177,24 @@ def show_ring(lines):
     """Counters of 'show ring' output lines."""
     text = "\n".join(lines)
     d = {"text": text}
-    m = re.search(r"Routes: (\d+) records, (\d+) applied; generation (\d+)", text)
+    m = re.search(r"Routes: generation (\d+)", text)
     if m:
-        d.update(records=int(m.group(1)), applied=int(m.group(2)), generation=int(m.group(3)))
+        d["generation"] = int(m.group(1))
     d["resync"] = "resync in progress" in text
     d["hold_timer"] = "hold timer running" in text
-    m = re.search(r"^Producer: (.*)$", text, re.M)
+    m = re.search(r"^Control ring: (.*)$", text, re.M)
     if m:
-        # each counter by its own words, whatever else the line grows
-        for k, rx in (("epochs", r"(\d+) epoch change"), ("sync_begin", r"(\d+) sync begin"),
-                      ("sync_end", r"(\d+) sync end"), ("hold_expiries", r"(\d+) hold expir"),
-                      ("swept", r"(\d+) swept"), ("heartbeats", r"(\d+) heartbeats"),
-                      ("timeouts", r"(\d+) timeout"), ("bad_header", r"damaged header seen (\d+)"),
-                      ("bad_index", r"bad indices (\d+)")):
-            f = re.search(rx, m.group(1))
-            if f:
-                d[k] = int(f.group(1))
+        # the counter line: "name value" pairs, whatever else the list grows
+        counters = {k: int(v) for k, v in re.findall(r"([a-z][a-z ]*?) (\d+)(?:,|$)", m.group(1))}
+        d["counters"] = counters
+        for k, name in (("records", "records"), ("applied", "applied"),
+                        ("epochs", "producer restarts"), ("sync_begin", "sync begin"),
+                        ("sync_end", "sync end"), ("hold_expiries", "hold expiries"),
+                        ("swept", "swept"), ("heartbeats", "heartbeats"),
+                        ("timeouts", "producer timeouts"), ("bad_header", "damaged header"),
+                        ("bad_index", "bad indices")):
+            if name in counters:
+                d[k] = counters[name]
     m = re.search(r"^Rejected:(.*)$", text, re.M)
     if m:
         w = m.group(1).split()

@@ -299,7 +299,9 @@ class CtlPush(E.EvfTestCase):
             del both[(BLUE, "02:00:00:cc:00:02")]
             self.assertEqual(R.fdb_evpn(run.cmd("show fdb")), both)
             ring = R.show_ring(run.cmd("show ring"))
-            self.assertIn("Manual: 4 records, 4 applied, 0 rejected", ring["text"])
+            c = ring["counters"]
+            self.assertEqual((c["manual records"], c["manual applied"], c["manual rejected"]),
+                             (4, 4, 0), ring["text"])
         except BaseException:
             self.lab.failed = True
             run.close()

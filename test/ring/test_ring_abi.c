@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "evf_es.h"
+#include "evf_es_ctl.h"
 #include "evf_ring.h"
 #include "evf_route.h"
 #include "evf_test_env.h"

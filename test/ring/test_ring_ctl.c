@@ -44,15 +44,17 @@
 #include <rte_cycles.h>
 
 #include "evf_bd.h"
+#include "evf_bd_ctl.h"
 #include "evf_es.h"
+#include "evf_es_ctl.h"
 #include "evf_events.h"
 #include "evf_fdb.h"
 #include "evf_fdb_ctl.h"
-#include "evf_learn.h"
 #include "evf_rcu.h"
 #include "evf_ring.h"
 #include "evf_route.h"
 #include "evf_vxlan.h"
+#include "evf_vxlan_ctl.h"
 #include "evf_test_env.h"
 
 #define ESI_LOCAL  "01:11:11:11:11:11:11:00:00:01"   /* ES-1, configured on acc1 */

@@ -53,18 +53,21 @@
 #include <rte_cycles.h>
 
 #include "evf_bd.h"
+#include "evf_bd_ctl.h"
 #include "evf_ctl.h"
 #include "evf_es.h"
+#include "evf_es_ctl.h"
 #include "evf_es_dp.h"
 #include "evf_events.h"
 #include "evf_fdb.h"
 #include "evf_fdb_ctl.h"
-#include "evf_learn.h"
 #include "evf_port.h"
+#include "evf_port_ctl.h"
 #include "evf_rcu.h"
 #include "evf_ring.h"
 #include "evf_route.h"
 #include "evf_vxlan.h"
+#include "evf_vxlan_ctl.h"
 #include "evf_test_env.h"
 
 #define NODE_MAC "02:00:00:00:00:01"

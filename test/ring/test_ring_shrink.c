@@ -44,10 +44,10 @@
 #include <rte_cycles.h>
 
 #include "evf_bd.h"
+#include "evf_bd_ctl.h"
 #include "evf_events.h"
 #include "evf_fdb.h"
 #include "evf_fdb_ctl.h"
-#include "evf_learn.h"
 #include "evf_rcu.h"
 #include "evf_ring.h"
 #include "evf_ring_client.h"

@@ -11,10 +11,13 @@
 #include <rte_ip.h>
 
 #include "evf_bd.h"
+#include "evf_bd_ctl.h"
 #include "evf_fdb.h"
 #include "evf_port.h"
+#include "evf_port_ctl.h"
 #include "evf_runtime.h"
 #include "evf_vxlan.h"
+#include "evf_vxlan_ctl.h"
 #include "evf_test_env.h"
 
 #define POISON 0xa5

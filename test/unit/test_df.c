@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "evf_es.h"
+#include "evf_es_ctl.h"
 #include "evf_test_env.h"
 #include "vectors/df_vectors.h"
 

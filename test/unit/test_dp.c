@@ -13,11 +13,11 @@
 #include <rte_ring.h>
 
 #include "evf_bd.h"
+#include "evf_bd_dp.h"
 #include "evf_ctl.h"
 #include "evf_dp.h"
 #include "evf_fdb.h"
 #include "evf_fdb_ctl.h"
-#include "evf_learn.h"
 #include "evf_pkt.h"
 #include "evf_port.h"
 #include "evf_rcu.h"

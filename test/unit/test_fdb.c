@@ -11,10 +11,12 @@
 #include <rte_rcu_qsbr.h>
 
 #include "evf_bd.h"
+#include "evf_bd_ctl.h"
 #include "evf_fdb.h"
 #include "evf_fdb_ctl.h"
 #include "evf_rcu.h"
 #include "evf_vxlan.h"
+#include "evf_vxlan_ctl.h"
 #include "evf_test_env.h"
 
 #define CAP 1024

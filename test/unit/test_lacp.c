@@ -1,5 +1,5 @@
 /* test_lacp.c: CUnit tests of LACP and LAG distribution as pure functions
- * (lib/bond: lacp_pdu.c, lacp_sm.c, lag_buckets.c); no EAL, no runtime.
+ * (lib/lag: lacp_pdu.c, lacp_sm.c, lag_buckets.c); no EAL, no runtime.
  *
  * Two simulated systems, A (ours) and B (the partner), each a LAG of two
  * members wired member i <-> member i. A simulated clock advances in 10 ms
@@ -24,6 +24,7 @@
 
 #include "evf_lacp.h"
 #include "evf_lag.h"
+#include "evf_lag_ctl.h"
 #include "evf_pkt.h"
 #include "evf_test_env.h"
 

@@ -9,11 +9,12 @@
 #include <string.h>
 
 #include "evf_bd.h"
+#include "evf_bd_ctl.h"
 #include "evf_fdb.h"
 #include "evf_fdb_ctl.h"
-#include "evf_learn.h"
 #include "evf_rcu.h"
 #include "evf_vxlan.h"
+#include "evf_vxlan_ctl.h"
 #include "evf_test_env.h"
 
 #define CAP 1024

@@ -16,6 +16,7 @@
 #include "evf_pkt.h"
 #include "evf_stats.h"
 #include "evf_vxlan.h"
+#include "evf_vxlan_ctl.h"
 #include "evf_vxlan_dp.h"
 #include "evf_test_env.h"
 

@@ -117,6 +117,8 @@ evf_shell_ctx(void)
 		n++;
 	for (unsigned int i = 0; evf_shell_cmds_route[i]; i++)
 		n++;
+	for (unsigned int i = 0; evf_shell_cmds_mh[i]; i++)
+		n++;
 	ctx = calloc(n + 2, sizeof(*ctx));
 	if (ctx == NULL)
 		return NULL;
@@ -124,6 +126,8 @@ evf_shell_ctx(void)
 		ctx[k++] = evf_shell_cmds_show[i];
 	for (unsigned int i = 0; evf_shell_cmds_route[i]; i++)
 		ctx[k++] = evf_shell_cmds_route[i];
+	for (unsigned int i = 0; evf_shell_cmds_mh[i]; i++)
+		ctx[k++] = evf_shell_cmds_mh[i];
 	for (unsigned int i = 0; evf_shell_cmds_misc[i]; i++)
 		ctx[k++] = evf_shell_cmds_misc[i];
 	ctx[k++] = &cmd_help;

@@ -47,5 +47,6 @@ int evf_shell_show_ctl(int (*fn)(FILE *, const char *), const char *arg);
 extern cmdline_parse_inst_t *evf_shell_cmds_show[];
 extern cmdline_parse_inst_t *evf_shell_cmds_misc[];
 extern cmdline_parse_inst_t *evf_shell_cmds_route[];
+extern cmdline_parse_inst_t *evf_shell_cmds_mh[];
 
 #endif /* EVF_SHELL_PRIVATE_H */

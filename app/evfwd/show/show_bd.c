@@ -3,12 +3,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bd_private.h"
 #include "evf_bd.h"
+#include "evf_bd_ctl.h"
 #include "evf_es.h"
+#include "evf_es_ctl.h"
 #include "evf_fdb_ctl.h"
 #include "evf_port.h"
+#include "evf_port_ctl.h"
 #include "evf_vxlan.h"
+#include "evf_vxlan_ctl.h"
 #include "show.h"
 #include "table.h"
 
@@ -33,10 +36,12 @@ count_visit(struct evf_fdb_entry *e, void *arg)
 static void
 bd_detail(FILE *out, const struct evf_bd *bd)
 {
-	const struct evf_bd_ctl *ctl = &evf_bd_ctls[bd->id];
+	struct evf_bd_view view;
+	const struct evf_bd_view *ctl = &view;
 	struct mac_count c = { .bd = bd->id };
 	char ip[EVF_IP_STRLEN];
 
+	evf_bd_view(bd->id, &view);
 	evf_fdb_foreach(bd->id, count_visit, &c);
 	fprintf(out, "MAC-VRF %s\n", bd->name);
 	fprintf(out, "  VNI                : %u\n", bd->vni);
@@ -84,13 +89,15 @@ evf_show_bd(FILE *out, const char *name)
 	for (uint16_t b = 0; b < evf_nb_bds; b++) {
 		const struct evf_bd *bd = &evf_bds[b];
 		struct mac_count c = { .bd = b };
+		struct evf_bd_view v;
 		char aging[16], limit[16];
 
+		evf_bd_view(b, &v);
 		evf_fdb_foreach(b, count_visit, &c);
 		snprintf(aging, sizeof(aging), bd->mac_aging ? "%u" : "never", bd->mac_aging);
 		snprintf(limit, sizeof(limit), bd->mac_limit ? "%u" : "none", bd->mac_limit);
 		evf_table_rowf(t, "%s\t%u\t%u\t%u\t%u\t%u\t%u\t%u\t%s\t%s", bd->name, bd->vni, bd->evi,
-			evf_bd_ctls[b].nb_attach, evf_bd_ctls[b].nb_members, c.learned, c.statik,
+			v.nb_attach, v.nb_members, c.learned, c.statik,
 			c.evpn, aging, limit);
 	}
 	if (evf_table_rows(t))
@@ -149,27 +156,21 @@ dest_text(const struct evf_fdb_entry *e, char *buf, size_t len)
 		snprintf(buf, len, "vxlan %s", evf_ip_fmt(&evf_vteps[target].ip, ip, sizeof(ip)));
 		break;
 	case EVF_DEST_ES: {
-		const struct evf_esevi *x = &evf_esevis[target];
-		const struct evf_es *es = &evf_ess[x->es];
-		uint8_t m = es->per_es_mask & x->per_evi_mask;
+		struct evf_es_dest_view v;
+		const struct evf_es *es;
+		uint8_t m;
 		char esi[EVF_ESI_STRLEN];
 		size_t off;
-		const char *how = "aliasing";
+		const char *how;
 
-		if (m == 0) {
-			m = evf_dest_aux(e->dest);
-			how = "rt2 fallback";
-		}
-		if (m != 0 && es->single_active) {
-			/* the one PE the workers use (evf_es_resolve) */
-			uint8_t p = m & evf_dest_aux(e->dest);
-
-			m = (uint8_t)(1u << __builtin_ctz(p ? p : m));
-			how = "single-active primary";
-		}
+		evf_es_dest_view(target, evf_dest_aux(e->dest), &v);
+		es = &evf_ess[v.es];
+		m = v.pes;
+		how = m != 0 && v.single_active ? "single-active primary" :
+			v.rt2_fallback ? "rt2 fallback" : "aliasing";
 		off = (size_t)snprintf(buf, len, "esi:%s", evf_esi_fmt(&es->esi, esi, sizeof(esi)));
-		if (es->local && x->local_attach != EVF_INVALID_ID && es->local_up) {
-			snprintf(buf + off, len - off, " (local %s)", evf_attachs[x->local_attach].name);
+		if (v.local_attach != EVF_INVALID_ID) {
+			snprintf(buf + off, len - off, " (local %s)", evf_attachs[v.local_attach].name);
 			break;
 		}
 		off += (size_t)snprintf(buf + off, len - off, " (%s:", how);
@@ -283,7 +284,9 @@ evf_show_vteps(FILE *out)
 		if (!v->in_use)
 			continue;
 		for (uint16_t b = 0; b < evf_nb_bds; b++) {
-			const struct evf_bd_ctl *ctl = &evf_bd_ctls[b];
+			struct evf_bd_view ctl[1];
+
+			evf_bd_view(b, ctl);
 			for (uint16_t i = 0; i < ctl->nb_members; i++)
 				if (ctl->members[i].vtep == id && off < sizeof(bds) - 1)
 					off += snprintf(bds + off, sizeof(bds) - off, "%s%s",

@@ -3,10 +3,14 @@
 #include <string.h>
 
 #include "evf_bd.h"
+#include "evf_bd_ctl.h"
 #include "evf_es.h"
+#include "evf_es_ctl.h"
 #include "evf_es_dp.h"
 #include "evf_port.h"
+#include "evf_port_ctl.h"
 #include "evf_vxlan.h"
+#include "evf_vxlan_ctl.h"
 #include "show.h"
 #include "table.h"
 

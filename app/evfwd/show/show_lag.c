@@ -5,7 +5,9 @@
 
 #include "evf_addr.h"
 #include "evf_lag.h"
+#include "evf_lag_ctl.h"
 #include "evf_port.h"
+#include "evf_port_ctl.h"
 #include "show.h"
 #include "table.h"
 

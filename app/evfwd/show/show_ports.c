@@ -7,6 +7,7 @@
 
 #include "evf_addr.h"
 #include "evf_port.h"
+#include "evf_port_ctl.h"
 #include "evf_stats.h"
 #include "evf_xdp.h"
 #include "show.h"

@@ -12,11 +12,13 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
+#include "evf_chan.h"
 #include "evf_ctl.h"
-#include "evf_dp.h"
 #include "evf_lag.h"
+#include "evf_lag_ctl.h"
 #include "evf_pkt.h"
 #include "evf_port.h"
+#include "evf_port_ctl.h"
 #include "evf_rcu.h"
 
 #define LINK_POLL_MS 20
@@ -45,6 +47,7 @@ struct lag_ctl {
 };
 
 static struct lag_ctl ctls[EVF_MAX_LAGS];
+static bool member_admin(uint16_t port_id, bool up);
 static struct rte_mempool *pdu_pool;
 static uint64_t next_link_ms;
 
@@ -80,6 +83,7 @@ evf_lag_create(const struct evf_cfg_lag *cfg, const struct rte_ether_addr *node_
 		return -EINVAL;
 	lag = &evf_lags[id];
 	c = &ctls[id];
+	evf_port_set_admin_hook(member_admin);
 	memset(lag, 0, sizeof(*lag));
 	memset(c, 0, sizeof(*c));
 	iface = evf_iface_create(cfg->name, EVF_IFACE_LAG, id);
@@ -186,7 +190,7 @@ send_slow(struct lag_ctl *c, unsigned int i, const uint8_t *payload)
 	f[13] = 0x09;
 	memcpy(f + RTE_ETHER_HDR_LEN, payload, EVF_SLOW_PDU_LEN);
 	m->port = port;
-	if (evf_dp_inject(0, m) < 0) {
+	if (evf_chan_inject(0, m) < 0) {
 		rte_pktmbuf_free(m);
 		c->m[i].send_failed++;
 	}
@@ -275,9 +279,9 @@ drain_punts(uint64_t now)
 {
 	unsigned int total = 0;
 
-	for (unsigned int w = 0; w < evf_nb_workers; w++) {
+	for (unsigned int w = 0; w < evf_nb_chans; w++) {
 		struct rte_mbuf *pkts[32];
-		unsigned int n = rte_ring_sc_dequeue_burst(evf_workers[w].punt_ring, (void **)pkts,
+		unsigned int n = rte_ring_sc_dequeue_burst(evf_chans[w].punt, (void **)pkts,
 			RTE_DIM(pkts), NULL);
 
 		for (unsigned int k = 0; k < n; k++)
@@ -411,17 +415,17 @@ evf_lag_poll(uint64_t now_tsc)
 	return work; /* punted frames only: LACP state work never keeps the loop awake */
 }
 
-void
-evf_port_admin(uint16_t port_id, bool up)
+/* The port's admin hook (evf_port_admin): a LAG member leaves the
+ * distribution before it stops. false: not a member, the port does it. */
+static bool
+member_admin(uint16_t port_id, bool up)
 {
 	struct evf_port *p = &evf_ports[port_id];
 	uint16_t l = p->lag;
 	int i;
 
-	if (l >= evf_nb_lags || (i = member_of(&ctls[l], port_id)) < 0) {
-		__atomic_store_n(&p->admin_up, up, __ATOMIC_RELEASE);
-		return;
-	}
+	if (l >= evf_nb_lags || (i = member_of(&ctls[l], port_id)) < 0)
+		return false;
 	if (!up) {
 		/* out of the distribution first, and no worker still using the old
 		 * table, so no frame is sent to a port that is about to stop */
@@ -434,6 +438,7 @@ evf_port_admin(uint16_t port_id, bool up)
 	ctls[l].m[i].stopping = false;
 	next_link_ms = 0; /* re-read at once: a started member rejoins without waiting */
 	evf_lag_poll(rte_rdtsc());
+	return true;
 }
 
 bool

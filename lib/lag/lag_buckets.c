@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "evf_lag.h"
+#include "evf_lag_ctl.h"
 
 #define NO_MEMBER 0xff
 
