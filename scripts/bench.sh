@@ -55,7 +55,8 @@ run_evfwd() { # $1 scenario -> "pps cycles_per_pkt"
 	# second "show port stats all": TX-pps (last column) of the port named out
 	local pps cpp
 	pps=$(awk '$1=="out" && $2 ~ /access|network/ {v=$NF} END {print v}' "$out/$1.evfwd.log")
-	cpp=$(awk '/Busy cycles\/pkt/ {getline; getline; print $6}' "$out/$1.evfwd.log")
+	# "Busy cycles/pkt" is the last column of "show workers" (worker 0's row)
+	cpp=$(awk '/Busy cycles\/pkt/ {getline; getline; print $NF}' "$out/$1.evfwd.log")
 	echo "$pps $cpp"
 }
 

@@ -1,5 +1,6 @@
 /* cfg_bds.c: the "mac-vrfs" section: bridge domains with their VNI, access
  * attachments, static flood list (remote-vteps) and static remote MACs. */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,7 @@ bd_name(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	struct evf_cfg_bd *bd = obj;
 
 	if (cfg_get_name(ctx, val, bd->name, sizeof(bd->name)) < 0)
-		return -1;
+		return -EINVAL;
 	for (size_t i = 0; i < bd_index(ctx, bd); i++)
 		if (strcmp(ctx->cfg->bds[i].name, bd->name) == 0)
 			return cfg_error(ctx, val, "duplicate mac-vrf name '%s' (first at line %u)",
@@ -33,7 +34,7 @@ bd_vni(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	uint64_t v;
 
 	if (cfg_get_uint(ctx, val, 1, 16777215, &v) < 0)
-		return -1;
+		return -EINVAL;
 	bd->vni = (uint32_t)v;
 	for (size_t i = 0; i < bd_index(ctx, bd); i++)
 		if (ctx->cfg->bds[i].vni == bd->vni)
@@ -49,7 +50,7 @@ bd_mac_limit(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	uint64_t v;
 
 	if (cfg_get_uint(ctx, val, 0, UINT32_MAX, &v) < 0)
-		return -1;
+		return -EINVAL;
 	if (v > ctx->cfg->node.fdb_capacity)
 		return cfg_error(ctx, val, "%u is larger than node.fdb-capacity (%u)",
 			(unsigned int)v, ctx->cfg->node.fdb_capacity);
@@ -65,7 +66,7 @@ attach_port(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	struct evf_cfg_attach *a = obj;
 
 	if (cfg_get_name(ctx, val, a->port, sizeof(a->port)) < 0)
-		return -1;
+		return -EINVAL;
 	return cfg_check_access_iface(ctx, val, a->port, "attachments");
 }
 
@@ -105,7 +106,7 @@ bd_attachments(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	size_t n, total = 0;
 
 	if (cfg_expect_seq(ctx, val) < 0)
-		return -1;
+		return -EINVAL;
 	n = cfg_seq_len(val);
 	for (size_t i = 0; i < bd_index(ctx, bd); i++)
 		total += ctx->cfg->bds[i].nb_attach;
@@ -124,7 +125,7 @@ bd_attachments(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 		struct cfg_map map;
 
 		if (cfg_map_parse(ctx, item, attach_keys, RTE_DIM(attach_keys), a, &map) < 0)
-			return -1;
+			return -EINVAL;
 		owner = attach_owner(ctx, bd, k, a);
 		if (owner != NULL) {
 			if (a->vlan == EVF_VLAN_UNTAGGED)
@@ -166,7 +167,7 @@ bd_remote_vteps(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	size_t n;
 
 	if (cfg_expect_seq(ctx, val) < 0)
-		return -1;
+		return -EINVAL;
 	n = cfg_seq_len(val);
 	if (n > EVF_MAX_VTEPS)
 		return cfg_error(ctx, val, "more than %d remote VTEPs", EVF_MAX_VTEPS);
@@ -181,7 +182,7 @@ bd_remote_vteps(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 
 		if (cfg_get_ip(ctx, item, 0, &bd->vteps[k]) < 0 ||
 				check_remote_vtep(ctx, item, &bd->vteps[k]) < 0)
-			return -1;
+			return -EINVAL;
 		for (size_t j = 0; j < k; j++)
 			if (evf_ip_equal(&bd->vteps[j], &bd->vteps[k]))
 				return cfg_error(ctx, item, "%s is listed twice (first at line %u)",
@@ -199,7 +200,7 @@ rmac_vtep(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	struct evf_cfg_remote_mac *m = obj;
 
 	if (cfg_get_ip(ctx, val, 0, &m->vtep) < 0)
-		return -1;
+		return -EINVAL;
 	return check_remote_vtep(ctx, val, &m->vtep);
 }
 
@@ -305,7 +306,7 @@ check_dup_macs(struct cfg_ctx *ctx, yaml_node_t *seq, const struct evf_cfg_bd *b
 		cfg_error(ctx, cfg_seq_item(ctx, seq, bad), "MAC %s is listed twice (first at line %u)",
 			buf, cfg_line(cfg_seq_item(ctx, seq, first)));
 	cfg_path_pop(ctx, old);
-	return -1;
+	return -EINVAL;
 }
 
 /* Bring-up puts every remote-macs and static-macs entry of every MAC-VRF into
@@ -333,10 +334,10 @@ bd_remote_macs(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	size_t n;
 
 	if (cfg_expect_seq(ctx, val) < 0)
-		return -1;
+		return -EINVAL;
 	n = cfg_seq_len(val);
 	if (check_fdb_budget(ctx, val, bd, n) < 0)
-		return -1;
+		return -EINVAL;
 	if (n == 0)
 		return 0;
 	bd->macs = calloc(n, sizeof(*bd->macs));
@@ -348,7 +349,7 @@ bd_remote_macs(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 
 		if (cfg_map_parse(ctx, cfg_seq_item(ctx, val, k), rmac_keys, RTE_DIM(rmac_keys),
 				&bd->macs[k], &map) < 0)
-			return -1;
+			return -EINVAL;
 		cfg_path_pop(ctx, old);
 		bd->nb_macs = (uint32_t)(k + 1);
 	}
@@ -393,10 +394,10 @@ bd_static_macs(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	size_t n;
 
 	if (cfg_expect_seq(ctx, val) < 0)
-		return -1;
+		return -EINVAL;
 	n = cfg_seq_len(val);
 	if (check_fdb_budget(ctx, val, bd, n) < 0)
-		return -1;
+		return -EINVAL;
 	if (n == 0)
 		return 0;
 	bd->local_macs = calloc(n, sizeof(*bd->local_macs));
@@ -409,7 +410,7 @@ bd_static_macs(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 		struct cfg_map map;
 
 		if (cfg_map_parse(ctx, item, lmac_keys, RTE_DIM(lmac_keys), m, &map) < 0)
-			return -1;
+			return -EINVAL;
 		if (!bd_has_attach(bd, &m->attach))
 			return cfg_error(ctx, item, "port '%s' %s is not an attachment of this mac-vrf",
 				m->attach.port, m->attach.vlan ? "with that vlan" : "untagged");
@@ -475,7 +476,7 @@ parse_bd(struct cfg_ctx *ctx, yaml_node_t *item, struct evf_cfg_bd *bd)
 	bd->dup_hold = 540;
 
 	if (cfg_map_parse(ctx, item, bd_keys, RTE_DIM(bd_keys), bd, &map) < 0)
-		return -1;
+		return -EINVAL;
 	if (cfg_map_get(&map, "evi") == NULL)
 		bd->evi = bd->vni;
 	/* The EVI names the MAC-VRF in its route distinguisher and DF election:
@@ -506,7 +507,7 @@ cfg_section_bds(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	size_t n;
 
 	if (cfg_expect_seq(ctx, val) < 0)
-		return -1;
+		return -EINVAL;
 	n = cfg_seq_len(val);
 	if (n > EVF_MAX_BDS)
 		return cfg_error(ctx, cfg_seq_item(ctx, val, EVF_MAX_BDS),
@@ -523,7 +524,7 @@ cfg_section_bds(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 
 		cfg_path_pop(ctx, old);
 		if (rc < 0)
-			return -1;
+			return -EINVAL;
 	}
 	return 0;
 }

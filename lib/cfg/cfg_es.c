@@ -1,5 +1,6 @@
 /* cfg_es.c: the "ethernet-segments" section: local Ethernet Segments, the
  * interface each covers, multihoming mode and DF election settings. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +21,7 @@ es_name(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	struct evf_cfg_es *es = obj;
 
 	if (cfg_get_name(ctx, val, es->name, sizeof(es->name)) < 0)
-		return -1;
+		return -EINVAL;
 	for (size_t i = 0; i < es_index(ctx, es); i++)
 		if (strcmp(ctx->cfg->es[i].name, es->name) == 0)
 			return cfg_error(ctx, val, "duplicate ethernet-segment name '%s' (first at line %u)",
@@ -35,7 +36,7 @@ es_esi(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	const char *s;
 
 	if (cfg_get_str(ctx, val, &s) < 0)
-		return -1;
+		return -EINVAL;
 	if (evf_esi_parse(s, &es->esi) < 0)
 		return cfg_error(ctx, val, "'%s' is not an ESI (ten colon-separated hex bytes)", s);
 	if (evf_esi_is_zero(&es->esi) || evf_esi_is_max(&es->esi))
@@ -53,9 +54,9 @@ es_iface(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	struct evf_cfg_es *es = obj;
 
 	if (cfg_get_name(ctx, val, es->iface, sizeof(es->iface)) < 0)
-		return -1;
+		return -EINVAL;
 	if (cfg_check_access_iface(ctx, val, es->iface, "ethernet segments") < 0)
-		return -1;
+		return -EINVAL;
 	for (size_t i = 0; i < es_index(ctx, es); i++)
 		if (strcmp(ctx->cfg->es[i].iface, es->iface) == 0)
 			return cfg_error(ctx, val, "interface '%s' already belongs to ethernet-segment '%s'",
@@ -78,7 +79,7 @@ es_df(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	yaml_node_t *bad;
 
 	if (cfg_map_parse(ctx, val, df_keys, RTE_DIM(df_keys), obj, &map) < 0)
-		return -1;
+		return -EINVAL;
 	if (es->df_alg != EVF_CFG_DF_PREFERENCE) {
 		bad = cfg_map_get(&map, "preference");
 		if (bad == NULL)
@@ -107,7 +108,7 @@ cfg_section_es(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	size_t n;
 
 	if (cfg_expect_seq(ctx, val) < 0)
-		return -1;
+		return -EINVAL;
 	n = cfg_seq_len(val);
 	if (n == 0)
 		return 0;
@@ -127,7 +128,7 @@ cfg_section_es(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 		es->df_pref = 32767;
 		es->df_timer = 3;
 		if (cfg_map_parse(ctx, item, es_keys, RTE_DIM(es_keys), es, &map) < 0)
-			return -1;
+			return -EINVAL;
 		cfg_path_pop(ctx, old);
 	}
 	return 0;

@@ -1,6 +1,7 @@
 /* cfg_lags.c: the "lags" section (link aggregation groups of access ports,
  * LACP parameters, TX hash, management member), and the check every section
  * that names an access interface uses (a port that is no LAG member, or a LAG). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,7 @@ evf_cfg_lag_index(const struct evf_cfg *cfg, const char *name)
 	for (uint16_t i = 0; i < cfg->nb_lags; i++)
 		if (strcmp(cfg->lags[i].name, name) == 0)
 			return i;
-	return -1;
+	return -ENOENT;
 }
 
 int
@@ -28,7 +29,7 @@ evf_cfg_lag_of_port(const struct evf_cfg *cfg, const char *port)
 		for (uint8_t m = 0; m < cfg->lags[i].nb_members; m++)
 			if (strcmp(cfg->lags[i].members[m].port, port) == 0)
 				return i;
-	return -1;
+	return -ENOENT;
 }
 
 int
@@ -63,7 +64,7 @@ lag_name(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	struct evf_cfg_lag *lag = obj;
 
 	if (cfg_get_name(ctx, val, lag->name, sizeof(lag->name)) < 0)
-		return -1;
+		return -EINVAL;
 	if (evf_cfg_port_index(ctx->cfg, lag->name) >= 0)
 		return cfg_error(ctx, val, "'%s' is already a port name", lag->name);
 	for (size_t i = 0; i < lag_index(ctx, lag); i++)
@@ -82,7 +83,7 @@ member_port(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	int idx, other;
 
 	if (cfg_get_name(ctx, val, m->port, sizeof(m->port)) < 0)
-		return -1;
+		return -EINVAL;
 	idx = evf_cfg_port_index(ctx->cfg, m->port);
 	if (idx < 0)
 		return cfg_error(ctx, val, "unknown port '%s'", m->port);
@@ -113,7 +114,7 @@ lag_members(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	size_t n;
 
 	if (cfg_expect_seq(ctx, val) < 0)
-		return -1;
+		return -EINVAL;
 	n = cfg_seq_len(val);
 	if (n == 0)
 		return cfg_error(ctx, val, "a LAG needs at least one member");
@@ -130,9 +131,9 @@ lag_members(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 		if (item->type == YAML_SCALAR_NODE) {
 			/* short form: "- portname" */
 			if (member_port(ctx, item, m) < 0)
-				return -1;
+				return -EINVAL;
 		} else if (cfg_map_parse(ctx, item, member_keys, RTE_DIM(member_keys), m, &map) < 0) {
-			return -1;
+			return -EINVAL;
 		}
 		for (size_t j = 0; j < k; j++) {
 			if (lag->members[j].port_number == m->port_number)
@@ -164,7 +165,7 @@ lag_lacp(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	struct cfg_map map;
 
 	if (cfg_map_parse(ctx, val, lacp_keys, RTE_DIM(lacp_keys), obj, &map) < 0)
-		return -1;
+		return -EINVAL;
 	lag->has_system_id = cfg_map_get(&map, "system-id") != NULL;
 	return 0;
 }
@@ -186,7 +187,7 @@ mgmt_macs(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	size_t n;
 
 	if (cfg_expect_seq(ctx, val) < 0)
-		return -1;
+		return -EINVAL;
 	n = cfg_seq_len(val);
 	if (n > EVF_CFG_LAG_MAX_MGMT_MACS)
 		return cfg_error(ctx, val, "more than %d MACs", EVF_CFG_LAG_MAX_MGMT_MACS);
@@ -195,7 +196,7 @@ mgmt_macs(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 		size_t old = cfg_path_push_index(ctx, k);
 
 		if (cfg_get_ucast_mac(ctx, item, &lag->mgmt_macs[k]) < 0)
-			return -1;
+			return -EINVAL;
 		for (size_t j = 0; j < k; j++)
 			if (rte_is_same_ether_addr(&lag->mgmt_macs[j], &lag->mgmt_macs[k]))
 				return cfg_error(ctx, item, "MAC listed twice");
@@ -227,7 +228,7 @@ lag_management(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	bool found = false;
 
 	if (cfg_map_parse(ctx, val, mgmt_keys, RTE_DIM(mgmt_keys), obj, &map) < 0)
-		return -1;
+		return -EINVAL;
 	for (uint8_t m = 0; m < lag->nb_members; m++)
 		found |= strcmp(lag->members[m].port, lag->mgmt_member) == 0;
 	if (!found) {
@@ -261,7 +262,7 @@ cfg_section_lags(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	size_t n;
 
 	if (cfg_expect_seq(ctx, val) < 0)
-		return -1;
+		return -EINVAL;
 	n = cfg_seq_len(val);
 	if (n == 0)
 		return 0;
@@ -284,7 +285,7 @@ cfg_section_lags(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 		lag->tx_hash = EVF_CFG_HASH_L34;
 		cfg->nb_lags = (uint16_t)(i + 1); /* members of earlier LAGs are visible */
 		if (cfg_map_parse(ctx, item, lag_keys, RTE_DIM(lag_keys), lag, &map) < 0)
-			return -1;
+			return -EINVAL;
 		if (lag->mode == EVF_CFG_LAG_STATIC && (v = cfg_map_get(&map, "lacp")) != NULL) {
 			cfg_path_push_key(ctx, "lacp");
 			return cfg_error(ctx, v, "LACP parameters need mode: lacp");

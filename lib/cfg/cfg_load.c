@@ -103,7 +103,7 @@ cfg_parse(struct cfg_ctx *ctx, yaml_node_t *root)
 	cfg_node_defaults(&ctx->cfg->node);
 	cfg_workers_defaults(&ctx->cfg->workers);
 	if (cfg_map_parse(ctx, root, top_keys, RTE_DIM(top_keys), ctx->cfg, &top) < 0)
-		return -1;
+		return -EINVAL;
 	return cfg_validate(ctx, &top);
 }
 
@@ -254,5 +254,5 @@ evf_cfg_port_index(const struct evf_cfg *cfg, const char *name)
 	for (uint16_t i = 0; i < cfg->nb_ports; i++)
 		if (strcmp(cfg->ports[i].name, name) == 0)
 			return i;
-	return -1;
+	return -ENOENT;
 }

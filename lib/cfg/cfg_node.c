@@ -1,4 +1,5 @@
 /* cfg_node.c: the "node" section (this VTEP's identity and global sizes). */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -37,7 +38,7 @@ cfg_section_node(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	struct cfg_map map;
 
 	if (cfg_map_parse(ctx, val, node_keys, RTE_DIM(node_keys), &cfg->node, &map) < 0)
-		return -1;
+		return -EINVAL;
 	cfg->node.has_mac = cfg_map_get(&map, "mac") != NULL;
 	return 0;
 }

@@ -1,5 +1,6 @@
 /* cfg_ports.c: the "ports" section, one entry per DPDK port (access or
  * network role). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +37,7 @@ port_name(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	struct evf_cfg_port *port = port_of(ctx, obj, &idx);
 
 	if (cfg_get_name(ctx, val, port->name, sizeof(port->name)) < 0)
-		return -1;
+		return -EINVAL;
 	for (size_t i = 0; i < idx; i++)
 		if (strcmp(ctx->cfg->ports[i].name, port->name) == 0)
 			return cfg_error(ctx, val, "duplicate port name '%s' (first at line %u)",
@@ -52,7 +53,7 @@ port_device(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	const char *s;
 
 	if (cfg_get_str(ctx, val, &s) < 0)
-		return -1;
+		return -EINVAL;
 	if (*s == '\0')
 		return cfg_error(ctx, val, "must not be empty");
 	if (strlen(s) >= sizeof(port->device))
@@ -73,7 +74,7 @@ port_role(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	uint64_t role;
 
 	if (cfg_get_enum(ctx, val, port_roles, &role) < 0)
-		return -1;
+		return -EINVAL;
 	port->role = (enum evf_port_role)role;
 	if (port->role != EVF_ROLE_NETWORK)
 		return 0;
@@ -116,7 +117,7 @@ port_xdp_steering(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	if (port->role != EVF_ROLE_NETWORK || strncmp(port->device, "net_af_xdp", 10) != 0)
 		return cfg_error(ctx, val, "only allowed on a network port whose device is net_af_xdp");
 	if (cfg_get_enum(ctx, val, xdp_steerings, &v) < 0)
-		return -1;
+		return -EINVAL;
 	port->xdp_steering = (enum evf_xdp_steer)v;
 	if (port->xdp_steering == EVF_XDP_STEER_VXLAN && strstr(port->device, ",xdp_prog=") != NULL)
 		return cfg_error(ctx, val, "the device already sets xdp_prog; xdp-steering brings"
@@ -133,7 +134,7 @@ port_xdp_object(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	if (port->xdp_steering != EVF_XDP_STEER_VXLAN)
 		return cfg_error(ctx, val, "only allowed with xdp-steering: vxlan");
 	if (cfg_get_str(ctx, val, &s) < 0)
-		return -1;
+		return -EINVAL;
 	if (*s == '\0')
 		return cfg_error(ctx, val, "must not be empty");
 	if (strlen(s) >= sizeof(port->xdp_object))
@@ -172,7 +173,7 @@ parse_port(struct cfg_ctx *ctx, yaml_node_t *item, struct evf_cfg_port *port)
 	port->tx_desc = 1024;
 	port->admin_up = true;
 	if (cfg_map_parse(ctx, item, port_keys, RTE_DIM(port_keys), port, &map) < 0)
-		return -1;
+		return -EINVAL;
 	if (port->role == EVF_ROLE_NETWORK && cfg_map_get(&map, "next-hop-mac") == NULL)
 		return cfg_error(ctx, item, "missing required key 'next-hop-mac' (network port)");
 	return 0;
@@ -185,7 +186,7 @@ cfg_section_ports(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	size_t n;
 
 	if (cfg_expect_seq(ctx, val) < 0)
-		return -1;
+		return -EINVAL;
 	n = cfg_seq_len(val);
 	if (n == 0)
 		return cfg_error(ctx, val, "at least one port is required");
@@ -202,7 +203,7 @@ cfg_section_ports(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 
 		cfg_path_pop(ctx, old);
 		if (rc < 0)
-			return -1;
+			return -EINVAL;
 	}
 	return 0;
 }

@@ -1,5 +1,6 @@
 /* cfg_ring.c: the "control-ring" section: the shared-memory route feed
  * (doc/ring-abi.md). Present = enabled. */
+#include <errno.h>
 #include <string.h>
 
 #include "cfg_sections.h"
@@ -11,7 +12,7 @@ ring_name(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	const char *s;
 
 	if (cfg_get_str(ctx, val, &s) < 0)
-		return -1;
+		return -EINVAL;
 	if (s[0] != '/' || strchr(s + 1, '/') != NULL || strlen(s) < 2 || strlen(s) >= sizeof(r->name))
 		return cfg_error(ctx, val, "'%s' is not a shared-memory name ('/name', no other '/',"
 			" at most %zu characters)", s, sizeof(r->name) - 1);
@@ -25,7 +26,7 @@ pow2(struct cfg_ctx *ctx, yaml_node_t *val, uint32_t *out)
 	uint64_t v;
 
 	if (cfg_get_uint(ctx, val, 64, 4194304, &v) < 0)
-		return -1;
+		return -EINVAL;
 	if (v & (v - 1))
 		return cfg_error(ctx, val, "%lu is not a power of two", (unsigned long)v);
 	*out = (uint32_t)v;

@@ -1,5 +1,6 @@
 /* cfg_workers.c: the "workers" section (how many data-path lcores, which
  * ones, and how they poll). */
+#include <errno.h>
 #include <string.h>
 
 #include "cfg_sections.h"
@@ -11,7 +12,7 @@ workers_lcores(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	size_t n;
 
 	if (cfg_expect_seq(ctx, val) < 0)
-		return -1;
+		return -EINVAL;
 	n = cfg_seq_len(val);
 	if (n == 0)
 		return cfg_error(ctx, val, "at least one lcore is required when lcores is given");
@@ -23,7 +24,7 @@ workers_lcores(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 		uint64_t v;
 
 		if (cfg_get_uint(ctx, item, 0, RTE_MAX_LCORE - 1, &v) < 0)
-			return -1;
+			return -EINVAL;
 		for (size_t j = 0; j < k; j++)
 			if (w->lcores[j] == v)
 				return cfg_error(ctx, item, "lcore %u is listed twice", (unsigned int)v);
@@ -62,7 +63,7 @@ cfg_section_workers(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	size_t old;
 
 	if (cfg_map_parse(ctx, val, workers_keys, RTE_DIM(workers_keys), w, &map) < 0)
-		return -1;
+		return -EINVAL;
 	lcores = cfg_map_get(&map, "lcores");
 	if (lcores == NULL)
 		return 0;
@@ -75,5 +76,5 @@ cfg_section_workers(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 	old = cfg_path_push_key(ctx, "lcores");
 	cfg_error(ctx, lcores, "%u lcores listed but count is %u", w->nb_lcores, w->count);
 	cfg_path_pop(ctx, old);
-	return -1;
+	return -EINVAL;
 }

@@ -18,10 +18,10 @@ cfg_verror(struct cfg_ctx *ctx, unsigned long line, unsigned long col,
 	char msg[EVF_CFG_ERR_LEN];
 
 	if (ctx->failed)
-		return -1;
+		return -EINVAL;
 	ctx->failed = true;
 	if (ctx->err == NULL || ctx->errlen == 0)
-		return -1;
+		return -EINVAL;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (ctx->pathlen > 0)
 		snprintf(ctx->err, ctx->errlen, "%s:%lu:%lu: %s: %s",
@@ -32,7 +32,7 @@ cfg_verror(struct cfg_ctx *ctx, unsigned long line, unsigned long col,
 	for (char *p = ctx->err; *p != '\0'; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = '?';
-	return -1;
+	return -EINVAL;
 }
 
 int
@@ -43,7 +43,7 @@ cfg_error_mark(struct cfg_ctx *ctx, yaml_mark_t mark, const char *fmt, ...)
 	va_start(ap, fmt);
 	cfg_verror(ctx, mark.line + 1, mark.column + 1, fmt, ap);
 	va_end(ap);
-	return -1;
+	return -EINVAL;
 }
 
 int
@@ -59,7 +59,7 @@ cfg_error(struct cfg_ctx *ctx, const yaml_node_t *node, const char *fmt, ...)
 	va_start(ap, fmt);
 	cfg_verror(ctx, line, col, fmt, ap);
 	va_end(ap);
-	return -1;
+	return -EINVAL;
 }
 
 static size_t
@@ -178,7 +178,7 @@ static int
 get_plain(struct cfg_ctx *ctx, yaml_node_t *node, const char *what, const char **out)
 {
 	if (get_scalar(ctx, node, what, out) < 0)
-		return -1;
+		return -EINVAL;
 	if (node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
 		return cfg_error(ctx, node, "expected %s, got a quoted string", what);
 	return 0;
@@ -209,7 +209,7 @@ get_u64(struct cfg_ctx *ctx, yaml_node_t *node, uint64_t min, uint64_t max, uint
 	int rc;
 
 	if (get_plain(ctx, node, "an integer", &s) < 0)
-		return -1;
+		return -EINVAL;
 	if (s[0] == '0' && s[1] != '\0' && all_digits(s))
 		return cfg_error(ctx, node, "'%s' is not a decimal integer (leading zero)", s);
 	rc = evf_u64_parse(s, 0, UINT64_MAX, out);
@@ -227,7 +227,7 @@ cfg_get_uint(struct cfg_ctx *ctx, yaml_node_t *node, uint64_t min, uint64_t max,
 	uint64_t v;
 
 	if (get_u64(ctx, node, min, max, &v) < 0)
-		return -1;
+		return -EINVAL;
 	if (v < min || v > max)
 		return cfg_error(ctx, node, "%" PRIu64 " is out of range %" PRIu64 "..%" PRIu64,
 			v, min, max);
@@ -244,7 +244,7 @@ get_uint0(struct cfg_ctx *ctx, yaml_node_t *node, uint64_t min, uint64_t max, ui
 	if (min <= 1)
 		return cfg_get_uint(ctx, node, 0, max, out);
 	if (get_u64(ctx, node, 0, max, &v) < 0)
-		return -1;
+		return -EINVAL;
 	if (v != 0 && (v < min || v > max))
 		return cfg_error(ctx, node, "%" PRIu64 " is out of range: 0 or %" PRIu64
 			"..%" PRIu64, v, min, max);
@@ -258,7 +258,7 @@ cfg_get_bool(struct cfg_ctx *ctx, yaml_node_t *node, bool *out)
 	const char *s = NULL;
 
 	if (get_plain(ctx, node, "a boolean", &s) < 0)
-		return -1;
+		return -EINVAL;
 	if (strcmp(s, "true") == 0)
 		*out = true;
 	else if (strcmp(s, "false") == 0)
@@ -283,7 +283,7 @@ cfg_get_name(struct cfg_ctx *ctx, yaml_node_t *node, char *buf, size_t size)
 	size_t len;
 
 	if (get_scalar(ctx, node, "a name", &s) < 0)
-		return -1;
+		return -EINVAL;
 	len = strlen(s);
 	if (len == 0)
 		return cfg_error(ctx, node, "name must not be empty");
@@ -304,7 +304,7 @@ get_text(struct cfg_ctx *ctx, yaml_node_t *node, char *buf, size_t size)
 	size_t len;
 
 	if (get_scalar(ctx, node, "a string", &s) < 0)
-		return -1;
+		return -EINVAL;
 	len = strlen(s);
 	if (len == 0)
 		return cfg_error(ctx, node, "must not be empty");
@@ -321,7 +321,7 @@ cfg_get_ucast_mac(struct cfg_ctx *ctx, yaml_node_t *node, struct rte_ether_addr 
 	const char *s = NULL;
 
 	if (get_scalar(ctx, node, "a MAC address", &s) < 0)
-		return -1;
+		return -EINVAL;
 	if (evf_mac_parse(s, &m) < 0)
 		return cfg_error(ctx, node, "'%s' is not a MAC address (xx:xx:xx:xx:xx:xx)", s);
 	if (rte_is_zero_ether_addr(&m))
@@ -374,7 +374,7 @@ cfg_get_ip(struct cfg_ctx *ctx, yaml_node_t *node, int family, struct evf_ip *ip
 	const char *s = NULL;
 
 	if (get_scalar(ctx, node, what, &s) < 0)
-		return -1;
+		return -EINVAL;
 	if (evf_ip_parse(s, &a) < 0 || (family != 0 && a.family != family))
 		return cfg_error(ctx, node, "'%s' is not %s", s, what);
 	why = ip_not_unicast(&a);
@@ -394,7 +394,7 @@ cfg_get_vlan(struct cfg_ctx *ctx, yaml_node_t *node, bool allow_untagged, uint16
 
 		/* get_scalar refuses a NUL inside: "untagged\0..." is not untagged */
 		if (get_scalar(ctx, node, "a VLAN", &s) < 0)
-			return -1;
+			return -EINVAL;
 		if (strcmp(s, "untagged") == 0) {
 			*vlan = EVF_VLAN_UNTAGGED;
 			return 0;
@@ -403,7 +403,7 @@ cfg_get_vlan(struct cfg_ctx *ctx, yaml_node_t *node, bool allow_untagged, uint16
 			return cfg_error(ctx, node, "'%s' is not a VLAN (1..4094 or untagged)", s);
 	}
 	if (cfg_get_uint(ctx, node, 1, 4094, &v) < 0)
-		return -1;
+		return -EINVAL;
 	*vlan = (uint16_t)v;
 	return 0;
 }
@@ -441,7 +441,7 @@ cfg_get_enum(struct cfg_ctx *ctx, yaml_node_t *node, const char *const *names, u
 	const char *s = NULL;
 
 	if (get_scalar(ctx, node, "a string", &s) < 0)
-		return -1;
+		return -EINVAL;
 	for (size_t i = 0; names[i] != NULL; i++) {
 		if (strcmp(s, names[i]) == 0) {
 			*out = i;
@@ -476,7 +476,7 @@ store_value(struct cfg_ctx *ctx, const struct cfg_key *k, yaml_node_t *val, void
 		break;
 	case CFG_T_BOOL:
 		if (cfg_get_bool(ctx, val, &b) < 0)
-			return -1;
+			return -EINVAL;
 		memcpy(field, &b, sizeof(b));
 		return 0;
 	case CFG_T_NAME:
@@ -493,7 +493,7 @@ store_value(struct cfg_ctx *ctx, const struct cfg_key *k, yaml_node_t *val, void
 		return cfg_error(ctx, val, "internal error: bad schema type %d", (int)k->type);
 	}
 	if (rc < 0)
-		return -1;
+		return -EINVAL;
 	store_uint(field, k->size, v);
 	return 0;
 }
@@ -558,7 +558,7 @@ cfg_map_parse(struct cfg_ctx *ctx, yaml_node_t *node, const struct cfg_key *keys
 		rc = store_value(ctx, &keys[i], map->val[i], obj);
 		cfg_path_pop(ctx, old);
 		if (rc < 0)
-			return -1;
+			return -EINVAL;
 	}
 	return 0;
 }

@@ -36,7 +36,7 @@ struct cfg_ctx {
 };
 
 /** Handler of one key: parse val into obj (the object the schema fills).
- *  The key path already names the key. Returns 0 or -1 after cfg_error(). */
+ *  The key path already names the key. Returns 0 or -EINVAL after cfg_error(). */
 typedef int (*cfg_handler_t)(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
 
 enum cfg_type {
@@ -90,7 +90,7 @@ struct cfg_map {
 };
 
 /** Check node is a mapping that matches the schema and store every value
- *  into obj in table order. Returns 0 or -1 (error already written). */
+ *  into obj in table order. Returns 0 or -EINVAL (error already written). */
 int cfg_map_parse(struct cfg_ctx *ctx, yaml_node_t *node, const struct cfg_key *keys,
 	size_t nb_keys, void *obj, struct cfg_map *map);
 /** Value node of a key of the map's schema, NULL when absent. */
@@ -103,7 +103,7 @@ void cfg_path_pop(struct cfg_ctx *ctx, size_t len);
 
 /** Write "FILE:LINE:COL: PATH: reason" (PATH is the current key path, left
  *  out when empty; LINE:COL is the start of node, 1:1 when NULL). Only the
- *  first error is kept. Always returns -1. */
+ *  first error is kept. Always returns -EINVAL. */
 int cfg_error(struct cfg_ctx *ctx, const yaml_node_t *node, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /** Same at a libyaml mark (0-based line and column). */
@@ -112,7 +112,7 @@ int cfg_error_mark(struct cfg_ctx *ctx, yaml_mark_t mark, const char *fmt, ...)
 
 /** Refuse a buffer whose YAML nests deeper than EVF_CFG_MAX_DEPTH (error at
  *  the first collection too deep) without scanning past it. Returns 0 (also
- *  on a syntax error, left to the load) or -1. cfg_depth.c */
+ *  on a syntax error, left to the load) or -EINVAL. cfg_depth.c */
 int cfg_check_depth(struct cfg_ctx *ctx, const char *buf, size_t len);
 
 /* Node kinds. */
@@ -125,7 +125,7 @@ yaml_node_t *cfg_seq_item(struct cfg_ctx *ctx, const yaml_node_t *seq, size_t i)
 unsigned int cfg_line(const yaml_node_t *node);
 
 /* Scalar getters: each checks the node kind and format, reports an error at
- * node on failure and returns 0 or -1. */
+ * node on failure and returns 0 or -EINVAL. */
 int cfg_get_str(struct cfg_ctx *ctx, yaml_node_t *node, const char **out);
 int cfg_get_uint(struct cfg_ctx *ctx, yaml_node_t *node, uint64_t min, uint64_t max,
 	uint64_t *out);

@@ -190,11 +190,11 @@ struct evf_cfg *evf_cfg_load_buffer(const char *name, const char *buf, size_t le
 	char *err, size_t errlen);
 void evf_cfg_free(struct evf_cfg *cfg);
 
-/** Index of a port by name, or -1. */
+/** Index of a port by name, or -ENOENT. */
 int evf_cfg_port_index(const struct evf_cfg *cfg, const char *name);
-/** Index of a LAG by name, or -1. */
+/** Index of a LAG by name, or -ENOENT. */
 int evf_cfg_lag_index(const struct evf_cfg *cfg, const char *name);
-/** Index of the LAG a port is a member of, or -1. */
+/** Index of the LAG a port is a member of, or -ENOENT. */
 int evf_cfg_lag_of_port(const struct evf_cfg *cfg, const char *port);
 
 #endif /* EVF_CFG_H */

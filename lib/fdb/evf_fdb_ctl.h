@@ -56,10 +56,10 @@ void evf_fdb_fini(void);
 struct evf_fdb_entry *evf_fdb_find(uint16_t bd, const struct rte_ether_addr *mac);
 struct evf_fdb_entry *evf_fdb_entry_at(uint32_t idx);
 
-/** Insert or replace (bd, mac). Returns the entry or NULL with errno-like *err
- *  (-ENOSPC when the table is full). */
-struct evf_fdb_entry *evf_fdb_set(uint16_t bd, const struct rte_ether_addr *mac,
-	enum evf_dest_kind kind, uint16_t target, enum evf_fdb_origin origin, int *err);
+/** Insert or replace (bd, mac); *out (when not NULL) gets the entry. 0, or
+ *  -ENOSPC when the table is full. */
+int evf_fdb_set(uint16_t bd, const struct rte_ether_addr *mac, enum evf_dest_kind kind,
+	uint16_t target, enum evf_fdb_origin origin, struct evf_fdb_entry **out);
 /** Change the destination of an existing entry in place (atomic for readers). */
 void evf_fdb_redirect(struct evf_fdb_entry *e, enum evf_dest_kind kind, uint16_t target,
 	enum evf_fdb_origin origin);

@@ -178,22 +178,23 @@ publish(struct evf_fdb_entry *e)
 	return rte_hash_add_key_data(evf_fdb.h, &e->key, (void *)(uintptr_t)e->dest);
 }
 
-struct evf_fdb_entry *
+int
 evf_fdb_set(uint16_t bd, const struct rte_ether_addr *mac, enum evf_dest_kind kind,
-	    uint16_t target, enum evf_fdb_origin origin, int *err)
+	    uint16_t target, enum evf_fdb_origin origin, struct evf_fdb_entry **out)
 {
 	struct evf_fdb_entry *e = evf_fdb_find(bd, mac);
 	uint32_t idx;
 
+	if (out != NULL)
+		*out = NULL;
 	if (e != NULL) {
 		evf_fdb_redirect(e, kind, target, origin);
-		return e;
+		if (out != NULL)
+			*out = e;
+		return 0;
 	}
-	if (nb_free == 0) {
-		if (err)
-			*err = -ENOSPC;
-		return NULL;
-	}
+	if (nb_free == 0)
+		return -ENOSPC;
 	idx = free_idx[--nb_free];
 	e = &entries[idx];
 	memset(e, 0, sizeof(*e));
@@ -204,16 +205,16 @@ evf_fdb_set(uint16_t bd, const struct rte_ether_addr *mac, enum evf_dest_kind ki
 	e->dest = evf_dest_make(kind, target, idx, flags_for(origin, e));
 	if (publish(e) < 0) {
 		free_idx[nb_free++] = idx;
-		if (err)
-			*err = -ENOSPC;
-		return NULL;
+		return -ENOSPC;
 	}
 	e->in_use = 1;
 	nb_entries++;
 	dest_ref(e->dest);
 	if (origin == EVF_FDB_LEARNED)
 		evf_bd_local_mac_added(bd);
-	return e;
+	if (out != NULL)
+		*out = e;
+	return 0;
 }
 
 void

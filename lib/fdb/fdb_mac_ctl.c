@@ -289,7 +289,7 @@ evf_fdb_rt2(uint16_t bd, const struct rte_ether_addr *mac, const struct evf_ip *
 {
 	struct evf_fdb_entry *e = evf_fdb_find(bd, mac);
 	struct evf_rt2_src *s = NULL;
-	int vtep = evf_vtep_find(vtep_ip), slot = -1, err = 0;
+	int vtep = evf_vtep_find(vtep_ip), slot = -1;
 	uint16_t old_es = EVF_INVALID_ID;
 	uint8_t old_slot = 0;
 
@@ -311,9 +311,10 @@ evf_fdb_rt2(uint16_t bd, const struct rte_ether_addr *mac, const struct evf_ip *
 			return slot;
 	}
 	if (e == NULL) {
-		e = evf_fdb_set(bd, mac, EVF_DEST_NONE, 0, EVF_FDB_EVPN, &err);
-		if (e == NULL)
-			return -ENOSPC;
+		int rc = evf_fdb_set(bd, mac, EVF_DEST_NONE, 0, EVF_FDB_EVPN, &e);
+
+		if (rc < 0)
+			return rc;
 	}
 	if (s == NULL) {
 		for (int i = 0; i < EVF_RT2_SRC_MAX && s == NULL; i++)
@@ -371,7 +372,6 @@ evf_fdb_learn(const struct evf_learn_ev *ev)
 {
 	struct evf_fdb_entry *e;
 	bool synced;
-	int err = 0;
 
 	evf_learn_counters.events++;
 	if (ev->bd >= evf_nb_bds || ev->attach >= evf_nb_attachs ||
@@ -422,8 +422,7 @@ evf_fdb_learn(const struct evf_learn_ev *ev)
 		evf_learn_counters.limit++;
 		return EVF_LEARN_LIMIT;
 	}
-	e = evf_fdb_set(ev->bd, &ev->mac, EVF_DEST_ATTACH, ev->attach, EVF_FDB_LEARNED, &err);
-	if (e == NULL) {
+	if (evf_fdb_set(ev->bd, &ev->mac, EVF_DEST_ATTACH, ev->attach, EVF_FDB_LEARNED, &e) < 0) {
 		evf_learn_counters.full++;
 		return EVF_LEARN_FULL;
 	}

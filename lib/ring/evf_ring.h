@@ -42,19 +42,19 @@ enum evf_ring_reject {
 #undef EVF_RING_REJ_ENUM
 	EVF_RING_REJ_MAX
 };
-#define EVF_RING_OK EVF_RING_REJ_MAX /**< evf_ring_decode_route: valid */
 
 struct evf_route;
 /* ---- record codec (ring_codec.c: no evfwd state, any thread or process) ---- */
-/** Decode and check every field of a route record (type RT1..RT4). Returns
- *  EVF_RING_OK with r filled, or the reject reason. The record's index/CRC
+/** Decode and check every field of a route record (type RT1..RT4): 0 with r
+ *  filled, or -EINVAL with the reject reason in *why. The record's index/CRC
  *  are checked by the caller (evf_ring_rec_intact). */
-int evf_ring_decode_route(const struct evf_ring_rec *rec, struct evf_route *r);
+int evf_ring_decode_route(const struct evf_ring_rec *rec, struct evf_route *r,
+	enum evf_ring_reject *why);
 /** Fill a record (not sealed) from a route. */
 void evf_ring_encode_route(const struct evf_route *r, struct evf_ring_rec *rec);
 /** Check a SYNC-BEGIN, SYNC-END or HEARTBEAT record: type and timestamp,
- *  everything else zero. EVF_RING_OK or the reject reason. */
-int evf_ring_check_control(const struct evf_ring_rec *rec);
+ *  everything else zero. 0, or -EINVAL with the reject reason in *why. */
+int evf_ring_check_control(const struct evf_ring_rec *rec, enum evf_ring_reject *why);
 /** One line of text for an events-ring record. */
 int evf_ring_format_event(const struct evf_ring_rec *rec, char *buf, size_t len);
 

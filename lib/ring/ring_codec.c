@@ -1,6 +1,7 @@
 /* ring_codec.c: control ring records <-> routes and event text (no evfwd
  * state: used by evfwd's control thread, evfwd-ctl, tests and fuzzers). */
 #include <stdio.h>
+#include <errno.h>
 #include <string.h>
 
 #include "evf_es.h"
@@ -53,8 +54,9 @@ reserved_zero(const struct evf_ring_rec *r)
 		memcmp(r->reserved2, zero, sizeof(zero)) == 0;
 }
 
-int
-evf_ring_check_control(const struct evf_ring_rec *rec)
+/* The reject reason of a control record, EVF_RING_REJ_MAX when valid. */
+static int
+control_reason(const struct evf_ring_rec *rec)
 {
 	static const uint8_t zero[EVF_RING_REC_SIZE];
 
@@ -65,11 +67,23 @@ evf_ring_check_control(const struct evf_ring_rec *rec)
 	if (memcmp((const uint8_t *)rec + 11, zero, 80 - 11) != 0 ||
 	    memcmp((const uint8_t *)rec + 88, zero, EVF_RING_REC_SIZE - 88) != 0)
 		return EVF_RING_REJ_RESERVED;
-	return EVF_RING_OK;
+	return EVF_RING_REJ_MAX;
 }
 
 int
-evf_ring_decode_route(const struct evf_ring_rec *rec, struct evf_route *r)
+evf_ring_check_control(const struct evf_ring_rec *rec, enum evf_ring_reject *why)
+{
+	int r = control_reason(rec);
+
+	if (r == EVF_RING_REJ_MAX)
+		return 0;
+	*why = (enum evf_ring_reject)r;
+	return -EINVAL;
+}
+
+/* The reject reason of a route record, EVF_RING_REJ_MAX when valid (r filled). */
+static int
+route_reason(const struct evf_ring_rec *rec, struct evf_route *r)
 {
 	uint8_t allowed;
 
@@ -146,7 +160,19 @@ evf_ring_decode_route(const struct evf_ring_rec *rec, struct evf_route *r)
 	r->df_dp = rec->flags & EVF_REC_F_DONT_PREEMPT;
 	r->df_alg = rec->df_alg;
 	r->df_pref = rec->df_pref;
-	return EVF_RING_OK;
+	return EVF_RING_REJ_MAX;
+}
+
+int
+evf_ring_decode_route(const struct evf_ring_rec *rec, struct evf_route *r,
+		      enum evf_ring_reject *why)
+{
+	int reason = route_reason(rec, r);
+
+	if (reason == EVF_RING_REJ_MAX)
+		return 0;
+	*why = (enum evf_ring_reject)reason;
+	return -EINVAL;
 }
 
 void

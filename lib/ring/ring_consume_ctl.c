@@ -68,10 +68,10 @@ batch_now_ns(void)
 static void
 handle_control(const struct evf_ring_rec *rec, uint64_t now)
 {
-	int rej = evf_ring_check_control(rec);
+	enum evf_ring_reject why;
 
-	if (rej != EVF_RING_OK) {
-		evf_ring_counters.rejected[rej]++;
+	if (evf_ring_check_control(rec, &why) < 0) {
+		evf_ring_counters.rejected[why]++;
 		return;
 	}
 	switch (rec->type) {
@@ -97,6 +97,7 @@ handle(unsigned int ring, const struct evf_ring_rec *rec, uint64_t idx, uint64_t
 {
 	struct evf_route r;
 	bool manual = ring == EVF_RING_MANUAL;
+	enum evf_ring_reject why;
 	int rej;
 
 	if (!evf_ring_rec_intact(rec, idx)) {
@@ -121,9 +122,8 @@ handle(unsigned int ring, const struct evf_ring_rec *rec, uint64_t idx, uint64_t
 	case EVF_REC_RT4:
 		break;
 	}
-	rej = evf_ring_decode_route(rec, &r);
-	if (rej != EVF_RING_OK) {
-		evf_ring_counters.rejected[rej]++;
+	if (evf_ring_decode_route(rec, &r, &why) < 0) {
+		evf_ring_counters.rejected[why]++;
 		return false;
 	}
 	r.gen = manual ? 0 : R.gen;

@@ -15,7 +15,7 @@
 #include "evf_common.h"
 #include "ring_private.h"
 
-#define ERR(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
+#define ERR(...) do { snprintf(err, errlen, __VA_ARGS__); return -EINVAL; } while (0)
 
 struct ring_state evf_ring_st;
 #define R evf_ring_st
@@ -162,7 +162,7 @@ evf_ring_init(const struct evf_cfg_ring *cfg, char *err, size_t errlen)
 	R.fd = -1;
 	h = evf_ring_object_create(R.name, size, &R.fd, err, errlen);
 	if (h == NULL)
-		return -1;
+		return -EINVAL;
 	ring_start(cfg, h, size);
 	/* A producer that shrinks the object must not kill evfwd (SIGBUS):
 	 * ring_guard_ctl.c. */

@@ -86,7 +86,7 @@ extern struct evf_route_counters evf_route_counters;
 const char *evf_route_result_name(int result);
 
 /** Parse one route from tokens ("rt2", "add", "vni", "1", ...). Returns 0, or
- *  -1 with a message naming the offending token in err. No state changes. */
+ *  -EINVAL with a message naming the offending token in err. No state changes. */
 int evf_route_parse(int argc, char **argv, struct evf_route *r, char *err, size_t errlen);
 /** Split a line into tokens and parse it (comments "#" and blank lines: 1). */
 int evf_route_parse_line(const char *line, struct evf_route *r, char *err, size_t errlen);

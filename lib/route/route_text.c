@@ -8,7 +8,7 @@
 #include "evf_es_ctl.h"
 #include "evf_route.h"
 
-#define PERR(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
+#define PERR(...) do { snprintf(err, errlen, __VA_ARGS__); return -EINVAL; } while (0)
 
 static int
 parse_u32(const char *s, uint64_t max, uint32_t *out)
@@ -16,7 +16,7 @@ parse_u32(const char *s, uint64_t max, uint32_t *out)
 	uint64_t v;
 
 	if (evf_u64_parse(s, 0, max, &v) < 0)
-		return -1;
+		return -EINVAL;
 	*out = (uint32_t)v;
 	return 0;
 }
@@ -35,7 +35,7 @@ df_alg_parse(const char *s, uint8_t *alg)
 		uint32_t v;
 
 		if (parse_u32(s, 255, &v) < 0)
-			return -1;
+			return -EINVAL;
 		*alg = (uint8_t)v;
 	}
 	return 0;
@@ -190,14 +190,14 @@ evf_route_parse_line(const char *line, struct evf_route *r, char *err, size_t er
 
 	if (strlen(line) >= sizeof(buf)) {
 		snprintf(err, errlen, "line longer than %zu characters", sizeof(buf) - 1);
-		return -1;
+		return -EINVAL;
 	}
 	snprintf(buf, sizeof(buf), "%s", line);
 	buf[strcspn(buf, "#\r\n")] = '\0';
 	for (t = strtok_r(buf, " \t", &save); t != NULL; t = strtok_r(NULL, " \t", &save)) {
 		if (n == (int)RTE_DIM(tok)) {
 			snprintf(err, errlen, "more than %zu words", RTE_DIM(tok));
-			return -1;
+			return -EINVAL;
 		}
 		tok[n++] = t;
 	}

@@ -30,7 +30,7 @@
 #include "evf_vxlan_dp.h"
 #include "evf_xdp.h"
 
-#define ERR(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
+#define ERR(...) do { snprintf(err, errlen, __VA_ARGS__); return -EINVAL; } while (0)
 
 struct evf_runtime evf_rt;
 
@@ -96,12 +96,12 @@ setup_ports(const struct evf_cfg *cfg, char *err, size_t errlen)
 		uint16_t pid;
 
 		if (evf_port_probe(cp, &pid, err, errlen) < 0)
-			return -1;
+			return -EINVAL;
 		if (evf_ports[pid].configured)
 			ERR("port %s: device '%s' is already used by port %s", cp->name, cp->device,
 			    evf_ports[pid].name);
 		if (evf_port_setup(pid, cp, evf_rt.nb_workers, evf_rt.pool, err, errlen) < 0)
-			return -1;
+			return -EINVAL;
 		/* Spread this port's RX queues over the workers, round robin. */
 		for (uint16_t q = 0; q < evf_ports[pid].nb_rxq; q++) {
 			struct evf_worker *w = &evf_workers[next_worker++ % evf_rt.nb_workers];
@@ -149,7 +149,7 @@ setup_bds(const struct evf_cfg *cfg, char *err, size_t errlen)
 				    evf_mac_fmt(&cb->macs[i].mac, macbuf, sizeof(macbuf)),
 				    evf_ip_fmt(&cb->macs[i].vtep, ipbuf, sizeof(ipbuf)), strerror(-id));
 			if (evf_fdb_set(b, &cb->macs[i].mac, EVF_DEST_VTEP, (uint16_t)id,
-					EVF_FDB_STATIC, &rc) == NULL)
+					EVF_FDB_STATIC, NULL) < 0)
 				ERR("mac-vrf %s: remote MAC %s: FDB full", cb->name,
 				    evf_mac_fmt(&cb->macs[i].mac, macbuf, sizeof(macbuf)));
 			evf_vtep_put((uint16_t)id); /* the FDB entry holds its own reference */
@@ -162,7 +162,7 @@ setup_bds(const struct evf_cfg *cfg, char *err, size_t errlen)
 			if (aid == EVF_INVALID_ID)
 				ERR("mac-vrf %s: static MAC %s: no such attachment", cb->name,
 				    evf_mac_fmt(&lm->mac, macbuf, sizeof(macbuf)));
-			if (evf_fdb_set(b, &lm->mac, EVF_DEST_ATTACH, aid, EVF_FDB_STATIC, &rc) == NULL)
+			if (evf_fdb_set(b, &lm->mac, EVF_DEST_ATTACH, aid, EVF_FDB_STATIC, NULL) < 0)
 				ERR("mac-vrf %s: static MAC %s: FDB full", cb->name,
 				    evf_mac_fmt(&lm->mac, macbuf, sizeof(macbuf)));
 		}
@@ -211,7 +211,7 @@ evf_bringup(const struct evf_cfg *cfg, char *err, size_t errlen)
 
 	memset(&evf_rt, 0, sizeof(evf_rt));
 	if (pick_lcores(cfg, err, errlen) < 0)
-		return -1;
+		return -EINVAL;
 	if (evf_stats_init(evf_rt.nb_workers) < 0 || evf_rcu_init(evf_rt.nb_workers) < 0)
 		ERR("out of memory for counters");
 	nmbufs = pool_size(cfg, evf_rt.nb_workers);
@@ -232,7 +232,7 @@ evf_bringup(const struct evf_cfg *cfg, char *err, size_t errlen)
 
 	evf_node_init(&cfg->node);
 	if (setup_ports(cfg, err, errlen) < 0)
-		return -1;
+		return -EINVAL;
 	if (!cfg->node.has_mac) {
 		if (evf_nb_uplinks > 0)
 			evf_node.mac = evf_ports[evf_uplinks[0]].hw_mac;
@@ -257,26 +257,26 @@ evf_bringup(const struct evf_cfg *cfg, char *err, size_t errlen)
 	if (rc < 0)
 		ERR("control thread: %s", strerror(-rc));
 	if (setup_bds(cfg, err, errlen) < 0)
-		return -1;
+		return -EINVAL;
 	/* the ring first: the segments' first events already go to the control plane */
 	if (evf_ring_init(&cfg->ring, err, errlen) < 0)
-		return -1;
+		return -EINVAL;
 	/* what a state dump of the events ring is made of, in this order */
 	evf_node_register_dump();
 	evf_bd_register_dump();
 	evf_es_register_dump();
 	evf_fdb_register_dump();
 	if (setup_es(cfg, err, errlen) < 0)
-		return -1;
+		return -EINVAL;
 	if (cfg->ring.enabled)
 		evf_ctl_register_poller("control-ring", evf_ring_poll);
 	rc = evf_lag_start(evf_rt.pool);
 	if (rc < 0)
 		ERR("lags: %s", strerror(-rc));
 	if (evf_port_start_all(err, errlen) < 0)
-		return -1;
+		return -EINVAL;
 	if (evf_xdp_steer_start_all(cfg, err, errlen) < 0) /* needs evf_node and started ports */
-		return -1;
+		return -EINVAL;
 	evf_rcu_drain();
 	return 0;
 }

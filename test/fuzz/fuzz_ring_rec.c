@@ -35,6 +35,17 @@
 #include "evf_ring.h"
 #include "evf_route.h"
 
+/* The reason a record is refused, RING_OK when it is valid (the tables of
+ * this file list expected reasons that way). */
+#define RING_OK EVF_RING_REJ_MAX
+static inline int
+decode_reason(const struct evf_ring_rec *rec, struct evf_route *r)
+{
+	enum evf_ring_reject why;
+
+	return evf_ring_decode_route(rec, r, &why) == 0 ? RING_OK : (int)why;
+}
+
 #define FAIL(...) do { \
 	fprintf(stderr, "fuzz_ring_rec: property violated: " __VA_ARGS__); \
 	fputc('\n', stderr); \
@@ -119,10 +130,10 @@ one_record(const struct evf_ring_rec *in, uint8_t poke)
 
 	/* decode */
 	memset(&r, 0xa5, sizeof(r));
-	rej = evf_ring_decode_route(in, &r);
-	if (rej < 0 || rej > EVF_RING_OK)
+	rej = decode_reason(in, &r);
+	if (rej < 0 || rej > RING_OK)
 		FAIL("decode returned %d", rej);
-	if (rej != EVF_RING_OK)
+	if (rej != RING_OK)
 		return;
 	if (r.type < EVF_RT_AD || r.type > EVF_RT_ES)
 		FAIL("decode accepted type %u", r.type);
@@ -132,8 +143,8 @@ one_record(const struct evf_ring_rec *in, uint8_t poke)
 
 	/* encode -> decode: the same route */
 	evf_ring_encode_route(&r, &enc);
-	rej = evf_ring_decode_route(&enc, &r2);
-	if (rej != EVF_RING_OK)
+	rej = decode_reason(&enc, &r2);
+	if (rej != RING_OK)
 		FAIL("re-encoded record rejected: %s", evf_ring_reject_name(rej));
 	if (route_diff(&r, &r2) != NULL)
 		FAIL("re-encoded record decodes to another route (%s)", route_diff(&r, &r2));

@@ -25,6 +25,17 @@
 #include "evf_route.h"
 #include "evf_test_env.h"
 
+/* The reason a record is refused, RING_OK when it is valid (the tables of
+ * this file list expected reasons that way). */
+#define RING_OK EVF_RING_REJ_MAX
+static inline int
+decode_reason(const struct evf_ring_rec *rec, struct evf_route *r)
+{
+	enum evf_ring_reject why;
+
+	return evf_ring_decode_route(rec, r, &why) == 0 ? RING_OK : (int)why;
+}
+
 /* ---- a ring on plain memory, laid out like evfwd does ---- */
 
 struct plain {
@@ -409,8 +420,8 @@ test_round_trip(void)
 		evf_ring_rec_seal(&rec, idx);
 		CU_ASSERT_EQUAL(rec.rec_idx, (uint32_t)idx);
 		CU_ASSERT(evf_ring_rec_intact(&rec, idx));
-		rej = evf_ring_decode_route(&rec, &out);
-		if (rej != EVF_RING_OK) {
+		rej = decode_reason(&rec, &out);
+		if (rej != RING_OK) {
 			fprintf(stderr, "\n    '%s': decode rejected it (%s)", round_trip_routes[i],
 				evf_ring_reject_name(rej));
 			bad++;
@@ -584,8 +595,8 @@ static const struct crafted crafted[] = {
 	{ "RT2 IPv4 ip with bytes past 4", RT2IP, sp_ip_v4_tail, EVF_RING_REJ_BAD_AF },
 	{ "RT3 with an ip family", RT3, sp_ip_af_rt3, EVF_RING_REJ_BAD_AF },
 	{ "RT1 with an ip family", RT1EVI, sp_ip_af_rt1, EVF_RING_REJ_BAD_AF },
-	{ "RT4 df_alg 3 (any DF type is accepted)", RT4, sp_alg3, EVF_RING_OK },
-	{ "RT4 df_alg 255", RT4, sp_alg255, EVF_RING_OK },
+	{ "RT4 df_alg 3 (any DF type is accepted)", RT4, sp_alg3, RING_OK },
+	{ "RT4 df_alg 255", RT4, sp_alg255, RING_OK },
 	{ "VNI 2^24", RT2, sp_vni_big, EVF_RING_REJ_BAD_VNI },
 	{ "VNI 2^32-1", RT3, sp_vni_max32, EVF_RING_REJ_BAD_VNI },
 	{ "RT2 VNI 0", RT2, sp_vni0, EVF_RING_REJ_BAD_VNI },
@@ -609,7 +620,7 @@ test_garbage(void)
 
 		evf_ring_encode_route(&base, &rec);
 		/* the unspoiled record is valid */
-		if (evf_ring_decode_route(&rec, &out) != EVF_RING_OK) {
+		if (decode_reason(&rec, &out) != RING_OK) {
 			fprintf(stderr, "\n    test bug: base of '%s' is rejected", c->what);
 			bad++;
 			continue;
@@ -617,10 +628,10 @@ test_garbage(void)
 		c->spoil(&rec);
 		evf_ring_rec_seal(&rec, i);
 		CU_ASSERT(evf_ring_rec_intact(&rec, i)); /* sealed garbage is still "intact" */
-		rej = evf_ring_decode_route(&rec, &out);
+		rej = decode_reason(&rec, &out);
 		if (rej != c->reason) {
 			fprintf(stderr, "\n    %s: decode gave %s, expected %s", c->what,
-				rej == EVF_RING_OK ? "OK" : evf_ring_reject_name(rej),
+				rej == RING_OK ? "OK" : evf_ring_reject_name(rej),
 				evf_ring_reject_name(c->reason));
 			bad++;
 		}
@@ -673,11 +684,11 @@ test_garbage_unused_fields(void)
 
 		evf_ring_encode_route(&base, &rec);
 		unused[i].spoil(&rec);
-		rej = evf_ring_decode_route(&rec, &out);
-		if (rej == EVF_RING_OK) {
+		rej = decode_reason(&rec, &out);
+		if (rej == RING_OK) {
 			accepted++;
 			evf_ring_encode_route(&out, &enc);
-			evf_ring_decode_route(&enc, &again);
+			decode_reason(&enc, &again);
 			fprintf(stderr, "\n    %s: accepted; decode -> encode -> decode changes: %s",
 				unused[i].what, route_diff(&out, &again) ? route_diff(&out, &again) : "nothing");
 		}

@@ -149,7 +149,7 @@ test_full(void)
 	CU_ASSERT_EQUAL(p->line, 23);
 	CU_ASSERT_EQUAL(evf_cfg_port_index(cfg, "uplink0"), 0);
 	CU_ASSERT_EQUAL(evf_cfg_port_index(cfg, "host1"), 1);
-	CU_ASSERT_EQUAL(evf_cfg_port_index(cfg, "host2"), -1);
+	CU_ASSERT_EQUAL(evf_cfg_port_index(cfg, "host2"), -ENOENT);
 
 	CU_ASSERT_EQUAL_FATAL(cfg->nb_bds, 2);
 	bd = &cfg->bds[0];
@@ -308,12 +308,12 @@ test_lags(void)
 	CU_ASSERT_EQUAL(evf_cfg_lag_index(cfg, "lag1"), 0);
 	CU_ASSERT_EQUAL(evf_cfg_lag_index(cfg, "lag2"), 1);
 	CU_ASSERT_EQUAL(evf_cfg_lag_index(cfg, "lag3"), 2);
-	CU_ASSERT_EQUAL(evf_cfg_lag_index(cfg, "h1"), -1);
+	CU_ASSERT_EQUAL(evf_cfg_lag_index(cfg, "h1"), -ENOENT);
 	CU_ASSERT_EQUAL(evf_cfg_lag_of_port(cfg, "h1"), 0);
 	CU_ASSERT_EQUAL(evf_cfg_lag_of_port(cfg, "h2"), 0);
 	CU_ASSERT_EQUAL(evf_cfg_lag_of_port(cfg, "h3"), 1);
 	CU_ASSERT_EQUAL(evf_cfg_lag_of_port(cfg, "h4"), 2);
-	CU_ASSERT_EQUAL(evf_cfg_lag_of_port(cfg, "up"), -1);
+	CU_ASSERT_EQUAL(evf_cfg_lag_of_port(cfg, "up"), -ENOENT);
 	/* the LAGs are what the MAC-VRF and the segment name */
 	CU_ASSERT_EQUAL_FATAL(cfg->nb_bds, 1);
 	CU_ASSERT_EQUAL_FATAL(cfg->bds[0].nb_attach, 3);

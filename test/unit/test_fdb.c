@@ -19,6 +19,19 @@
 #include "evf_vxlan_ctl.h"
 #include "evf_test_env.h"
 
+/* evf_fdb_set for tests: the entry, or NULL (with the -errno in *err). */
+static struct evf_fdb_entry *
+fdb_set(uint16_t bd, const struct rte_ether_addr *mac, enum evf_dest_kind kind, uint16_t target,
+	enum evf_fdb_origin origin, int *err)
+{
+	struct evf_fdb_entry *e;
+	int rc = evf_fdb_set(bd, mac, kind, target, origin, &e);
+
+	if (err != NULL)
+		*err = rc;
+	return rc < 0 ? NULL : e;
+}
+
 #define CAP 1024
 
 static const char cfg[] =
@@ -154,7 +167,7 @@ test_set_find(void)
 
 	fresh();
 	evf_now_sec = 1000;
-	e = evf_fdb_set(red, &a, EVF_DEST_ATTACH, a_red10, EVF_FDB_LEARNED, &err);
+	e = fdb_set(red, &a, EVF_DEST_ATTACH, a_red10, EVF_FDB_LEARNED, &err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
 	CU_ASSERT_EQUAL(err, 0);
 	CU_ASSERT(rte_is_same_ether_addr(&e->key.mac, &a));
@@ -179,7 +192,7 @@ test_set_find(void)
 	CU_ASSERT_EQUAL(lookup(blue, &a, &d), 0);
 
 	/* Same MAC in another MAC-VRF: a separate entry. Static and EVPN entries are pinned. */
-	e2 = evf_fdb_set(blue, &a, EVF_DEST_ATTACH, a_blue20, EVF_FDB_STATIC, &err);
+	e2 = fdb_set(blue, &a, EVF_DEST_ATTACH, a_blue20, EVF_FDB_STATIC, &err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e2);
 	CU_ASSERT_PTR_NOT_EQUAL(e2, e);
 	CU_ASSERT_NOT_EQUAL(evf_dest_index(e2->dest), evf_dest_index(e->dest));
@@ -194,7 +207,7 @@ test_set_find(void)
 	/* evf_fdb_set on an existing key updates it in place (same slot). */
 	{
 		uint32_t idx = evf_dest_index(e->dest);
-		struct evf_fdb_entry *e3 = evf_fdb_set(red, &a, EVF_DEST_ATTACH, a_red0,
+		struct evf_fdb_entry *e3 = fdb_set(red, &a, EVF_DEST_ATTACH, a_red0,
 			EVF_FDB_EVPN, &err);
 
 		CU_ASSERT_PTR_EQUAL(e3, e);
@@ -220,7 +233,7 @@ test_redirect(void)
 	uint32_t idx;
 
 	fresh();
-	e = evf_fdb_set(red, &a, EVF_DEST_ATTACH, a_red0, EVF_FDB_EVPN, NULL);
+	e = fdb_set(red, &a, EVF_DEST_ATTACH, a_red0, EVF_FDB_EVPN, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
 	idx = evf_dest_index(e->dest);
 	CU_ASSERT_EQUAL(evf_bd_local_macs(red), 0);
@@ -260,7 +273,7 @@ test_capacity(void)
 	CU_ASSERT_EQUAL(evf_fdb.capacity, CAP);
 	for (uint32_t i = 0; i < CAP; i++) {
 		struct rte_ether_addr a = mac_n(i);
-		struct evf_fdb_entry *e = evf_fdb_set(i & 1 ? red : blue, &a, EVF_DEST_ATTACH,
+		struct evf_fdb_entry *e = fdb_set(i & 1 ? red : blue, &a, EVF_DEST_ATTACH,
 			(uint16_t)(i % 3), EVF_FDB_STATIC, &err);
 
 		if (e == NULL) {
@@ -270,10 +283,10 @@ test_capacity(void)
 	}
 	CU_ASSERT_EQUAL(evf_fdb_count(), CAP);
 	err = 0;
-	CU_ASSERT_PTR_NULL(evf_fdb_set(red, &extra, EVF_DEST_ATTACH, 0, EVF_FDB_STATIC, &err));
+	CU_ASSERT_PTR_NULL(fdb_set(red, &extra, EVF_DEST_ATTACH, 0, EVF_FDB_STATIC, &err));
 	CU_ASSERT_EQUAL(err, -ENOSPC);
 	CU_ASSERT_PTR_NULL(evf_fdb_find(red, &extra));
-	CU_ASSERT_PTR_NULL(evf_fdb_set(blue, &extra, EVF_DEST_VTEP, 0, EVF_FDB_EVPN, NULL));
+	CU_ASSERT_PTR_NULL(fdb_set(blue, &extra, EVF_DEST_VTEP, 0, EVF_FDB_EVPN, NULL));
 	CU_ASSERT_EQUAL(evf_fdb_count(), CAP);
 
 	/* Every entry intact, for the control and the workers (64 keys per lookup). */
@@ -310,7 +323,7 @@ test_capacity(void)
 	/* Updating an existing key still works when full. */
 	{
 		struct rte_ether_addr a = mac_n(5);
-		struct evf_fdb_entry *e = evf_fdb_set(red, &a, EVF_DEST_ATTACH, a_red10,
+		struct evf_fdb_entry *e = fdb_set(red, &a, EVF_DEST_ATTACH, a_red10,
 			EVF_FDB_STATIC, &err);
 
 		CU_ASSERT_PTR_NOT_NULL(e);
@@ -335,7 +348,7 @@ test_reuse_after_grace(void)
 	for (uint32_t i = 0; i < CAP; i++) {
 		struct rte_ether_addr a = mac_n(i);
 
-		CU_ASSERT_PTR_NOT_NULL_FATAL(evf_fdb_set(red, &a, EVF_DEST_ATTACH, a_red0,
+		CU_ASSERT_PTR_NOT_NULL_FATAL(fdb_set(red, &a, EVF_DEST_ATTACH, a_red0,
 			EVF_FDB_STATIC, NULL));
 	}
 	e = evf_fdb_find(red, &victim);
@@ -357,19 +370,19 @@ test_reuse_after_grace(void)
 	CU_ASSERT_EQUAL(e->in_use, 2);
 
 	/* Not reusable yet. */
-	CU_ASSERT_PTR_NULL(evf_fdb_set(red, &late, EVF_DEST_ATTACH, a_red0, EVF_FDB_STATIC, &err));
+	CU_ASSERT_PTR_NULL(fdb_set(red, &late, EVF_DEST_ATTACH, a_red0, EVF_FDB_STATIC, &err));
 	CU_ASSERT_EQUAL(err, -ENOSPC);
 	CU_ASSERT_EQUAL(evf_rcu_reclaim(), 0);
 	CU_ASSERT_EQUAL(evf_rcu_reclaim(), 0);
 	CU_ASSERT_EQUAL(e->in_use, 2);
-	CU_ASSERT_PTR_NULL(evf_fdb_set(red, &late, EVF_DEST_ATTACH, a_red0, EVF_FDB_STATIC, NULL));
+	CU_ASSERT_PTR_NULL(fdb_set(red, &late, EVF_DEST_ATTACH, a_red0, EVF_FDB_STATIC, NULL));
 
 	/* The worker passes a quiescent state: the slot comes back. */
 	rte_rcu_qsbr_quiescent(evf_rcu, 0);
 	CU_ASSERT(evf_rcu_reclaim() >= 1);
 	CU_ASSERT_EQUAL(evf_rcu_pending(), 0);
 	CU_ASSERT_EQUAL(e->in_use, 0);
-	e = evf_fdb_set(red, &late, EVF_DEST_ATTACH, a_red10, EVF_FDB_STATIC, &err);
+	e = fdb_set(red, &late, EVF_DEST_ATTACH, a_red10, EVF_FDB_STATIC, &err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
 	CU_ASSERT_EQUAL(evf_dest_index(e->dest), idx);
 	CU_ASSERT_EQUAL(evf_dest_target(e->dest), a_red10);
@@ -384,9 +397,9 @@ test_reuse_after_grace(void)
 	/* evf_rcu_drain (no reader online) also releases slots at once. */
 	e = evf_fdb_find(red, &late);
 	evf_fdb_remove(e);
-	CU_ASSERT_PTR_NULL(evf_fdb_set(red, &victim, EVF_DEST_ATTACH, a_red0, EVF_FDB_STATIC, NULL));
+	CU_ASSERT_PTR_NULL(fdb_set(red, &victim, EVF_DEST_ATTACH, a_red0, EVF_FDB_STATIC, NULL));
 	evf_rcu_drain();
-	CU_ASSERT_PTR_NOT_NULL(evf_fdb_set(red, &victim, EVF_DEST_ATTACH, a_red0, EVF_FDB_STATIC,
+	CU_ASSERT_PTR_NOT_NULL(fdb_set(red, &victim, EVF_DEST_ATTACH, a_red0, EVF_FDB_STATIC,
 		NULL));
 }
 
@@ -407,7 +420,7 @@ test_bulk_lookup(void)
 		keys[i].bd = i < 32 ? red : blue;
 		kp[i] = &keys[i];
 		if (i % 3 != 1 && i != 62) {
-			ent[i] = evf_fdb_set(keys[i].bd, &keys[i].mac,
+			ent[i] = fdb_set(keys[i].bd, &keys[i].mac,
 				i & 4 ? EVF_DEST_VTEP : EVF_DEST_ATTACH, (uint16_t)(i * 7),
 				EVF_FDB_EVPN, NULL);
 			CU_ASSERT_PTR_NOT_NULL_FATAL(ent[i]);
@@ -418,7 +431,7 @@ test_bulk_lookup(void)
 	{
 		struct rte_ether_addr a = mac_n(0x100 + 1);
 
-		CU_ASSERT_PTR_NOT_NULL(evf_fdb_set(blue, &a, EVF_DEST_ATTACH, 1, EVF_FDB_EVPN, NULL));
+		CU_ASSERT_PTR_NOT_NULL(fdb_set(blue, &a, EVF_DEST_ATTACH, 1, EVF_FDB_EVPN, NULL));
 	}
 	evf_fdb_lookup_bulk(kp, 64, &hits, dest);
 	CU_ASSERT_EQUAL(hits, want_hits);
@@ -486,17 +499,17 @@ test_vtep_refcount(void)
 	CU_ASSERT_EQUAL(evf_vteps[v1].in_use, 1);
 	CU_ASSERT_EQUAL(evf_vtep_count(), vteps0 + 1);
 
-	ea = evf_fdb_set(red, &a, EVF_DEST_VTEP, (uint16_t)v1, EVF_FDB_EVPN, NULL);
+	ea = fdb_set(red, &a, EVF_DEST_VTEP, (uint16_t)v1, EVF_FDB_EVPN, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ea);
 	CU_ASSERT_EQUAL(evf_vteps[v1].refcnt, 2);
 	evf_vtep_put((uint16_t)v1);                 /* the entry holds the VTEP now */
 	CU_ASSERT_EQUAL(evf_vteps[v1].refcnt, 1);
 	CU_ASSERT_EQUAL(evf_vtep_find(&ip1), v1);
-	eb = evf_fdb_set(blue, &b, EVF_DEST_VTEP, (uint16_t)v1, EVF_FDB_EVPN, NULL);
+	eb = fdb_set(blue, &b, EVF_DEST_VTEP, (uint16_t)v1, EVF_FDB_EVPN, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(eb);
 	CU_ASSERT_EQUAL(evf_vteps[v1].refcnt, 2);
 	/* Re-setting the same destination takes no new reference. */
-	CU_ASSERT_PTR_EQUAL(evf_fdb_set(blue, &b, EVF_DEST_VTEP, (uint16_t)v1, EVF_FDB_EVPN, NULL), eb);
+	CU_ASSERT_PTR_EQUAL(fdb_set(blue, &b, EVF_DEST_VTEP, (uint16_t)v1, EVF_FDB_EVPN, NULL), eb);
 	CU_ASSERT_EQUAL(evf_vteps[v1].refcnt, 2);
 
 	/* Move a to another VTEP: the reference moves with it. */
@@ -512,7 +525,7 @@ test_vtep_refcount(void)
 	CU_ASSERT_EQUAL(evf_vteps[v2].refcnt, 1);
 
 	/* Local destination for c: no VTEP reference. */
-	ec = evf_fdb_set(red, &c, EVF_DEST_ATTACH, a_red0, EVF_FDB_EVPN, NULL);
+	ec = fdb_set(red, &c, EVF_DEST_ATTACH, a_red0, EVF_FDB_EVPN, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ec);
 	evf_fdb_redirect(ec, EVF_DEST_VTEP, (uint16_t)v1, EVF_FDB_EVPN);
 	CU_ASSERT_EQUAL(evf_vteps[v1].refcnt, 2);
@@ -555,23 +568,23 @@ test_flush_dest(void)
 	CU_ASSERT_FATAL(va >= 0 && vb >= 0);
 	for (uint32_t i = 0; i < 5; i++) {
 		struct rte_ether_addr m = mac_n(0x600 + i);
-		CU_ASSERT_PTR_NOT_NULL(evf_fdb_set(i & 1 ? red : blue, &m, EVF_DEST_VTEP, (uint16_t)va,
+		CU_ASSERT_PTR_NOT_NULL(fdb_set(i & 1 ? red : blue, &m, EVF_DEST_VTEP, (uint16_t)va,
 			EVF_FDB_EVPN, NULL));
 	}
 	for (uint32_t i = 0; i < 3; i++) {
 		struct rte_ether_addr m = mac_n(0x700 + i);
-		CU_ASSERT_PTR_NOT_NULL(evf_fdb_set(red, &m, EVF_DEST_VTEP, (uint16_t)vb, EVF_FDB_EVPN,
+		CU_ASSERT_PTR_NOT_NULL(fdb_set(red, &m, EVF_DEST_VTEP, (uint16_t)vb, EVF_FDB_EVPN,
 			NULL));
 	}
 	for (uint32_t i = 0; i < 4; i++) {
 		struct rte_ether_addr m = mac_n(0x800 + i);
-		CU_ASSERT_PTR_NOT_NULL(evf_fdb_set(red, &m, EVF_DEST_ATTACH, a_red10, EVF_FDB_LEARNED,
+		CU_ASSERT_PTR_NOT_NULL(fdb_set(red, &m, EVF_DEST_ATTACH, a_red10, EVF_FDB_LEARNED,
 			NULL));
 	}
 	/* An attachment id equal to va's id must not be taken for the VTEP. */
 	{
 		struct rte_ether_addr m = mac_n(0x900);
-		CU_ASSERT_PTR_NOT_NULL(evf_fdb_set(red, &m, EVF_DEST_ATTACH, (uint16_t)va,
+		CU_ASSERT_PTR_NOT_NULL(fdb_set(red, &m, EVF_DEST_ATTACH, (uint16_t)va,
 			EVF_FDB_STATIC, NULL));
 	}
 	evf_vtep_put((uint16_t)va);
@@ -642,7 +655,7 @@ test_foreach_and_seen(void)
 	fresh();
 	for (uint32_t i = 0; i < 10; i++) {
 		a = mac_n(0xa00 + i);
-		CU_ASSERT_PTR_NOT_NULL(evf_fdb_set(i < 4 ? red : blue, &a, EVF_DEST_ATTACH, 0,
+		CU_ASSERT_PTR_NOT_NULL(fdb_set(i < 4 ? red : blue, &a, EVF_DEST_ATTACH, 0,
 			EVF_FDB_STATIC, NULL));
 	}
 	/* A removed entry (waiting for its grace period) is not visited. */

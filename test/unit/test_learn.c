@@ -17,6 +17,19 @@
 #include "evf_vxlan_ctl.h"
 #include "evf_test_env.h"
 
+/* evf_fdb_set for tests: the entry, or NULL (with the -errno in *err). */
+static struct evf_fdb_entry *
+fdb_set(uint16_t bd, const struct rte_ether_addr *mac, enum evf_dest_kind kind, uint16_t target,
+	enum evf_fdb_origin origin, int *err)
+{
+	struct evf_fdb_entry *e;
+	int rc = evf_fdb_set(bd, mac, kind, target, origin, &e);
+
+	if (err != NULL)
+		*err = rc;
+	return rc < 0 ? NULL : e;
+}
+
 #define CAP 1024
 #define REMOTE_MAC "00:00:5e:00:53:01"
 
@@ -227,7 +240,7 @@ test_ignored(void)
 	CU_ASSERT_EQUAL(evf_dest_kind(e->dest), EVF_DEST_VTEP);
 
 	/* Static local MAC on another attachment. */
-	e = evf_fdb_set(red, &st, EVF_DEST_ATTACH, a_red10, EVF_FDB_STATIC, NULL);
+	e = fdb_set(red, &st, EVF_DEST_ATTACH, a_red10, EVF_FDB_STATIC, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
 	before = e->dest;
 	EXPECT_LEARN(learn(red, a_red0, &st), EVF_LEARN_IGNORED);
@@ -354,7 +367,7 @@ test_mac_limit(void)
 	CU_ASSERT_EQUAL(evf_bds[red].at_limit, 1);
 
 	/* A learned MAC turned into an EVPN one no longer counts. */
-	e = evf_fdb_set(red, &m[3], EVF_DEST_ATTACH, a_red10, EVF_FDB_EVPN, NULL);
+	e = fdb_set(red, &m[3], EVF_DEST_ATTACH, a_red10, EVF_FDB_EVPN, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
 	CU_ASSERT_EQUAL(evf_bd_local_macs(red), 2);
 	CU_ASSERT_EQUAL(evf_bds[red].at_limit, 0);
@@ -387,7 +400,7 @@ test_fdb_full(void)
 	while (evf_fdb_count() < CAP) {
 		struct rte_ether_addr x = mac_n(0x10000 + n++);
 
-		CU_ASSERT_PTR_NOT_NULL_FATAL(evf_fdb_set(big, &x, EVF_DEST_ATTACH, a_big, EVF_FDB_EVPN,
+		CU_ASSERT_PTR_NOT_NULL_FATAL(fdb_set(big, &x, EVF_DEST_ATTACH, a_big, EVF_FDB_EVPN,
 			NULL));
 	}
 	c0 = evf_learn_counters;

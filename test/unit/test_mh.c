@@ -48,6 +48,19 @@
 #include "evf_vxlan_ctl.h"
 #include "evf_test_env.h"
 
+/* evf_fdb_set for tests: the entry, or NULL (with the -errno in *err). */
+static struct evf_fdb_entry *
+fdb_set(uint16_t bd, const struct rte_ether_addr *mac, enum evf_dest_kind kind, uint16_t target,
+	enum evf_fdb_origin origin, int *err)
+{
+	struct evf_fdb_entry *e;
+	int rc = evf_fdb_set(bd, mac, kind, target, origin, &e);
+
+	if (err != NULL)
+		*err = rc;
+	return rc < 0 ? NULL : e;
+}
+
 #define NODE_MAC "02:00:00:00:00:01"
 #define NH_MAC   "02:00:00:00:00:fe"
 #define PEER_MAC "02:00:00:00:00:fd"
@@ -2175,7 +2188,7 @@ test_hostile_routes(void)
 		struct rte_ether_addr f = {{ FILLER0, FILLER1, (uint8_t)(fillers >> 24),
 			(uint8_t)(fillers >> 16), (uint8_t)(fillers >> 8), (uint8_t)fillers }};
 
-		if (evf_fdb_set(red, &f, EVF_DEST_ATTACH, a_red1, EVF_FDB_EVPN, NULL) == NULL)
+		if (fdb_set(red, &f, EVF_DEST_ATTACH, a_red1, EVF_FDB_EVPN, NULL) == NULL)
 			break;
 		fillers++;
 	}
@@ -2288,12 +2301,12 @@ test_route_parse_errors(void)
 
 		strcpy(err, "");
 		rc = evf_route_parse_line(bad[i].line, &r, err, sizeof(err));
-		if (rc != -1 || strstr(err, bad[i].token) == NULL || strstr(err, bad[i].why) == NULL) {
+		if (rc != -EINVAL || strstr(err, bad[i].token) == NULL || strstr(err, bad[i].why) == NULL) {
 			fprintf(stderr, "\n    '%s': %d '%s' (expected -1 naming '%s', saying '%s')",
 				bad[i].line, rc, err, bad[i].token, bad[i].why);
 			wrong++;
 		}
-		CU_ASSERT_EQUAL(rc, -1);
+		CU_ASSERT_EQUAL(rc, -EINVAL);
 		CU_ASSERT_PTR_NOT_NULL(strstr(err, bad[i].token));
 		CU_ASSERT_PTR_NOT_NULL(strstr(err, bad[i].why));
 	}
@@ -2304,11 +2317,11 @@ test_route_parse_errors(void)
 
 		memset(longl, 'a', sizeof(longl) - 1);
 		longl[sizeof(longl) - 1] = '\0';
-		CU_ASSERT_EQUAL(evf_route_parse_line(longl, &r, err, sizeof(err)), -1);
+		CU_ASSERT_EQUAL(evf_route_parse_line(longl, &r, err, sizeof(err)), -EINVAL);
 		CU_ASSERT_PTR_NOT_NULL(strstr(err, "longer"));
 		snprintf(longl, sizeof(longl), "rt3 add vni 1 vtep " V_ "%s",
 			 " x x x x x x x x x x x x x x x x x x x x x x x x x x x x x x");
-		CU_ASSERT_EQUAL(evf_route_parse_line(longl, &r, err, sizeof(err)), -1);
+		CU_ASSERT_EQUAL(evf_route_parse_line(longl, &r, err, sizeof(err)), -EINVAL);
 		CU_ASSERT_PTR_NOT_NULL(strstr(err, "words"));
 	}
 	/* Blank lines and comments are no route (1), and change nothing. */
