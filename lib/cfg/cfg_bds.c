@@ -20,11 +20,7 @@ bd_name(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 
 	if (cfg_get_name(ctx, val, bd->name, sizeof(bd->name)) < 0)
 		return -EINVAL;
-	for (size_t i = 0; i < bd_index(ctx, bd); i++)
-		if (strcmp(ctx->cfg->bds[i].name, bd->name) == 0)
-			return cfg_error(ctx, val, "duplicate mac-vrf name '%s' (first at line %u)",
-				bd->name, ctx->cfg->bds[i].line);
-	return 0;
+	return CFG_UNIQUE_NAME(ctx, val, ctx->cfg->bds, bd_index(ctx, bd), "mac-vrf");
 }
 
 static int
@@ -500,31 +496,27 @@ parse_bd(struct cfg_ctx *ctx, yaml_node_t *item, struct evf_cfg_bd *bd)
 	return rc;
 }
 
+static void
+set_bds(struct evf_cfg *cfg, void *items, size_t n)
+{
+	cfg->bds = items;
+	cfg->nb_bds = (uint16_t)n;
+}
+
+static int
+bd_item(struct cfg_ctx *ctx, yaml_node_t *item, void *obj)
+{
+	return parse_bd(ctx, item, obj);
+}
+
 int
 cfg_section_bds(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 {
-	struct evf_cfg *cfg = obj;
-	size_t n;
+	static const struct cfg_list bds = {
+		.what = "mac-vrfs", .min = 0, .max = EVF_MAX_BDS,
+		.item_size = sizeof(struct evf_cfg_bd), .parse_item = bd_item, .set = set_bds,
+	};
 
-	if (cfg_expect_seq(ctx, val) < 0)
-		return -EINVAL;
-	n = cfg_seq_len(val);
-	if (n > EVF_MAX_BDS)
-		return cfg_error(ctx, cfg_seq_item(ctx, val, EVF_MAX_BDS),
-			"more than %d mac-vrfs", EVF_MAX_BDS);
-	if (n == 0)
-		return 0;
-	cfg->bds = calloc(n, sizeof(*cfg->bds));
-	if (cfg->bds == NULL)
-		return cfg_error(ctx, val, "out of memory");
-	cfg->nb_bds = (uint16_t)n;
-	for (size_t i = 0; i < n; i++) {
-		size_t old = cfg_path_push_index(ctx, i);
-		int rc = parse_bd(ctx, cfg_seq_item(ctx, val, i), &cfg->bds[i]);
-
-		cfg_path_pop(ctx, old);
-		if (rc < 0)
-			return -EINVAL;
-	}
-	return 0;
+	(void)obj;
+	return cfg_parse_list(ctx, val, &bds);
 }

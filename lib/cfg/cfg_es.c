@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "cfg_sections.h"
+#include "evf_evpn.h"
 
 static const char *const es_modes[] = { "all-active", "single-active", NULL };
-static const char *const df_algs[] = { "modulo", "hrw", "preference", NULL };
 
 static size_t
 es_index(struct cfg_ctx *ctx, const struct evf_cfg_es *es)
@@ -22,11 +22,7 @@ es_name(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 
 	if (cfg_get_name(ctx, val, es->name, sizeof(es->name)) < 0)
 		return -EINVAL;
-	for (size_t i = 0; i < es_index(ctx, es); i++)
-		if (strcmp(ctx->cfg->es[i].name, es->name) == 0)
-			return cfg_error(ctx, val, "duplicate ethernet-segment name '%s' (first at line %u)",
-				es->name, ctx->cfg->es[i].line);
-	return 0;
+	return CFG_UNIQUE_NAME(ctx, val, ctx->cfg->es, es_index(ctx, es), "ethernet-segment");
 }
 
 static int
@@ -66,7 +62,7 @@ es_iface(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 
 #define E struct evf_cfg_es
 static const struct cfg_key df_keys[] = {
-	CFG_KEY_ENUM("algorithm", E, df_alg, df_algs, false),
+	CFG_KEY_ENUM("algorithm", E, df_alg, evf_df_alg_names, false),
 	CFG_KEY_UINT("preference", E, df_pref, 0, 65535, false),
 	CFG_KEY_TYPED("dont-preempt", CFG_T_BOOL, E, df_dont_preempt, false),
 };
@@ -101,35 +97,33 @@ static const struct cfg_key es_keys[] = {
 };
 #undef E
 
+static void
+set_es(struct evf_cfg *cfg, void *items, size_t n)
+{
+	cfg->es = items;
+	cfg->nb_es = (uint16_t)n;
+}
+
+static int
+es_item(struct cfg_ctx *ctx, yaml_node_t *item, void *obj)
+{
+	struct evf_cfg_es *es = obj;
+	struct cfg_map map;
+
+	es->line = cfg_line(item);
+	es->df_pref = 32767;
+	es->df_timer = 3;
+	return cfg_map_parse(ctx, item, es_keys, RTE_DIM(es_keys), es, &map);
+}
+
 int
 cfg_section_es(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 {
-	struct evf_cfg *cfg = obj;
-	size_t n;
+	static const struct cfg_list es = {
+		.what = "ethernet-segments", .min = 0, .max = 1024,
+		.item_size = sizeof(struct evf_cfg_es), .parse_item = es_item, .set = set_es,
+	};
 
-	if (cfg_expect_seq(ctx, val) < 0)
-		return -EINVAL;
-	n = cfg_seq_len(val);
-	if (n == 0)
-		return 0;
-	if (n > 1024)
-		return cfg_error(ctx, val, "more than 1024 ethernet-segments");
-	cfg->es = calloc(n, sizeof(*cfg->es));
-	if (cfg->es == NULL)
-		return cfg_error(ctx, val, "out of memory");
-	cfg->nb_es = (uint16_t)n;
-	for (size_t i = 0; i < n; i++) {
-		yaml_node_t *item = cfg_seq_item(ctx, val, i);
-		size_t old = cfg_path_push_index(ctx, i);
-		struct evf_cfg_es *es = &cfg->es[i];
-		struct cfg_map map;
-
-		es->line = cfg_line(item);
-		es->df_pref = 32767;
-		es->df_timer = 3;
-		if (cfg_map_parse(ctx, item, es_keys, RTE_DIM(es_keys), es, &map) < 0)
-			return -EINVAL;
-		cfg_path_pop(ctx, old);
-	}
-	return 0;
+	(void)obj;
+	return cfg_parse_list(ctx, val, &es);
 }

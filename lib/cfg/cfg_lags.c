@@ -67,11 +67,7 @@ lag_name(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 		return -EINVAL;
 	if (evf_cfg_port_index(ctx->cfg, lag->name) >= 0)
 		return cfg_error(ctx, val, "'%s' is already a port name", lag->name);
-	for (size_t i = 0; i < lag_index(ctx, lag); i++)
-		if (strcmp(ctx->cfg->lags[i].name, lag->name) == 0)
-			return cfg_error(ctx, val, "duplicate LAG name '%s' (first at line %u)",
-				lag->name, ctx->cfg->lags[i].line);
-	return 0;
+	return CFG_UNIQUE_NAME(ctx, val, ctx->cfg->lags, lag_index(ctx, lag), "LAG");
 }
 
 /* ---- members ---- */
@@ -255,47 +251,47 @@ static const struct cfg_key lag_keys[] = {
 };
 #undef L
 
+static void
+set_lags(struct evf_cfg *cfg, void *items, size_t n)
+{
+	cfg->lags = items;
+	cfg->nb_lags = (uint16_t)n; /* members of earlier LAGs are visible */
+}
+
+static int
+lag_item(struct cfg_ctx *ctx, yaml_node_t *item, void *obj)
+{
+	struct evf_cfg_lag *lag = obj;
+	struct cfg_map map;
+	yaml_node_t *v;
+
+	lag->line = cfg_line(item);
+	lag->system_priority = 32768;
+	lag->key = 1;
+	lag->min_links = 1;
+	lag->tx_hash = EVF_CFG_HASH_L34;
+	if (cfg_map_parse(ctx, item, lag_keys, RTE_DIM(lag_keys), lag, &map) < 0)
+		return -EINVAL;
+	if (lag->mode == EVF_CFG_LAG_STATIC && (v = cfg_map_get(&map, "lacp")) != NULL) {
+		cfg_path_push_key(ctx, "lacp");
+		return cfg_error(ctx, v, "LACP parameters need mode: lacp");
+	}
+	if (lag->min_links > lag->nb_members && (v = cfg_map_get(&map, "min-links")) != NULL) {
+		cfg_path_push_key(ctx, "min-links");
+		return cfg_error(ctx, v, "%u is more than the %u member(s)", lag->min_links,
+			lag->nb_members);
+	}
+	return 0;
+}
+
 int
 cfg_section_lags(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 {
-	struct evf_cfg *cfg = obj;
-	size_t n;
+	static const struct cfg_list lags = {
+		.what = "LAGs", .min = 0, .max = EVF_MAX_LAGS,
+		.item_size = sizeof(struct evf_cfg_lag), .parse_item = lag_item, .set = set_lags,
+	};
 
-	if (cfg_expect_seq(ctx, val) < 0)
-		return -EINVAL;
-	n = cfg_seq_len(val);
-	if (n == 0)
-		return 0;
-	if (n > EVF_MAX_LAGS)
-		return cfg_error(ctx, val, "more than %d LAGs", EVF_MAX_LAGS);
-	cfg->lags = calloc(n, sizeof(*cfg->lags));
-	if (cfg->lags == NULL)
-		return cfg_error(ctx, val, "out of memory");
-	for (size_t i = 0; i < n; i++) {
-		yaml_node_t *item = cfg_seq_item(ctx, val, i);
-		size_t old = cfg_path_push_index(ctx, i);
-		struct evf_cfg_lag *lag = &cfg->lags[i];
-		struct cfg_map map;
-		yaml_node_t *v;
-
-		lag->line = cfg_line(item);
-		lag->system_priority = 32768;
-		lag->key = 1;
-		lag->min_links = 1;
-		lag->tx_hash = EVF_CFG_HASH_L34;
-		cfg->nb_lags = (uint16_t)(i + 1); /* members of earlier LAGs are visible */
-		if (cfg_map_parse(ctx, item, lag_keys, RTE_DIM(lag_keys), lag, &map) < 0)
-			return -EINVAL;
-		if (lag->mode == EVF_CFG_LAG_STATIC && (v = cfg_map_get(&map, "lacp")) != NULL) {
-			cfg_path_push_key(ctx, "lacp");
-			return cfg_error(ctx, v, "LACP parameters need mode: lacp");
-		}
-		if (lag->min_links > lag->nb_members && (v = cfg_map_get(&map, "min-links")) != NULL) {
-			cfg_path_push_key(ctx, "min-links");
-			return cfg_error(ctx, v, "%u is more than the %u member(s)", lag->min_links,
-				lag->nb_members);
-		}
-		cfg_path_pop(ctx, old);
-	}
-	return 0;
+	(void)obj;
+	return cfg_parse_list(ctx, val, &lags);
 }

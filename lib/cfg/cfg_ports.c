@@ -38,11 +38,7 @@ port_name(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 
 	if (cfg_get_name(ctx, val, port->name, sizeof(port->name)) < 0)
 		return -EINVAL;
-	for (size_t i = 0; i < idx; i++)
-		if (strcmp(ctx->cfg->ports[i].name, port->name) == 0)
-			return cfg_error(ctx, val, "duplicate port name '%s' (first at line %u)",
-				port->name, ctx->cfg->ports[i].line);
-	return 0;
+	return CFG_UNIQUE_NAME(ctx, val, ctx->cfg->ports, idx, "port");
 }
 
 static int
@@ -179,31 +175,28 @@ parse_port(struct cfg_ctx *ctx, yaml_node_t *item, struct evf_cfg_port *port)
 	return 0;
 }
 
+static void
+set_ports(struct evf_cfg *cfg, void *items, size_t n)
+{
+	cfg->ports = items;
+	cfg->nb_ports = (uint16_t)n;
+}
+
+static int
+port_item(struct cfg_ctx *ctx, yaml_node_t *item, void *obj)
+{
+	return parse_port(ctx, item, obj);
+}
+
 int
 cfg_section_ports(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 {
-	struct evf_cfg *cfg = obj;
-	size_t n;
+	static const struct cfg_list ports = {
+		.what = "ports", .min = 1, .max = CFG_MAX_CFG_PORTS,
+		.too_few = "at least one port is required",
+		.item_size = sizeof(struct evf_cfg_port), .parse_item = port_item, .set = set_ports,
+	};
 
-	if (cfg_expect_seq(ctx, val) < 0)
-		return -EINVAL;
-	n = cfg_seq_len(val);
-	if (n == 0)
-		return cfg_error(ctx, val, "at least one port is required");
-	if (n > CFG_MAX_CFG_PORTS)
-		return cfg_error(ctx, cfg_seq_item(ctx, val, CFG_MAX_CFG_PORTS),
-			"more than %zu ports", CFG_MAX_CFG_PORTS);
-	cfg->ports = calloc(n, sizeof(*cfg->ports));
-	if (cfg->ports == NULL)
-		return cfg_error(ctx, val, "out of memory");
-	cfg->nb_ports = (uint16_t)n;
-	for (size_t i = 0; i < n; i++) {
-		size_t old = cfg_path_push_index(ctx, i);
-		int rc = parse_port(ctx, cfg_seq_item(ctx, val, i), &cfg->ports[i]);
-
-		cfg_path_pop(ctx, old);
-		if (rc < 0)
-			return -EINVAL;
-	}
-	return 0;
+	(void)obj;
+	return cfg_parse_list(ctx, val, &ports);
 }

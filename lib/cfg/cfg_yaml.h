@@ -119,6 +119,33 @@ int cfg_check_depth(struct cfg_ctx *ctx, const char *buf, size_t len);
 bool cfg_is_null(const yaml_node_t *node);
 const char *cfg_kind(const yaml_node_t *node);   /**< "a mapping", "null", ... */
 int cfg_expect_seq(struct cfg_ctx *ctx, yaml_node_t *node);
+
+/* ---- list sections (cfg_list.c) ---- */
+/** A list of maps: between min and max items ("more than MAX WHAT" past it,
+ *  too_few below min), each parsed by parse_item into a new zeroed array of
+ *  item_size-byte items with its index on the key path. set() hands the
+ *  array and the count of items parsed or being parsed to the config before
+ *  each item: earlier items (and this one) are visible to its checks, and
+ *  whatever is there is freed with the config on error. */
+struct cfg_list {
+	const char *what;        /**< "ports", "mac-vrfs" */
+	size_t min, max;
+	const char *too_few;     /**< the error when fewer than min */
+	size_t item_size;
+	int (*parse_item)(struct cfg_ctx *ctx, yaml_node_t *item, void *obj);
+	void (*set)(struct evf_cfg *cfg, void *items, size_t count);
+};
+/** 0 or -EINVAL. */
+int cfg_parse_list(struct cfg_ctx *ctx, yaml_node_t *val, const struct cfg_list *l);
+/** Item index of a list of structs (stride bytes from first) must not repeat
+ *  an earlier item's name (char[] at name_off); the error names the earlier
+ *  item's line (unsigned int at line_off). 0 or -EINVAL. */
+int cfg_unique_name(struct cfg_ctx *ctx, yaml_node_t *val, const void *first, size_t stride,
+	size_t index, size_t name_off, size_t line_off, const char *what);
+/** The same for an array arr of structs with name and line fields. */
+#define CFG_UNIQUE_NAME(ctx, val, arr, index, what) \
+	cfg_unique_name((ctx), (val), (arr), sizeof((arr)[0]), (index), \
+		offsetof(__typeof__((arr)[0]), name), offsetof(__typeof__((arr)[0]), line), (what))
 size_t cfg_seq_len(const yaml_node_t *seq);
 yaml_node_t *cfg_seq_item(struct cfg_ctx *ctx, const yaml_node_t *seq, size_t i);
 /** 1-based line of a node, for "first at line N" messages. */

@@ -75,7 +75,7 @@ es_collect_candidates(uint16_t es, struct evf_df_candidate *cand, bool *self_in,
 	*self_in = false;
 	*self_idx = -1;
 	if (c->active) {
-		const struct evf_ip *own = evf_node.ipv4.family ? &evf_node.ipv4 : &evf_node.ipv6;
+		const struct evf_ip *own = evf_node_vtep(0);
 
 		cand[n].ip = *own;
 		cand[n].alg = c->cfg.df_alg;

@@ -23,6 +23,7 @@
 
 #include "evf_common.h"
 #include "evf_addr.h"
+#include "evf_evpn.h"
 
 #define EVF_MAX_ES      1024
 #define EVF_MAX_ESEVI   8192
@@ -33,12 +34,7 @@ enum evf_es_mode {
 	EVF_ES_SINGLE_ACTIVE,
 };
 
-/** DF election algorithms (RFC 8584 registry values). */
-enum evf_df_alg {
-	EVF_DF_MODULO = 0,      /**< RFC 7432 8.5 service carving */
-	EVF_DF_HRW = 1,         /**< RFC 8584 section 3 highest random weight */
-	EVF_DF_PREFERENCE = 2,  /**< RFC 9785 highest preference */
-};
+/* enum evf_df_alg: evf_evpn.h */
 
 /** DF bits of every binding of a segment, indexed by binding slot. Immutable. */
 struct evf_es_df {

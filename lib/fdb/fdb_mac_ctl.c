@@ -33,7 +33,7 @@ static uint32_t age_cursor;
 static const struct evf_ip *
 own_vtep(void)
 {
-	return evf_node.ipv4.family ? &evf_node.ipv4 : &evf_node.ipv6;
+	return evf_node_vtep(0);
 }
 
 /* ---- mobility ---- */

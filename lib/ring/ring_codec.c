@@ -217,7 +217,6 @@ evf_ring_encode_route(const struct evf_route *r, struct evf_ring_rec *rec)
 int
 evf_ring_format_event(const struct evf_ring_rec *rec, char *buf, size_t len)
 {
-	static const char *const alg[] = { "modulo", "hrw", "preference" };
 	char mac[EVF_MAC_STRLEN], esi_s[EVF_ESI_STRLEN];
 	struct rte_ether_addr m;
 	struct evf_esi esi;
@@ -246,7 +245,8 @@ evf_ring_format_event(const struct evf_ring_rec *rec, char *buf, size_t len)
 	}
 	case EVF_REC_EV_ES_UP:
 		return snprintf(buf, len, "es-up esi %s df-alg %s pref %u%s%s%s", esi_s,
-				rec->df_alg < 3 ? alg[rec->df_alg] : "?", rec->df_pref,
+				evf_df_alg_name(rec->df_alg) ? evf_df_alg_name(rec->df_alg) : "?",
+				rec->df_pref,
 				rec->flags & EVF_REC_F_DONT_PREEMPT ? " dont-preempt" : "",
 				rec->flags & EVF_REC_F_SINGLE_ACTIVE ? " single-active" : "", dump);
 	case EVF_REC_EV_ES_DOWN:

@@ -51,7 +51,7 @@ ip_is_unicast(const struct evf_ip *ip)
 static int
 check_vtep(const struct evf_ip *vtep)
 {
-	const struct evf_ip *own = vtep->family == AF_INET ? &evf_node.ipv4 : &evf_node.ipv6;
+	const struct evf_ip *own = evf_node_vtep(vtep->family);
 
 	if (!ip_is_unicast(vtep))
 		return EVF_RR_BAD_VTEP;

@@ -1,6 +1,8 @@
 /* route_text.c: the route text syntax (any thread; no evfwd state used):
- * parse a tokenized line into a struct evf_route and format one back. */
+ * parse a tokenized line into a struct evf_route, keyword by keyword from a
+ * table (which route types take it, what it sets), and format one back. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,60 +23,191 @@ parse_u32(const char *s, uint64_t max, uint32_t *out)
 	return 0;
 }
 
-static int
-df_alg_parse(const char *s, uint8_t *alg)
-{
-	if (strcmp(s, "modulo") == 0)
-		*alg = EVF_DF_MODULO;
-	else if (strcmp(s, "hrw") == 0)
-		*alg = EVF_DF_HRW;
-	else if (strcmp(s, "preference") == 0 || strcmp(s, "pref") == 0)
-		*alg = EVF_DF_PREFERENCE;
-	else {
-		/* another DF type by number (RFC 8584 2.2: one octet) */
-		uint32_t v;
-
-		if (parse_u32(s, 255, &v) < 0)
-			return -EINVAL;
-		*alg = (uint8_t)v;
-	}
-	return 0;
-}
-
 /* The name of a known DF type, else its number (buf). */
 static const char *
 df_alg_name(uint8_t alg, char *buf, size_t len)
 {
-	if (alg == EVF_DF_MODULO)
-		return "modulo";
-	if (alg == EVF_DF_HRW)
-		return "hrw";
-	if (alg == EVF_DF_PREFERENCE)
-		return "preference";
+	if (evf_df_alg_name(alg) != NULL)
+		return evf_df_alg_name(alg);
 	snprintf(buf, len, "%u", alg);
 	return buf;
+}
+
+/* ---- keywords ---- */
+
+#define T(t) (1u << (t))
+#define ANY (T(EVF_RT_AD) | T(EVF_RT_MAC) | T(EVF_RT_IMET) | T(EVF_RT_ES))
+
+/* What a route has been given, for the checks at the end. */
+enum { HAVE_VNI = 1, HAVE_VTEP = 2, HAVE_ESI = 4, HAVE_MAC = 8, HAVE_ALG = 16, HAVE_PREF = 32 };
+
+/* A value parser: 0, or -EINVAL after writing the message into err. */
+typedef int (*kw_parse)(struct evf_route *r, const char *v, char *err, size_t errlen);
+
+struct keyword {
+	const char *name;
+	unsigned int types;     /* route types it belongs to (T(...)) */
+	unsigned int have;      /* HAVE_* it sets */
+	kw_parse parse;         /* NULL: a flag without a value */
+	size_t flag_off;        /* flags: the bool of struct evf_route it sets */
+};
+
+static int
+kw_vni(struct evf_route *r, const char *v, char *err, size_t errlen)
+{
+	if (parse_u32(v, 0xffffff, &r->vni) < 0 || r->vni == 0)
+		PERR("vni '%s' is not 1..16777215", v);
+	return 0;
+}
+
+static int
+kw_vtep(struct evf_route *r, const char *v, char *err, size_t errlen)
+{
+	if (evf_ip_parse(v, &r->vtep) < 0)
+		PERR("vtep '%s' is not an IPv4/IPv6 address", v);
+	return 0;
+}
+
+static int
+kw_esi(struct evf_route *r, const char *v, char *err, size_t errlen)
+{
+	if (evf_esi_parse(v, &r->esi) < 0)
+		PERR("esi '%s' is not ten colon-separated hex bytes", v);
+	return 0;
+}
+
+static int
+kw_mac(struct evf_route *r, const char *v, char *err, size_t errlen)
+{
+	if (evf_mac_parse(v, &r->mac) < 0)
+		PERR("mac '%s' is not xx:xx:xx:xx:xx:xx", v);
+	return 0;
+}
+
+static int
+kw_ip(struct evf_route *r, const char *v, char *err, size_t errlen)
+{
+	if (evf_ip_parse(v, &r->ip) < 0)
+		PERR("ip '%s' is not an IPv4/IPv6 address", v);
+	return 0;
+}
+
+static int
+kw_seq(struct evf_route *r, const char *v, char *err, size_t errlen)
+{
+	if (parse_u32(v, UINT32_MAX, &r->seq) < 0)
+		PERR("seq '%s' is not 0..4294967295", v);
+	return 0;
+}
+
+static int
+kw_etag(struct evf_route *r, const char *v, char *err, size_t errlen)
+{
+	if (strcmp(v, "max") != 0 && strcmp(v, "4294967295") != 0)
+		PERR("etag '%s': only 'max' (per-ES route) is accepted; per-EVI routes give 'vni'", v);
+	r->per_es = true;
+	return 0;
+}
+
+static int
+kw_df_alg(struct evf_route *r, const char *v, char *err, size_t errlen)
+{
+	if (evf_df_alg_parse(v, &r->df_alg) < 0)
+		PERR("df-alg '%s' is not modulo, hrw, preference or a DF type 0..255", v);
+	return 0;
+}
+
+static int
+kw_pref(struct evf_route *r, const char *v, char *err, size_t errlen)
+{
+	uint32_t p;
+
+	if (parse_u32(v, 65535, &p) < 0)
+		PERR("pref '%s' is not 0..65535", v);
+	r->df_pref = (uint16_t)p;
+	return 0;
+}
+
+#define FLAG(name, types, field) { name, types, 0, NULL, offsetof(struct evf_route, field) }
+#define VALUE(name, types, have, fn) { name, types, have, fn, 0 }
+
+/* The syntax of doc/routes.md, keyword by keyword. */
+static const struct keyword keywords[] = {
+	FLAG("single-active", T(EVF_RT_AD), single_active),
+	FLAG("sticky", T(EVF_RT_MAC), sticky),
+	FLAG("dont-preempt", T(EVF_RT_ES), df_dp),
+	VALUE("vni", ANY & ~T(EVF_RT_ES), HAVE_VNI, kw_vni),
+	VALUE("vtep", ANY, HAVE_VTEP, kw_vtep),
+	VALUE("esi", ANY & ~T(EVF_RT_IMET), HAVE_ESI, kw_esi),
+	VALUE("mac", T(EVF_RT_MAC), HAVE_MAC, kw_mac),
+	VALUE("ip", T(EVF_RT_MAC), 0, kw_ip),
+	VALUE("seq", T(EVF_RT_MAC), 0, kw_seq),
+	VALUE("etag", T(EVF_RT_AD), 0, kw_etag),
+	VALUE("df-alg", T(EVF_RT_ES), HAVE_ALG, kw_df_alg),
+	VALUE("pref", T(EVF_RT_ES), HAVE_PREF, kw_pref),
+};
+
+static const struct keyword *
+keyword(const char *name, uint8_t type)
+{
+	for (size_t i = 0; i < RTE_DIM(keywords); i++)
+		if (strcmp(keywords[i].name, name) == 0 && (keywords[i].types & T(type)))
+			return &keywords[i];
+	return NULL;
+}
+
+/* What each type needs, and its defaults, once every keyword is read. */
+static int
+finish(struct evf_route *r, unsigned int have, char *err, size_t errlen)
+{
+	if (!(have & HAVE_VTEP))
+		PERR("missing 'vtep'");
+	switch (r->type) {
+	case EVF_RT_AD:
+		if (!(have & HAVE_ESI))
+			PERR("rt1 needs 'esi'");
+		if (r->per_es && (have & HAVE_VNI))
+			PERR("rt1: 'etag max' (per-ES) and 'vni' (per-EVI) exclude each other");
+		r->per_es = !(have & HAVE_VNI);
+		if (!r->per_es && r->single_active)
+			PERR("rt1: 'single-active' belongs to per-ES routes (no 'vni')");
+		break;
+	case EVF_RT_MAC:
+		if ((have & (HAVE_VNI | HAVE_MAC)) != (HAVE_VNI | HAVE_MAC))
+			PERR("rt2 needs 'vni' and 'mac'");
+		break;
+	case EVF_RT_IMET:
+		if (!(have & HAVE_VNI))
+			PERR("rt3 needs 'vni'");
+		break;
+	case EVF_RT_ES:
+		if (!(have & HAVE_ESI))
+			PERR("rt4 needs 'esi'");
+		if ((have & HAVE_PREF) && !(have & HAVE_ALG))
+			r->df_alg = EVF_DF_PREFERENCE;
+		if (!(have & HAVE_PREF) && r->df_alg == EVF_DF_PREFERENCE)
+			r->df_pref = 32767;
+		break;
+	}
+	return 0;
 }
 
 int
 evf_route_parse(int argc, char **argv, struct evf_route *r, char *err, size_t errlen)
 {
-	bool have_vni = false, have_vtep = false, have_esi = false, have_mac = false;
-	bool have_alg = false, have_pref = false;
+	static const char *const types[] = { [EVF_RT_AD] = "rt1", [EVF_RT_MAC] = "rt2",
+		[EVF_RT_IMET] = "rt3", [EVF_RT_ES] = "rt4" };
+	unsigned int have = 0;
 	const char *seen[32];
 	int nb_seen = 0;
 
 	memset(r, 0, sizeof(*r));
 	if (argc < 2)
 		PERR("expected 'rtN add|del ...'");
-	if (strcmp(argv[0], "rt1") == 0)
-		r->type = EVF_RT_AD;
-	else if (strcmp(argv[0], "rt2") == 0)
-		r->type = EVF_RT_MAC;
-	else if (strcmp(argv[0], "rt3") == 0)
-		r->type = EVF_RT_IMET;
-	else if (strcmp(argv[0], "rt4") == 0)
-		r->type = EVF_RT_ES;
-	else
+	for (uint8_t t = EVF_RT_AD; t <= EVF_RT_ES; t++)
+		if (strcmp(argv[0], types[t]) == 0)
+			r->type = t;
+	if (r->type == 0)
 		PERR("unknown route type '%s' (rt1, rt2, rt3, rt4)", argv[0]);
 	if (strcmp(argv[1], "add") == 0)
 		r->withdraw = false;
@@ -85,7 +218,7 @@ evf_route_parse(int argc, char **argv, struct evf_route *r, char *err, size_t er
 
 	for (int i = 2; i < argc; i++) {
 		const char *k = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		const struct keyword *kw;
 
 		/* every keyword at most once */
 		for (int j = 0; j < nb_seen; j++)
@@ -93,93 +226,21 @@ evf_route_parse(int argc, char **argv, struct evf_route *r, char *err, size_t er
 				PERR("'%s' given twice", k);
 		if (nb_seen < (int)RTE_DIM(seen))
 			seen[nb_seen++] = k;
-		/* flags without a value */
-		if (strcmp(k, "single-active") == 0 && r->type == EVF_RT_AD) {
-			r->single_active = true;
+		kw = keyword(k, r->type);
+		if (kw != NULL && kw->parse == NULL) {
+			*(bool *)((uint8_t *)r + kw->flag_off) = true;
 			continue;
 		}
-		if (strcmp(k, "sticky") == 0 && r->type == EVF_RT_MAC) {
-			r->sticky = true;
-			continue;
-		}
-		if (strcmp(k, "dont-preempt") == 0 && r->type == EVF_RT_ES) {
-			r->df_dp = true;
-			continue;
-		}
-		if (v == NULL)
+		if (i + 1 >= argc)
 			PERR("'%s' needs a value", k);
 		i++;
-		if (strcmp(k, "vni") == 0 && r->type != EVF_RT_ES) {
-			if (parse_u32(v, 0xffffff, &r->vni) < 0 || r->vni == 0)
-				PERR("vni '%s' is not 1..16777215", v);
-			have_vni = true;
-		} else if (strcmp(k, "vtep") == 0) {
-			if (evf_ip_parse(v, &r->vtep) < 0)
-				PERR("vtep '%s' is not an IPv4/IPv6 address", v);
-			have_vtep = true;
-		} else if (strcmp(k, "esi") == 0 && r->type != EVF_RT_IMET) {
-			if (evf_esi_parse(v, &r->esi) < 0)
-				PERR("esi '%s' is not ten colon-separated hex bytes", v);
-			have_esi = true;
-		} else if (strcmp(k, "mac") == 0 && r->type == EVF_RT_MAC) {
-			if (evf_mac_parse(v, &r->mac) < 0)
-				PERR("mac '%s' is not xx:xx:xx:xx:xx:xx", v);
-			have_mac = true;
-		} else if (strcmp(k, "ip") == 0 && r->type == EVF_RT_MAC) {
-			if (evf_ip_parse(v, &r->ip) < 0)
-				PERR("ip '%s' is not an IPv4/IPv6 address", v);
-		} else if (strcmp(k, "seq") == 0 && r->type == EVF_RT_MAC) {
-			if (parse_u32(v, UINT32_MAX, &r->seq) < 0)
-				PERR("seq '%s' is not 0..4294967295", v);
-		} else if (strcmp(k, "etag") == 0 && r->type == EVF_RT_AD) {
-			if (strcmp(v, "max") != 0 && strcmp(v, "4294967295") != 0)
-				PERR("etag '%s': only 'max' (per-ES route) is accepted; per-EVI routes"
-				     " give 'vni'", v);
-			r->per_es = true;
-		} else if (strcmp(k, "df-alg") == 0 && r->type == EVF_RT_ES) {
-			if (df_alg_parse(v, &r->df_alg) < 0)
-				PERR("df-alg '%s' is not modulo, hrw, preference or a DF type 0..255", v);
-			have_alg = true;
-		} else if (strcmp(k, "pref") == 0 && r->type == EVF_RT_ES) {
-			uint32_t p;
-			if (parse_u32(v, 65535, &p) < 0)
-				PERR("pref '%s' is not 0..65535", v);
-			r->df_pref = (uint16_t)p;
-			have_pref = true;
-		} else {
+		if (kw == NULL)
 			PERR("unexpected '%s' in an %s route", k, argv[0]);
-		}
+		if (kw->parse(r, argv[i], err, errlen) < 0)
+			return -EINVAL;
+		have |= kw->have;
 	}
-	if (!have_vtep)
-		PERR("missing 'vtep'");
-	switch (r->type) {
-	case EVF_RT_AD:
-		if (!have_esi)
-			PERR("rt1 needs 'esi'");
-		if (r->per_es && have_vni)
-			PERR("rt1: 'etag max' (per-ES) and 'vni' (per-EVI) exclude each other");
-		r->per_es = !have_vni;
-		if (!r->per_es && r->single_active)
-			PERR("rt1: 'single-active' belongs to per-ES routes (no 'vni')");
-		break;
-	case EVF_RT_MAC:
-		if (!have_vni || !have_mac)
-			PERR("rt2 needs 'vni' and 'mac'");
-		break;
-	case EVF_RT_IMET:
-		if (!have_vni)
-			PERR("rt3 needs 'vni'");
-		break;
-	case EVF_RT_ES:
-		if (!have_esi)
-			PERR("rt4 needs 'esi'");
-		if (have_pref && !have_alg)
-			r->df_alg = EVF_DF_PREFERENCE;
-		if (!have_pref && r->df_alg == EVF_DF_PREFERENCE)
-			r->df_pref = 32767;
-		break;
-	}
-	return 0;
+	return finish(r, have, err, errlen);
 }
 
 int

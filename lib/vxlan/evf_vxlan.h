@@ -10,6 +10,7 @@
 #define EVF_VXLAN_H
 
 #include <stdint.h>
+#include <sys/socket.h>
 #include <stdbool.h>
 
 #include <rte_ether.h>
@@ -31,6 +32,17 @@ struct evf_node {
 	bool udp6_zero_checksum;
 };
 extern struct evf_node evf_node;
+
+/** Our VTEP address of a family (AF_INET, AF_INET6; its family is 0 when we
+ *  have none), or for family 0 the one we advertise: IPv4 when we have one,
+ *  else IPv6. */
+static inline const struct evf_ip *
+evf_node_vtep(int family)
+{
+	if (family == 0)
+		family = evf_node.ipv4.family ? AF_INET : AF_INET6;
+	return family == AF_INET ? &evf_node.ipv4 : &evf_node.ipv6;
+}
 
 struct evf_encap_tmpl {
 	uint8_t hdr[EVF_VXLAN_HDR_MAX];

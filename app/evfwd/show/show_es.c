@@ -17,13 +17,19 @@
 static const char *
 alg_name(enum evf_df_alg a)
 {
-	return a == EVF_DF_HRW ? "hrw" : a == EVF_DF_PREFERENCE ? "preference" : "modulo";
+	static char num[8]; /* another DF type: its number (control thread only) */
+	const char *n = evf_df_alg_name(a);
+
+	if (n != NULL)
+		return n;
+	snprintf(num, sizeof(num), "%u", (unsigned int)a);
+	return num;
 }
 
 static const char *
 own_ip_text(char *buf, size_t len)
 {
-	return evf_ip_fmt(evf_node.ipv4.family ? &evf_node.ipv4 : &evf_node.ipv6, buf, len);
+	return evf_ip_fmt(evf_node_vtep(0), buf, len);
 }
 
 /* PE addresses of a mask, comma separated. */
