@@ -97,7 +97,8 @@ void evf_fdb_event(uint8_t type, uint16_t bd, const struct rte_ether_addr *mac, 
 bool evf_fdb_rt2_room(uint16_t bd, const struct rte_ether_addr *mac, const struct evf_ip *vtep_ip,
 	uint32_t ip_hash);
 int evf_fdb_rt2(uint16_t bd, const struct rte_ether_addr *mac, const struct evf_ip *vtep_ip,
-	uint32_t ip_hash, uint16_t es, uint32_t seq, bool sticky, bool add, uint8_t gen);
+	uint32_t ip_hash, uint16_t es, uint8_t slot, uint32_t seq, bool sticky, bool add,
+	uint8_t gen);
 /** Withdraw RT2 routes owned by a generation other than gen (not manual). */
 uint32_t evf_fdb_sweep_routes(uint8_t gen);
 /** Give every ring-owned RT2 (owner != 0) the owner generation to. */

@@ -118,7 +118,8 @@ remote_dest(const struct evf_fdb_entry *e, int best, enum evf_dest_kind *kind,
 
 	*aux = 0;
 	if (b->es != EVF_INVALID_ID) {
-		int x = evf_esevi_get(b->es, e->key.bd);
+		/* the route layer made the binding when the route came in */
+		int x = evf_esevi_find(b->es, e->key.bd);
 
 		if (x >= 0) {
 			for (int i = 0; i < EVF_RT2_SRC_MAX; i++) {
@@ -285,11 +286,12 @@ evf_fdb_rt2_room(uint16_t bd, const struct rte_ether_addr *mac, const struct evf
 
 int
 evf_fdb_rt2(uint16_t bd, const struct rte_ether_addr *mac, const struct evf_ip *vtep_ip,
-	    uint32_t ip_hash, uint16_t es, uint32_t seq, bool sticky, bool add, uint8_t gen)
+	    uint32_t ip_hash, uint16_t es, uint8_t slot, uint32_t seq, bool sticky, bool add,
+	    uint8_t gen)
 {
 	struct evf_fdb_entry *e = evf_fdb_find(bd, mac);
 	struct evf_rt2_src *s = NULL;
-	int vtep = evf_vtep_find(vtep_ip), slot = -1;
+	int vtep = evf_vtep_find(vtep_ip);
 	uint16_t old_es = EVF_INVALID_ID;
 	uint8_t old_slot = 0;
 
@@ -304,11 +306,6 @@ evf_fdb_rt2(uint16_t bd, const struct rte_ether_addr *mac, const struct evf_ip *
 		e->nb_src--;
 		evf_fdb_reselect(e);
 		return 0;
-	}
-	if (es != EVF_INVALID_ID) {
-		slot = evf_es_pe_slot(es, vtep_ip, true);
-		if (slot < 0)
-			return slot;
 	}
 	if (e == NULL) {
 		int rc = evf_fdb_set(bd, mac, EVF_DEST_NONE, 0, EVF_FDB_EVPN, &e);
@@ -331,23 +328,35 @@ evf_fdb_rt2(uint16_t bd, const struct rte_ether_addr *mac, const struct evf_ip *
 				evf_fdb_remove(e);
 			return vtep;
 		}
+		/* the last step that can fail: the entry will point at the
+		 * segment's binding in this MAC-VRF (made here, found later) */
+		if (es != EVF_INVALID_ID && evf_esevi_get(es, bd) < 0) {
+			evf_vtep_put((uint16_t)vtep);
+			if (evf_dest_kind(e->dest) == EVF_DEST_NONE)
+				evf_fdb_remove(e);
+			return -ENOSPC;
+		}
 		s->used = 1;
 		s->vtep = (uint16_t)vtep;
 		s->ip_hash = ip_hash;
 		s->es = EVF_INVALID_ID;
 		e->nb_src++;
-	} else if (s->es != EVF_INVALID_ID) {
-		/* released after the new reference is taken: the same slot must not
-		 * drop to zero references (and be freed) in between */
-		old_es = s->es;
-		old_slot = s->es_slot;
+	} else {
+		if (es != EVF_INVALID_ID && evf_esevi_get(es, bd) < 0)
+			return -ENOSPC;   /* nothing changed yet */
+		if (s->es != EVF_INVALID_ID) {
+			/* released after the new reference is taken: the same slot
+			 * must not drop to zero references (and be freed) in between */
+			old_es = s->es;
+			old_slot = s->es_slot;
+		}
 	}
 	s->seq = seq;
 	s->sticky = sticky;
 	s->gen = gen;
 	s->es = es;
 	if (es != EVF_INVALID_ID) {
-		s->es_slot = (uint8_t)slot;
+		s->es_slot = slot;
 		evf_es_rt2_ref(es, (uint8_t)slot, true);
 	}
 	if (old_es != EVF_INVALID_ID)

@@ -147,8 +147,9 @@ apply_rt2(const struct evf_route *r)
 		}
 		es = (uint16_t)id;
 	}
-	rc = evf_fdb_rt2((uint16_t)bd, &r->mac, &r->vtep, evf_ip_hash(&r->ip), es, r->seq,
-			 r->sticky, !r->withdraw, r->gen);
+	/* segment and PE slot resolved once, here; the FDB takes them as they are */
+	rc = evf_fdb_rt2((uint16_t)bd, &r->mac, &r->vtep, evf_ip_hash(&r->ip), es,
+			 slot >= 0 ? (uint8_t)slot : 0, r->seq, r->sticky, !r->withdraw, r->gen);
 	if (rc < 0 && slot >= 0) {
 		if (created)
 			evf_es_discard_new(es); /* frees its fresh slot at once */

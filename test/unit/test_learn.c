@@ -304,7 +304,7 @@ test_move_from_evpn(void)
 
 	fresh();
 	/* An RT2 route with mobility sequence 41 makes the MAC remote. */
-	CU_ASSERT_EQUAL_FATAL(evf_fdb_rt2(big, &m, &ip, 0, EVF_INVALID_ID, 41, false, true, 0), 0);
+	CU_ASSERT_EQUAL_FATAL(evf_fdb_rt2(big, &m, &ip, 0, EVF_INVALID_ID, 0, 41, false, true, 0), 0);
 	e = evf_fdb_find(big, &m);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
 	v = evf_vtep_find(&ip);
@@ -317,7 +317,7 @@ test_move_from_evpn(void)
 	CU_ASSERT_EQUAL(e->seq, 42); /* the remote sequence + 1 (RFC 7432 15) */
 	CU_ASSERT_EQUAL(evf_bd_local_macs(big), 1);
 	CU_ASSERT_EQUAL(evf_vteps[v].refcnt, 1); /* the route is kept while local wins */
-	CU_ASSERT_EQUAL(evf_fdb_rt2(big, &m, &ip, 0, EVF_INVALID_ID, 41, false, false, 0), 0);
+	CU_ASSERT_EQUAL(evf_fdb_rt2(big, &m, &ip, 0, EVF_INVALID_ID, 0, 41, false, false, 0), 0);
 	CU_ASSERT_EQUAL(evf_vteps[v].refcnt, 0);
 	check_local(&m, big, a_big);
 	evf_rcu_drain();
