@@ -1,6 +1,7 @@
 /* cmds_route.c: EVPN route commands and multihoming views (main thread;
  * everything that reads or changes control state runs through evf_ctl_call). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "evf_ctl.h"
@@ -51,17 +52,17 @@ cmd_route_parsed(void *r, struct cmdline *cl, void *data)
 	if (n == 1)
 		tok[n++] = res->op;
 	if (evf_route_parse(n, tok, &call.r, err, sizeof(err)) < 0) {
-		printf("Route not applied: %s\n", err);
-		fflush(stdout);
+		evf_shell_fail("Route not applied: %s", err);
 		return;
 	}
 	evf_ctl_call(route_apply_ctl, &call);
 	evf_route_format(&call.r, text, sizeof(text));
-	if (call.result == EVF_RR_OK)
-		printf("%s: applied\n", text);
-	else
-		printf("%s: rejected (%s)\n", text, evf_route_result_name(call.result));
-	fflush(stdout);
+	if (call.result == EVF_RR_OK) {
+		fprintf(evf_shell_out(), "%s: applied\n", text);
+		fflush(evf_shell_out());
+	} else {
+		evf_shell_fail("%s: rejected (%s)", text, evf_route_result_name(call.result));
+	}
 }
 
 static cmdline_parse_token_string_t route_tok = TOK_STR(cmd_route_result, route, "route");
@@ -132,7 +133,7 @@ cmd_mh_parsed(void *r, struct cmdline *cl, void *data)
 
 	if (strcmp(res->what, "es") == 0) {
 		if (evf_shell_show_ctl(show_es_ctl, data ? res->name : NULL) < 0)
-			printf("No ethernet segment named '%s'.\n", res->name);
+			evf_shell_fail("No ethernet segment named '%s'.", res->name);
 	} else if (strcmp(res->what, "df") == 0) {
 		evf_shell_show_ctl(show_df_ctl, NULL);
 	} else if (strcmp(res->what, "routes") == 0) {
@@ -141,12 +142,11 @@ cmd_mh_parsed(void *r, struct cmdline *cl, void *data)
 		evf_shell_show_ctl(show_ring_ctl, NULL);
 	} else if (strcmp(res->what, "lacp") == 0) {
 		if (evf_shell_show_ctl(show_lacp_ctl, data ? res->name : NULL) < 0)
-			printf("No LAG named '%s'.\n", res->name);
+			evf_shell_fail("No LAG named '%s'.", res->name);
 	} else if (strcmp(res->what, "lag") == 0) {
 		if (evf_shell_show_ctl(show_lag_ctl, data ? res->name : NULL) < 0)
-			printf("No LAG named '%s'.\n", res->name);
+			evf_shell_fail("No LAG named '%s'.", res->name);
 	}
-	fflush(stdout);
 }
 
 static cmdline_parse_token_string_t mh_show = TOK_STR(cmd_mh_result, show, "show");
@@ -170,18 +170,9 @@ static cmdline_parse_inst_t cmd_es_one = {
 };
 
 static int
-show_events_ctl(void *arg)
+show_events_ctl(FILE *out, const char *n)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	if (f == NULL)
-		return -1;
-	evf_event_print(f, *(uint32_t *)arg);
-	fclose(f);
-	fputs(buf, stdout);
-	free(buf);
+	evf_event_print(out, (uint32_t)strtoul(n, NULL, 10));
 	return 0;
 }
 
@@ -189,11 +180,11 @@ static void
 cmd_events_parsed(void *r, struct cmdline *cl, void *data)
 {
 	struct cmd_mh_result *res = r;
-	uint32_t n = data ? res->n : 20;
+	char n[16];
 	(void)cl;
 
-	evf_ctl_call(show_events_ctl, &n);
-	fflush(stdout);
+	snprintf(n, sizeof(n), "%u", data ? res->n : 20u);
+	evf_shell_show_ctl(show_events_ctl, n);
 }
 
 static cmdline_parse_token_string_t ev_what = TOK_STR(cmd_mh_result, what, "events");
@@ -240,8 +231,8 @@ cmd_unfreeze_parsed(void *r, struct cmdline *cl, void *data)
 	(void)r; (void)cl; (void)data;
 
 	evf_ctl_call(unfreeze_ctl, &n);
-	printf("%u frozen MAC(s) released.\n", n);
-	fflush(stdout);
+	fprintf(evf_shell_out(), "%u frozen MAC(s) released.\n", n);
+	fflush(evf_shell_out());
 }
 
 static cmdline_parse_token_string_t uf_clear = TOK_STR(cmd_unfreeze_result, clear, "clear");
