@@ -340,6 +340,10 @@ ctlsock_client_read(struct ctlsock *s, struct ctlsock_client *c)
 			ctlsock_client_close(s, c);
 			return;
 		}
+		/* the kernel takes what it can now: a client that reads while it
+		 * sends a batch of lines is not held to output-buffer alone */
+		if (c->fd >= 0)
+			ctlsock_client_flush(s, c);
 	}
 	if (c->fd >= 0)
 		ctlsock_client_flush(s, c);
