@@ -209,9 +209,11 @@ cli_interactive(struct cli_conn *c)
 	el_set(el, EL_EDITOR, "emacs");
 	el_set(el, EL_HIST, history, h);
 	el_set(el, EL_PROMPT, prompt_fn);
-	el_set(el, EL_ADDFN, "evf-complete", "complete a command word", complete_fn);
+	/* the wide form: libedit keeps these strings, the narrow one copies them
+	 * and never frees the copies */
+	el_wset(el, EL_ADDFN, L"evf-complete", L"complete a command word", complete_fn);
 	el_set(el, EL_BIND, "^I", "evf-complete", NULL);
-	el_set(el, EL_ADDFN, "evf-help", "list the commands that match", help_fn);
+	el_wset(el, EL_ADDFN, L"evf-help", L"list the commands that match", help_fn);
 	el_set(el, EL_BIND, "?", "evf-help", NULL);
 	el_source(el, NULL); /* ~/.editrc */
 	printf("evfwd %s, node %s, on %s: TAB completes, ? lists commands, quit leaves.\n",

@@ -266,7 +266,7 @@ class Client(E.EvfTestCase):
             pty.expect(r"\nback\ncli2> ")
             pty.send("quit\r")
             pty.proc.wait(10)
-            self.assertEqual(pty.proc.returncode, 0)
+            self.assertEqual(pty.proc.returncode, 0, pty.text()[-3000:])
         finally:
             pty.close()
         with open(os.path.join(home, ".evfwd_cli_history")) as fh:
