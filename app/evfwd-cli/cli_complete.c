@@ -1,4 +1,4 @@
-/* cli_complete.c: evfwd-cli's command list ("@commands": one line per
+/* cli_complete.c: evfwd-cli's command list (one thread; "@commands": one line per
  * command, "SYNTAX<TAB>HELP") and completion from it: which words may come
  * next after what was typed, and which commands match it ("?"). The list
  * comes from the shell's own parser tables, so nothing offered here is a

@@ -1,4 +1,5 @@
-/* cli_conn.c: evfwd-cli's side of the control socket (evf_ctlsock_proto.h):
+/* cli_conn.c: evfwd-cli's side of the control socket (evf_ctlsock_proto.h;
+ * evfwd-cli has one thread):
  * connect, read the greeting, send a line, read its reply line by line.
  * Every wait is a poll() with the reply's deadline; SIGINT (the interrupt
  * flag) ends a wait too. */

@@ -1,4 +1,4 @@
-/* cli_interactive.c: evfwd-cli on a terminal (libedit): prompt with the
+/* cli_interactive.c: evfwd-cli on a terminal (libedit, one thread): prompt with the
  * node's name, line editing, history (~/.evfwd_cli_history), TAB completing
  * command words and "?" listing the commands that match what was typed,
  * both from the server's own command list ("@commands"). "quit", "exit" and

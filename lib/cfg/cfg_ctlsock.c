@@ -1,6 +1,7 @@
 /* cfg_ctlsock.c: the "control-socket" section: the shell served on a unix
  * socket (app/evfwd/shell/ctl_socket.c). Present = enabled; the path
- * defaults to /run/evfwd/NODE-NAME.sock (node is parsed before). */
+ * defaults to /run/evfwd/NODE-NAME.sock (node is parsed before). Main
+ * thread, at start, like the whole loader. */
 #include <stdio.h>
 #include <string.h>
 
