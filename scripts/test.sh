@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # test.sh: install what is missing, then build and test three ways:
-#   main  build/      clang: every suite (unit, pkt, fuzz, lab, mh, ring, lacp)
+#   main  build/      clang: every suite (unit, pkt, fuzz, lab, mh, ring, lacp,
+#                     fabric, cli)
 #   gcc   build-gcc/  gcc, Debian's default compiler: the "pure" suite (every
 #                     CUnit test that starts no evfwd: unit, lacp, df, mh)
 #   san   build-san/  clang -Dsanitizers=true (ASan + UBSan): the unit, ring,
-#                     mh and pkt suites, but pkt-demo (it runs build/'s evfwd);
+#                     mh, pkt and cli suites, but pkt-demo (it runs build/'s evfwd);
 #                     a sanitizer report exits 99, which no test expects.
 # Extra arguments go to the main build's "meson test" (e.g. --suite unit) and
 # then only the main build runs, unless EVF_TEST_BUILDS says which ("main gcc
@@ -55,7 +56,7 @@ for b in $builds; do
 	main) run main build clang "" -- "$@" ;;
 	gcc) run gcc build-gcc gcc "" -- --suite pure ;;
 	san) run san build-san clang "-Dsanitizers=true" -- \
-		--suite unit --suite ring --suite mh --suite pkt --no-suite main-build-only ;;
+		--suite unit --suite ring --suite mh --suite pkt --suite cli --no-suite main-build-only ;;
 	*) echo "test.sh: unknown build '$b' in EVF_TEST_BUILDS (main, gcc, san)" >&2; exit 2 ;;
 	esac
 done

@@ -29,6 +29,20 @@ struct ctl_push_stats {
 	unsigned long written, rejected, full_waits;
 };
 
+/** evfwd's counters that answer for the manual ring (ctl_verdict.c). */
+struct ctl_verdict {
+	uint64_t applied, rejected;
+	uint64_t by_reason[EVF_RING_STATS_REJECTS];
+};
+/** Wait (at most 1 s) for evfwd to publish its counters once more. */
+void ctl_verdict_settle(const struct evf_ring_client *r);
+void ctl_verdict_snap(const struct evf_ring_client *r, struct ctl_verdict *v);
+/** After one more manual record: wait until evfwd handled it. Returns 1
+ *  applied, 0 rejected (why: the reason's name, or "" when it cannot be
+ *  told), -1 when evfwd is gone or silent for 10 s (err). */
+int ctl_verdict_wait(struct evf_ring_client *r, struct ctl_verdict *v, char *why, size_t len,
+	char *err, size_t errlen);
+
 /** Write one record into ring, waiting while it is full; exits with code 3
  *  when the ring stays full because evfwd is gone. */
 void ctl_produce(struct evf_ring_client *r, unsigned int ring, struct evf_ring_rec *rec,

@@ -2,7 +2,9 @@
  * per line, into the manual ring (operator routes, never swept), or with
  * --producer into the routes ring as its resyncing producer. A line that does
  * not parse is reported with its number and nothing of it is written; a full
- * ring makes us wait. */
+ * ring makes us wait. With --wait, a manual push waits for evfwd's answer to
+ * each route and reports a rejected one with its line and reason
+ * (ctl_verdict.c); a producer's push waits once, for all of them. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,10 +67,11 @@ control_record(const char *word, struct evf_ring_rec *rec)
 	return 0;
 }
 
-/* One line: 0 written (or blank), -1 rejected (message printed). */
+/* One line: 0 written (or blank), -1 rejected (message printed). v: wait
+ * for evfwd's answer (manual --wait), else NULL. */
 static int
 push_line(struct evf_ring_client *r, unsigned int ring, const char *line, const char *where,
-	  unsigned long lineno, struct ctl_push_stats *st)
+	  unsigned long lineno, struct ctl_push_stats *st, struct ctl_verdict *v)
 {
 	struct evf_ring_rec rec;
 	struct evf_route route;
@@ -101,6 +104,21 @@ push_line(struct evf_ring_client *r, unsigned int ring, const char *line, const 
 	}
 	evf_ring_encode_route(&route, &rec);
 	ctl_produce(r, ring, &rec, st, 20000);
+	if (v != NULL) {
+		char why[32];
+
+		rc = ctl_verdict_wait(r, v, why, sizeof(why), err, sizeof(err));
+		if (rc < 0) {
+			fprintf(stderr, "%s:%lu: %s\n", where, lineno, err);
+			exit(3);
+		}
+		if (rc == 0) {
+			fprintf(stderr, "%s:%lu: rejected by evfwd%s%s%s\n", where, lineno,
+				why[0] ? " (" : "", why, why[0] ? ")" : "");
+			st->rejected++;
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -109,6 +127,7 @@ ctl_push(struct evf_ring_client *r, const struct ctl_opts *o, int argc, char **a
 {
 	unsigned int ring = o->producer ? EVF_RING_ROUTES : EVF_RING_MANUAL;
 	struct ctl_push_stats st = { 0 };
+	struct ctl_verdict verdict, *v = NULL;
 	char err[256];
 	int bad = 0;
 
@@ -116,6 +135,14 @@ ctl_push(struct evf_ring_client *r, const struct ctl_opts *o, int argc, char **a
 		return 2;
 	if (o->new_epoch) /* a new producer instance: evfwd keeps its state and expects a resync */
 		evf_ring_client_new_epoch(r);
+	if (o->wait_applied && ring == EVF_RING_MANUAL) {
+		/* the manual ring is ours alone now: evfwd's answer, route by route */
+		evf_ring_client_wait_handled(r, ring, evf_ring_client_prod_idx(r, ring), 10000,
+					     err, sizeof(err));
+		ctl_verdict_settle(r);
+		ctl_verdict_snap(r, &verdict);
+		v = &verdict;
+	}
 	if (argc > 0) {
 		char line[1024] = "";
 		size_t off = 0;
@@ -123,7 +150,7 @@ ctl_push(struct evf_ring_client *r, const struct ctl_opts *o, int argc, char **a
 		for (int i = 0; i < argc && off < sizeof(line); i++)
 			off += (size_t)snprintf(line + off, sizeof(line) - off, "%s%s", i ? " " : "",
 						argv[i]);
-		bad = push_line(r, ring, line, "arguments", 1, &st) < 0;
+		bad = push_line(r, ring, line, "arguments", 1, &st, v) < 0;
 	} else {
 		char *line = NULL;
 		size_t cap = 0;
@@ -131,7 +158,7 @@ ctl_push(struct evf_ring_client *r, const struct ctl_opts *o, int argc, char **a
 
 		while (getline(&line, &cap, stdin) > 0) {
 			lineno++;
-			if (push_line(r, ring, line, "stdin", lineno, &st) < 0)
+			if (push_line(r, ring, line, "stdin", lineno, &st, v) < 0)
 				bad++;
 		}
 		free(line);

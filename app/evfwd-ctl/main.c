@@ -25,7 +25,9 @@ usage(void)
 		"push: one route from the arguments, or one per line from standard input\n"
 		"      (syntax: doc/routes.md) into the manual ring: manual routes, never swept;\n"
 		"      --producer: into the routes ring as its producer (also sync-begin,\n"
-		"      sync-end, heartbeat; refused while evfwd-gobgp holds it)\n");
+		"      sync-end, heartbeat; refused while evfwd-gobgp holds it)\n"
+		"      --wait: wait until evfwd handled them; to the manual ring, route by\n"
+		"      route: a route evfwd rejects is reported with its line (exit 1)\n");
 }
 
 static int

@@ -1,5 +1,7 @@
-/* main.c: evfwd entry point (main thread): options, config, EAL, bring-up,
- * then the shell / command file / headless wait, and an orderly shutdown. */
+/* main.c: evfwd entry point (main thread): options, config, control socket,
+ * EAL, bring-up (ports held with --hold-ports), then the command file, the
+ * shell or the headless wait (all serving the control socket), and an
+ * orderly shutdown. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +20,9 @@
 #include "evf_dp.h"
 #include "evf_port_drv.h"
 #include "evf_version.h"
+#include "ctl_socket.h"
 #include "options.h"
+#include "port_hold.h"
 #include "shell.h"
 #include "show.h"
 #include "telemetry.h"
@@ -38,7 +42,7 @@ wait_headless(const struct evf_options *o)
 	while (!evf_shell_quit_requested()) {
 		if (o->exit_on_idle_ms && evf_runtime_settled(o->exit_on_idle_ms))
 			break;
-		usleep(10000);
+		evf_ctlsock_poll(-1, 0, 10); /* serves the control socket */
 	}
 }
 
@@ -104,27 +108,42 @@ main(int argc, char **argv)
 		evf_cfg_free(cfg);
 		return 0;
 	}
+	/* before EAL: no other thread exists while it sets the umask, and a
+	 * socket in use stops evfwd before it touches any port */
+	if (evf_ctlsock_open(cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "evfwd: %s\n", err);
+		evf_cfg_free(cfg);
+		return 1;
+	}
 
 	eal_argv = evf_eal_args_fixup(sep, argv, &eal_argc, evf_bringup_mem_mb(cfg));
 	if (rte_eal_init(eal_argc, eal_argv) < 0) {
 		fprintf(stderr, "evfwd: EAL initialisation failed: %s\n", rte_strerror(rte_errno));
+		evf_ctlsock_close();
 		evf_cfg_free(cfg);
 		return 1;
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	printf("evfwd %s starting: config %s\n", EVF_VERSION, opt.config);
+	if (evf_ctlsock_path() != NULL)
+		printf("evfwd: control socket %s\n", evf_ctlsock_path());
 
 	if (evf_bringup(cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "evfwd: %s\n", err);
+		evf_ctlsock_close();
 		evf_cfg_free(cfg);
 		rte_eal_cleanup();
 		return 1;
 	}
+	if (opt.hold_ports)
+		printf("evfwd: %u port(s) held until %s (--hold-ports)\n", evf_port_hold_all(),
+		       opt.cmdline_file != NULL ? "the command file has run" : "\"port start\"");
 	evf_telemetry_init();
 	if (evf_bringup_launch(err, sizeof(err)) < 0) {
 		fprintf(stderr, "evfwd: %s\n", err);
 		evf_bringup_stop();
+		evf_ctlsock_close();
 		evf_cfg_free(cfg);
 		rte_eal_cleanup();
 		return 1;
@@ -145,13 +164,21 @@ main(int argc, char **argv)
 			fprintf(stderr, "evfwd: %d command(s) in %s failed\n", bad, opt.cmdline_file);
 			rc = 1;
 		}
+		if (opt.hold_ports && !evf_shell_quit_requested()) {
+			printf("evfwd: command file done: %u held port(s) started\n",
+			       evf_port_hold_release());
+			fflush(stdout);
+		}
 	}
+	/* a control socket makes evfwd a daemon: it keeps serving after the file */
 	if (!evf_shell_quit_requested()) {
 		if (opt.interactive)
 			evf_shell_interactive();
-		else if (opt.cmdline_file == NULL || opt.exit_on_idle_ms || opt.max_runtime_s)
+		else if (opt.cmdline_file == NULL || opt.exit_on_idle_ms || opt.max_runtime_s ||
+			 evf_ctlsock_path() != NULL)
 			wait_headless(&opt);
 	}
+	evf_ctlsock_close();
 
 	if (evf_shell_deadline_passed())
 		printf("evfwd: --max-runtime %u s reached\n", opt.max_runtime_s);

@@ -15,6 +15,8 @@ evf_options_usage(const char *prog)
 	       "  --config FILE          YAML configuration (required)\n"
 	       "  -i, --interactive      interactive shell (help, TAB completion)\n"
 	       "  --cmdline-file FILE    run shell commands from FILE, then continue\n"
+	       "  --hold-ports           ports forward only once the command file has run\n"
+	       "                         (without one: until \"port start\")\n"
 	       "  --exit-on-idle MS      headless: exit once no packet arrived for MS ms\n"
 	       "                         (every pcap input drained), printing final stats\n"
 	       "  --max-runtime S        exit after S seconds whatever happens\n"
@@ -34,6 +36,7 @@ evf_options_parse(int argc, char **argv, struct evf_options *o, char *err, size_
 		{ "max-runtime", required_argument, NULL, 'm' },
 		{ "check-config", no_argument, NULL, 'k' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "hold-ports", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -50,6 +53,7 @@ evf_options_parse(int argc, char **argv, struct evf_options *o, char *err, size_
 		case 'f': o->cmdline_file = optarg; break;
 		case 'k': o->check_only = true; break;
 		case 'q': o->quiet = true; break;
+		case 'H': o->hold_ports = true; break;
 		case 'h': evf_options_usage(argv[0]); return 1;
 		case 'e':
 			if (evf_u64_parse(optarg, 1, 3600000, &v) < 0) {

@@ -13,6 +13,7 @@ struct evf_options {
 	uint32_t exit_on_idle_ms;  /**< --exit-on-idle MS (headless) */
 	uint32_t max_runtime_s;    /**< --max-runtime S */
 	bool quiet;                /**< --quiet: no final stats */
+	bool hold_ports;           /**< --hold-ports: ports start after the command file */
 };
 
 /** Parse argv (program name first). Returns 0, 1 after printing help, or -1 with err set. */

@@ -159,6 +159,16 @@ struct evf_cfg_ring {
 	                                       silent producer = gone (hold-time, then swept) */
 };
 
+/** "control-socket": the shell served on a unix socket (app/evfwd/shell/ctl_socket.c). */
+struct evf_cfg_ctlsock {
+	bool enabled;                     /**< the section is present */
+	char path[108];                   /**< "path": absolute, at most 107 characters (sun_path);
+	                                       default /run/evfwd/NODE-NAME.sock */
+	uint32_t max_clients;             /**< "max-clients" 1..1024, default 16 */
+	uint32_t output_buffer;           /**< "output-buffer" bytes 4096..1073741824, default
+	                                       1048576: unread replies a client may leave */
+};
+
 struct evf_cfg_workers {
 	uint16_t count;                   /**< "count" 1..EVF_MAX_WORKERS, default 1 */
 	uint16_t nb_lcores;
@@ -179,6 +189,7 @@ struct evf_cfg {
 	uint16_t nb_es;
 	struct evf_cfg_es *es;            /**< "ethernet-segments" */
 	struct evf_cfg_ring ring;         /**< "control-ring" */
+	struct evf_cfg_ctlsock ctlsock;   /**< "control-socket" */
 	struct evf_cfg_workers workers;
 };
 

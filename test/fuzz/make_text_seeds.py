@@ -49,6 +49,10 @@ CFG_SMALL = {
                "    mode: single-active\n    interface: lag1\n"
                "    df-election: {algorithm: preference, preference: 100, dont-preempt: true}\n"
                "    df-timer: 3\n    activation-timer: 1\n"),
+    "ctlsock": ("node: {name: n1}\nports: [{name: h, device: d, role: access}]\n"
+                "control-socket: {path: /run/evfwd/x.sock, max-clients: 1024,"
+                " output-buffer: 4096}\n"),
+    "ctlsock-default": "node: {}\nports: [{name: h, device: d, role: access}]\ncontrol-socket:\n",
     "ring-workers": ("node: {}\nports: [{name: h, device: d, role: access}]\n"
                      "control-ring: {name: /evf-fuzz, records: 64, event-records: 64, hold-time: 5,"
                      " batch: 16, producer-timeout: 3}\n"
@@ -88,7 +92,8 @@ ROUTES = [
 SHELL = [
     ["help", "show port stats", "show port stats all", "show port stats host1", "show port info"],
     ["show mac-vrf", "show mac-vrf blue", "show mac-vrf nope", "show fdb", "show fdb mac-vrf red"],
-    ["show vteps", "show drops", "show drops all", "show workers", "show learning", "show xdp"],
+    ["show vteps", "show drops", "show drops all", "show workers", "show learning", "show xdp",
+     "show control-socket"],
     ["show es", "show es ES-1", "show es %s" % ESI, "show df", "show routes", "show ring"],
     ["show lacp", "show lacp lag1", "show lag", "show lag lag1", "show lag nope"],
     ["show events", "show events 5", "show events 0", "show events 99999999999"],

@@ -32,9 +32,12 @@ as applied; every view is identical to the capture (the accepted state is
 untouched) and no event was emitted; and evfwd still forwards correctly
 (unicast to the remote host, to the 4-route MAC's best route, to ce1 on the
 local segment, and a broadcast to ce1 and both RT3 VTEPs), with no drop and
-no mbuf leaked.
+no mbuf leaked. The command file's exit status: every bad route fails its
+line (standard error: "FILE:LINE: ROUTE: rejected (REASON)" or "FILE:LINE:
+Route not applied: MESSAGE", in order, then the count) and evfwd exits 1.
 """
 import collections
+import re
 import sys
 
 sys.dont_write_bytecode = True
@@ -213,7 +216,8 @@ class HostileRoutes(E.EvfTestCase):
         cls.t = traffic()
         h1 = cls.t["to_remote"] + cls.t["to_y"] + cls.t["to_ce1"] + cls.t["bcast"]
         cls.lab = E.Lab("mh-hostile")
-        cls.res = cls.lab.run(CONFIG, {"h1": h1}, cmds=CMDS)
+        # every rejected or malformed route fails its line: evfwd exits 1
+        cls.res = cls.lab.run(CONFIG, {"h1": h1}, cmds=CMDS, expect_rc=1)
         cls.replies = {c: (k, d) for c, k, d in M.route_replies(cls.res)}
 
     def test_good_routes_applied(self):
@@ -287,6 +291,31 @@ class HostileRoutes(E.EvfTestCase):
                           "ce1 output (local segment)", ordered=False)
         self.assertFrames(self.res.out("h1"), [], "h1 output")
         self.res.assert_drops({})
+
+    def test_command_file_exit_status(self):
+        """Each bad route fails its line: standard error names the file, the
+        line and the reason, in order; then the count; exit code 1."""
+        cf = os.path.join(self.res.dir, "cmds.txt")
+        rejects, malformed = dict(REJECTS), dict(MALFORMED)
+        want, failed = [], 0
+        for n, c in enumerate(CMDS + ["quit"], 1):
+            if c in rejects:
+                want.append(r"%s:%d: .*: rejected \(%s\)" % (re.escape(cf), n,
+                                                              re.escape(rejects[c])))
+            elif c in malformed:
+                want.append(r"%s:%d: Route not applied: %s" % (re.escape(cf), n,
+                                                              re.escape(malformed[c])))
+            else:
+                continue
+            failed += 1
+        want.append(r"evfwd: %d command\(s\) in %s failed" % (failed, re.escape(cf)))
+        got = [l for l in self.res.stderr.splitlines() if l.startswith(cf) or
+               re.match(r"evfwd: \d+ command", l)]
+        self.assertEqual(len(got), len(want), "stderr:\n" + "\n".join(got))
+        for g, w in zip(got, want):
+            self.assertRegex(g, "^" + w + "$")
+        self.assertEqual(failed, len(REJECTS) + len(MALFORMED))
+        self.assertEqual(self.res.rc, 1)
 
     def test_no_mbuf_leak(self):
         self.res.assert_no_mbuf_leak()

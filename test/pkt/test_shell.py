@@ -140,8 +140,9 @@ class ShellCommands(E.EvfTestCase):
     @classmethod
     def setUpClass(cls):
         cls.lab = E.Lab("shell")
+        # "show port stats nosuch" fails its line: evfwd exits 1 at the end
         cls.res = cls.lab.run(CONFIG, {"uplink": UPLINK_IN, "host1": HOST1_IN,
-                                       "host2": HOST2_IN}, cmds=CMDS)
+                                       "host2": HOST2_IN}, cmds=CMDS, expect_rc=1)
 
     def port_table(self, cmd, index):
         return stats_of(self.res.table(cmd, index))
@@ -178,6 +179,14 @@ class ShellCommands(E.EvfTestCase):
         self.assertEqual(rows[0]["Role"], "access")
         self.assertEqual(self.res.outputs_of("show port stats nosuch"),
                          [["No port named 'nosuch' (see show port info)."]])
+        # the one failed line, named with its number, and the exit code
+        n = CMDS.index("show port stats nosuch") + 1
+        cf = os.path.join(self.res.dir, "cmds.txt")
+        self.assertEqual([l for l in self.res.stderr.splitlines() if l.startswith(cf) or
+                          re.match(r"evfwd: \d+ command", l)],
+                         ["%s:%d: No port named 'nosuch' (see show port info)." % (cf, n),
+                          "evfwd: 1 command(s) in %s failed" % cf])
+        self.assertEqual(self.res.rc, 1)
 
     def test_6_show_mac_vrf(self):
         rows = self.res.table("show mac-vrf", 0)
@@ -234,7 +243,7 @@ HELP_COMMANDS = [
     "show drops all:", "show vteps|drops|workers|learning:", "clear stats:",
     "route add|del", "show es|df|routes|ring|lacp|lag:", "show events:",
     "clear mac-duplication:", "port start|stop <port>|all:", "sleep <ms>:", "echo <word>:",
-    "wait idle <ms>:", "quit:", "help:",
+    "wait idle <ms>:", "quit:", "help:", "show control-socket:",
 ]
 
 

@@ -2,6 +2,7 @@
  * df, show routes, show ring, show lacp|lag [NAME], show events [N] (main
  * thread; the state is read on the control thread through evf_ctl_call). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "evf_ctl.h"
@@ -68,7 +69,7 @@ cmd_mh_parsed(void *r, struct cmdline *cl, void *data)
 
 	if (strcmp(res->what, "es") == 0) {
 		if (evf_shell_show_ctl(show_es_ctl, data ? res->name : NULL) < 0)
-			printf("No ethernet segment named '%s'.\n", res->name);
+			evf_shell_fail("No ethernet segment named '%s'.", res->name);
 	} else if (strcmp(res->what, "df") == 0) {
 		evf_shell_show_ctl(show_df_ctl, NULL);
 	} else if (strcmp(res->what, "routes") == 0) {
@@ -77,12 +78,11 @@ cmd_mh_parsed(void *r, struct cmdline *cl, void *data)
 		evf_shell_show_ctl(show_ring_ctl, NULL);
 	} else if (strcmp(res->what, "lacp") == 0) {
 		if (evf_shell_show_ctl(show_lacp_ctl, data ? res->name : NULL) < 0)
-			printf("No LAG named '%s'.\n", res->name);
+			evf_shell_fail("No LAG named '%s'.", res->name);
 	} else if (strcmp(res->what, "lag") == 0) {
 		if (evf_shell_show_ctl(show_lag_ctl, data ? res->name : NULL) < 0)
-			printf("No LAG named '%s'.\n", res->name);
+			evf_shell_fail("No LAG named '%s'.", res->name);
 	}
-	fflush(stdout);
 }
 
 static cmdline_parse_token_string_t mh_show = TOK_STR(cmd_mh_result, show, "show");
@@ -106,18 +106,9 @@ static cmdline_parse_inst_t cmd_es_one = {
 };
 
 static int
-show_events_ctl(void *arg)
+show_events_ctl(FILE *out, const char *n)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	if (f == NULL)
-		return -1;
-	evf_event_print(f, *(uint32_t *)arg);
-	fclose(f);
-	fputs(buf, stdout);
-	free(buf);
+	evf_event_print(out, (uint32_t)strtoul(n, NULL, 10));
 	return 0;
 }
 
@@ -125,11 +116,11 @@ static void
 cmd_events_parsed(void *r, struct cmdline *cl, void *data)
 {
 	struct cmd_mh_result *res = r;
-	uint32_t n = data ? res->n : 20;
+	char n[16];
 	(void)cl;
 
-	evf_ctl_call(show_events_ctl, &n);
-	fflush(stdout);
+	snprintf(n, sizeof(n), "%u", data ? res->n : 20u);
+	evf_shell_show_ctl(show_events_ctl, n);
 }
 
 static cmdline_parse_token_string_t ev_what = TOK_STR(cmd_mh_result, what, "events");

@@ -1,4 +1,6 @@
-/* cmds_misc.c: port start/stop, sleep, wait idle, quit (main thread). */
+/* cmds_misc.c: port start/stop, sleep, echo, wait idle, quit (main thread).
+ * sleep and wait idle serve control-socket clients while they wait; "quit"
+ * from a client ends its session, not evfwd. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,6 +12,7 @@
 #include "evf_port.h"
 #include "evf_port_ctl.h"
 #include "evf_runtime.h"
+#include "port_hold.h"
 #include "shell.h"
 #include "shell_private.h"
 
@@ -40,6 +43,7 @@ cmd_portadm_parsed(void *r, struct cmdline *cl, void *data)
 	struct cmd_portadm_result *res = r;
 	uint8_t up = strcmp(res->action, "start") == 0;
 	bool all = strcmp(res->name, "all") == 0, found = false;
+	FILE *out = evf_shell_out();
 	(void)cl; (void)data;
 
 	for (uint16_t pid = 0; pid < EVF_MAX_PORTS; pid++) {
@@ -50,12 +54,13 @@ cmd_portadm_parsed(void *r, struct cmdline *cl, void *data)
 		struct port_admin_arg arg = { pid, up };
 
 		evf_ctl_call(port_admin_ctl, &arg);
-		printf("Port %s %s.\n", p->name, up ? "started" : "stopped");
+		evf_port_hold_forget(pid); /* the operator decided: --hold-ports leaves it alone */
+		fprintf(out, "Port %s %s.\n", p->name, up ? "started" : "stopped");
 		found = true;
 	}
+	fflush(out);
 	if (!found)
-		printf("No port named '%s'.\n", res->name);
-	fflush(stdout);
+		evf_shell_fail("No port named '%s'.", res->name);
 }
 
 static cmdline_parse_token_string_t portadm_port = TOK_STR(cmd_portadm_result, port, "port");
@@ -81,8 +86,7 @@ cmd_sleep_parsed(void *r, struct cmdline *cl, void *data)
 	struct cmd_sleep_result *res = r;
 	(void)cl; (void)data;
 
-	for (uint32_t t = 0; t < res->ms && !evf_shell_quit_requested(); t += 10)
-		usleep(10000);
+	evf_shell_pause(res->ms);
 }
 
 static cmdline_parse_token_string_t sleep_tok = TOK_STR(cmd_sleep_result, sleep, "sleep");
@@ -106,7 +110,7 @@ cmd_echo_parsed(void *r, struct cmdline *cl, void *data)
 	struct cmd_echo_result *res = r;
 	(void)cl; (void)data;
 
-	printf("%s\n", res->word);
+	fprintf(evf_shell_out(), "%s\n", res->word);
 }
 
 static cmdline_parse_token_string_t echo_tok = TOK_STR(cmd_echo_result, echo, "echo");
@@ -128,14 +132,13 @@ static void
 cmd_wait_parsed(void *r, struct cmdline *cl, void *data)
 {
 	struct cmd_wait_result *res = r;
-	unsigned int waited = 0;
+	uint64_t end = evf_shell_now_ms() + 120000;
 	(void)cl; (void)data;
 
-	while (!evf_shell_quit_requested() && waited < 120000) {
+	while (!evf_shell_interrupted() && evf_shell_now_ms() < end) {
 		if (evf_runtime_settled(res->ms))
 			break;
-		usleep(10000);
-		waited += 10;
+		evf_shell_pause(10);
 	}
 	/* Let the control thread apply what it dequeued last. */
 	usleep(5000);
@@ -160,7 +163,13 @@ struct cmd_quit_result {
 static void
 cmd_quit_parsed(void *r, struct cmdline *cl, void *data)
 {
+	struct evf_shell_io *io = evf_shell_io_current();
 	(void)r; (void)data;
+
+	if (io->remote) {
+		io->end_session = true; /* a client's quit ends its session only */
+		return;
+	}
 	evf_shell_request_quit();
 	cmdline_quit(cl);
 }
@@ -169,7 +178,8 @@ static cmdline_parse_token_string_t quit_tok = TOK_STR(cmd_quit_result, quit, "q
 
 static cmdline_parse_inst_t cmd_quit = {
 	.f = cmd_quit_parsed,
-	.help_str = "quit: stop forwarding, print final counters and exit",
+	.help_str = "quit: stop forwarding, print final counters and exit (from evfwd-cli: end"
+		" the session)",
 	.tokens = { (void *)&quit_tok, NULL },
 };
 

@@ -3,6 +3,7 @@
  * evf_ctl_call). The views of segments, LAGs, routes and events:
  * cmds_mh.c. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "evf_ctl.h"
@@ -51,17 +52,17 @@ cmd_route_parsed(void *r, struct cmdline *cl, void *data)
 	if (n == 1)
 		tok[n++] = res->op;
 	if (evf_route_parse(n, tok, &call.r, err, sizeof(err)) < 0) {
-		printf("Route not applied: %s\n", err);
-		fflush(stdout);
+		evf_shell_fail("Route not applied: %s", err);
 		return;
 	}
 	evf_ctl_call(route_apply_ctl, &call);
 	evf_route_format(&call.r, text, sizeof(text));
-	if (call.result == EVF_RR_OK)
-		printf("%s: applied\n", text);
-	else
-		printf("%s: rejected (%s)\n", text, evf_route_result_name(call.result));
-	fflush(stdout);
+	if (call.result == EVF_RR_OK) {
+		fprintf(evf_shell_out(), "%s: applied\n", text);
+		fflush(evf_shell_out());
+	} else {
+		evf_shell_fail("%s: rejected (%s)", text, evf_route_result_name(call.result));
+	}
 }
 
 static cmdline_parse_token_string_t route_tok = TOK_STR(cmd_route_result, route, "route");
@@ -105,8 +106,8 @@ cmd_unfreeze_parsed(void *r, struct cmdline *cl, void *data)
 	(void)r; (void)cl; (void)data;
 
 	evf_ctl_call(unfreeze_ctl, &n);
-	printf("%u frozen MAC(s) released.\n", n);
-	fflush(stdout);
+	fprintf(evf_shell_out(), "%u frozen MAC(s) released.\n", n);
+	fflush(evf_shell_out());
 }
 
 static cmdline_parse_token_string_t uf_clear = TOK_STR(cmd_unfreeze_result, clear, "clear");

@@ -21,9 +21,9 @@ cmd_port_stats_parsed(void *r, struct cmdline *cl, void *data)
 	const char *name = data == NULL || strcmp(res->name, "all") == 0 ? NULL : res->name;
 	(void)cl;
 
-	if (evf_show_port_stats(stdout, name) < 0)
-		printf("No port named '%s' (see show port info).\n", res->name);
-	fflush(stdout);
+	if (evf_show_port_stats(evf_shell_out(), name) < 0)
+		evf_shell_fail("No port named '%s' (see show port info).", res->name);
+	fflush(evf_shell_out());
 }
 
 static cmdline_parse_token_string_t port_show = TOK_STR(cmd_port_result, show, "show");
@@ -52,8 +52,8 @@ static void
 cmd_port_info_parsed(void *r, struct cmdline *cl, void *data)
 {
 	(void)r; (void)cl; (void)data;
-	evf_show_ports(stdout);
-	fflush(stdout);
+	evf_show_ports(evf_shell_out());
+	fflush(evf_shell_out());
 }
 
 static cmdline_parse_inst_t cmd_port_info = {
@@ -71,8 +71,8 @@ static void
 cmd_xdp_parsed(void *r, struct cmdline *cl, void *data)
 {
 	(void)r; (void)cl; (void)data;
-	evf_show_xdp(stdout);
-	fflush(stdout);
+	evf_show_xdp(evf_shell_out());
+	fflush(evf_shell_out());
 }
 
 static cmdline_parse_token_string_t xdp_show = TOK_STR(cmd_xdp_result, show, "show");
@@ -97,8 +97,7 @@ cmd_bd_parsed(void *r, struct cmdline *cl, void *data)
 	(void)cl;
 
 	if (evf_shell_show_ctl(evf_show_bd, name) < 0)
-		printf("No MAC-VRF named '%s'.\n", name);
-	fflush(stdout);
+		evf_shell_fail("No MAC-VRF named '%s'.", name);
 }
 
 static cmdline_parse_token_string_t bd_show = TOK_STR(cmd_bd_result, show, "show");
@@ -131,8 +130,7 @@ cmd_fdb_parsed(void *r, struct cmdline *cl, void *data)
 	(void)cl;
 
 	if (evf_shell_show_ctl(evf_show_fdb, name) < 0)
-		printf("No MAC-VRF named '%s'.\n", name);
-	fflush(stdout);
+		evf_shell_fail("No MAC-VRF named '%s'.", name);
 }
 
 static cmdline_parse_token_string_t fdb_show = TOK_STR(cmd_fdb_result, show, "show");
@@ -177,17 +175,18 @@ static void
 cmd_simple_parsed(void *r, struct cmdline *cl, void *data)
 {
 	struct cmd_simple_result *res = r;
+	FILE *out = evf_shell_out();
 	(void)cl; (void)data;
 
 	if (strcmp(res->what, "vteps") == 0)
 		evf_shell_show_ctl(show_vteps_ctl, NULL);
 	else if (strcmp(res->what, "drops") == 0)
-		evf_show_drops(stdout, data != NULL);
+		evf_show_drops(out, data != NULL);
 	else if (strcmp(res->what, "workers") == 0)
-		evf_show_workers(stdout);
+		evf_show_workers(out);
 	else if (strcmp(res->what, "learning") == 0)
 		evf_shell_show_ctl(show_learning_ctl, NULL);
-	fflush(stdout);
+	fflush(out);
 }
 
 static cmdline_parse_token_string_t simple_show = TOK_STR(cmd_simple_result, show, "show");
@@ -220,8 +219,8 @@ cmd_clear_parsed(void *r, struct cmdline *cl, void *data)
 {
 	(void)r; (void)cl; (void)data;
 	evf_stats_clear();
-	printf("Statistics cleared.\n");
-	fflush(stdout);
+	fprintf(evf_shell_out(), "Statistics cleared.\n");
+	fflush(evf_shell_out());
 }
 
 static cmdline_parse_token_string_t clear_clear = TOK_STR(cmd_clear_result, clear, "clear");

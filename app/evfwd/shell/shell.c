@@ -1,6 +1,6 @@
 /* shell.c: cmdline context, one line at a time, interactive mode, help, and
  * the quit flag with the --max-runtime deadline (main thread). Command files:
- * shell_file.c. */
+ * shell_file.c; output contexts and failures: shell_io.c. */
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -12,6 +12,7 @@
 #include <cmdline_rdline.h>
 #include <cmdline_socket.h>
 
+#include "ctl_socket.h"
 #include "evf_ctl.h"
 #include "shell.h"
 #include "shell_private.h"
@@ -70,12 +71,13 @@ evf_shell_show_ctl(int (*fn)(FILE *, const char *), const char *arg)
 {
 	struct ctl_show c = { .fn = fn, .arg = arg };
 	int rc = evf_ctl_call(ctl_show_run, &c);
+	FILE *out = evf_shell_out();
 
 	if (c.buf != NULL) {
-		fputs(c.buf, stdout);
+		fputs(c.buf, out);
 		free(c.buf);
 	}
-	fflush(stdout);
+	fflush(out);
 	return rc;
 }
 
@@ -88,11 +90,13 @@ struct cmd_help_result {
 static void
 cmd_help_parsed(void *res, struct cmdline *cl, void *data)
 {
+	FILE *out = evf_shell_out();
 	(void)res; (void)cl; (void)data;
-	printf("Commands (TAB completes keywords):\n");
+
+	fprintf(out, "Commands (TAB completes keywords):\n");
 	for (unsigned int i = 0; ctx[i] != NULL; i++)
-		printf("  %s\n", ctx[i]->help_str);
-	fflush(stdout);
+		fprintf(out, "  %s\n", ctx[i]->help_str);
+	fflush(out);
 }
 
 static cmdline_parse_token_string_t cmd_help_tok =
@@ -119,6 +123,8 @@ evf_shell_ctx(void)
 		n++;
 	for (unsigned int i = 0; evf_shell_cmds_mh[i]; i++)
 		n++;
+	for (unsigned int i = 0; evf_shell_cmds_ctlsock[i]; i++)
+		n++;
 	ctx = calloc(n + 2, sizeof(*ctx));
 	if (ctx == NULL)
 		return NULL;
@@ -128,6 +134,8 @@ evf_shell_ctx(void)
 		ctx[k++] = evf_shell_cmds_route[i];
 	for (unsigned int i = 0; evf_shell_cmds_mh[i]; i++)
 		ctx[k++] = evf_shell_cmds_mh[i];
+	for (unsigned int i = 0; evf_shell_cmds_ctlsock[i]; i++)
+		ctx[k++] = evf_shell_cmds_ctlsock[i];
 	for (unsigned int i = 0; evf_shell_cmds_misc[i]; i++)
 		ctx[k++] = evf_shell_cmds_misc[i];
 	ctx[k++] = &cmd_help;
@@ -171,9 +179,29 @@ evf_shell_line_refused(const char *line, size_t len, char *why, size_t whylen)
 }
 
 int
+evf_shell_run_line(struct cmdline *cl, const char *cmd)
+{
+	struct evf_shell_io *io = evf_shell_io_current();
+	char buf[EVF_SHELL_LINE_MAX + 2];
+	int rc;
+
+	/* cmdline_parse() only acts on a complete line, newline included. */
+	snprintf(buf, sizeof(buf), "%s\n", cmd);
+	rc = cmdline_parse(cl, buf);
+	fflush(io->out);
+	if (rc < 0 && !io->failed) { /* success returns the parsed length */
+		/* not printed into the output: the console reports it on stderr */
+		snprintf(io->why, sizeof(io->why), "%s: '%s' (type help)", parse_error_text(rc), cmd);
+		io->failed = true;
+	}
+	return io->failed ? -1 : 0;
+}
+
+int
 evf_shell_exec_line(struct cmdline *cl, const char *where, unsigned int lineno, const char *line)
 {
-	char buf[EVF_SHELL_LINE_MAX + 2], why[64];
+	struct evf_shell_io io = { .out = stdout, .remote = false };
+	char why[64];
 	const char *p = line;
 	int rc;
 
@@ -187,14 +215,12 @@ evf_shell_exec_line(struct cmdline *cl, const char *where, unsigned int lineno, 
 		return 0;
 	printf("evfwd> %s\n", p);
 	fflush(stdout);
-	/* cmdline_parse() only acts on a complete line, newline included. */
-	snprintf(buf, sizeof(buf), "%s\n", p);
-	rc = cmdline_parse(cl, buf);
-	fflush(stdout);
-	if (rc >= 0) /* success returns the parsed length */
-		return 0;
-	fprintf(stderr, "%s:%u: %s: '%s' (type help)\n", where, lineno, parse_error_text(rc), p);
-	return -1;
+	evf_shell_io_push(&io);
+	rc = evf_shell_run_line(cl, p);
+	evf_shell_io_pop(&io);
+	if (rc < 0)
+		fprintf(stderr, "%s:%u: %s\n", where, lineno, io.why);
+	return rc;
 }
 
 /* Interactive: cmdline_interact() reads stdin in a loop that only ends at
@@ -210,13 +236,13 @@ evf_shell_interactive(void)
 	if (cl == NULL)
 		return;
 	while (!evf_shell_quit_requested()) {
-		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
 		char c;
-		int n = poll(&pfd, 1, 100);
+		/* control-socket clients are served while the terminal is quiet */
+		int ev = evf_ctlsock_poll(STDIN_FILENO, POLLIN, 100);
 
-		if (n < 0 && errno != EINTR)
+		if (ev & POLLNVAL)
 			break;
-		if (n <= 0)
+		if (ev == 0)
 			continue;
 		if (read(STDIN_FILENO, &c, 1) <= 0)
 			break;

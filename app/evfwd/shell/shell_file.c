@@ -4,7 +4,11 @@
  * The file is read from its descriptor with poll(), so a FIFO nobody writes
  * to still ends on quit, a signal or --max-runtime. A line longer than
  * EVF_SHELL_LINE_MAX is consumed to its newline and refused as a whole: no
- * tail of it ever runs as a command of its own, and line numbers stay right. */
+ * tail of it ever runs as a command of its own, and line numbers stay right.
+ * While it waits for input, the control socket's clients are served. A line
+ * that fails (does not parse, or its command failed: a rejected route, an
+ * unknown name) is reported as "FILE:LINE: why" and counted; the file goes
+ * on, and evfwd exits 1 at the end. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -12,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ctl_socket.h"
 #include "shell.h"
 #include "shell_private.h"
 
@@ -29,16 +34,14 @@ static int
 reader_fill(struct evf_line_reader *r)
 {
 	for (;;) {
-		struct pollfd pfd = { .fd = r->fd, .events = POLLIN };
 		ssize_t n;
-		int rc;
+		int ev;
 
 		if (r->stop != NULL && r->stop())
 			return -1;
-		rc = poll(&pfd, 1, 100);
-		if (rc < 0 && errno != EINTR)
-			return -1;
-		if (rc <= 0)
+		/* control-socket clients are served while the file is silent */
+		ev = evf_ctlsock_poll(r->fd, POLLIN, 100);
+		if (ev == 0)
 			continue;
 		n = read(r->fd, r->buf, sizeof(r->buf));
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))

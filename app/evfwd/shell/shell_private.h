@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <cmdline.h>
@@ -20,9 +21,49 @@ cmdline_parse_ctx_t *evf_shell_ctx(void);
  *  a control character other than TAB), written into why; NULL when it can. */
 const char *evf_shell_line_refused(const char *line, size_t len, char *why, size_t whylen);
 /** Run one line (no newline) on cl, echoing it; blank lines and comments do
- *  nothing. Errors go to stderr as "WHERE:LINENO: reason". Returns 0 or -1. */
+ *  nothing. Errors (a line that does not parse, or a command that failed)
+ *  go to stderr as "WHERE:LINENO: reason". Returns 0 or -1. */
 int evf_shell_exec_line(struct cmdline *cl, const char *where, unsigned int lineno,
 	const char *line);
+/** Parse and run one command (no newline; not blank, already checked by
+ *  evf_shell_line_refused) in the current evf_shell_io. A line that does not
+ *  parse fails with "unknown command: 'TEXT' (type help)" (or "bad
+ *  arguments", "ambiguous command"). Returns 0, or -1 when it failed. */
+int evf_shell_run_line(struct cmdline *cl, const char *cmd);
+
+/** Where a command writes and how it ended (shell_io.c, main thread). */
+struct evf_shell_io {
+	FILE *out;                 /**< the command's output */
+	bool remote;               /**< a control-socket client: a failure's message is not
+	                                printed into out but kept in why */
+	bool failed;               /**< evf_shell_fail() was called */
+	bool aborted;              /**< the client went away: sleep and wait idle stop */
+	bool end_session;          /**< "quit" from a client: end its session, not evfwd */
+	char why[512];             /**< the first failure's message */
+	struct evf_shell_io *prev;
+};
+
+/** Commands run in io (out set by the caller) until evf_shell_io_pop(). */
+void evf_shell_io_push(struct evf_shell_io *io);
+void evf_shell_io_pop(struct evf_shell_io *io);
+/** The context of the running command: the console's (stdout) by default. */
+struct evf_shell_io *evf_shell_io_current(void);
+/** The running command's output stream. */
+FILE *evf_shell_out(void);
+/** The running command failed: its message (one line, no newline) goes to
+ *  the console's output, or to the client's error line. */
+void evf_shell_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/** quit, a signal, --max-runtime, or the client of the running command hung up. */
+bool evf_shell_interrupted(void);
+/** Sleep ms milliseconds serving control-socket clients, or less when
+ *  evf_shell_interrupted(). */
+void evf_shell_pause(uint32_t ms);
+/** CLOCK_MONOTONIC in milliseconds. */
+uint64_t evf_shell_now_ms(void);
+/** The command list for clients: one line per command, "SYNTAX<TAB>HELP";
+ *  SYNTAX is its words, a choice as "a|b", "<word>", "<number>", or
+ *  "<words...>" for the rest of the line (shell_grammar.c). */
+void evf_shell_grammar(FILE *out);
 
 /** A command file read line by line from a descriptor (shell_file.c). */
 struct evf_line_reader {
@@ -48,5 +89,6 @@ extern cmdline_parse_inst_t *evf_shell_cmds_show[];
 extern cmdline_parse_inst_t *evf_shell_cmds_misc[];
 extern cmdline_parse_inst_t *evf_shell_cmds_route[];
 extern cmdline_parse_inst_t *evf_shell_cmds_mh[];
+extern cmdline_parse_inst_t *evf_shell_cmds_ctlsock[];
 
 #endif /* EVF_SHELL_PRIVATE_H */
