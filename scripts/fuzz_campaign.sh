@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # fuzz_campaign.sh [SECONDS] [TARGET...]: a longer libFuzzer campaign than the
 # fuzz suite's, then the line coverage its corpus reaches.
-#   1. each TARGET (default: cfg route-text shell; also pkt ring-rec ring-hdr)
+#   1. each TARGET (default: cfg route-text shell; also pkt ring-rec ring-hdr
+#      ctlsock)
 #      runs SECONDS (default 300) from build/'s binary on its kept corpus
 #      (build/test/fuzz/corpus-*) and seeds, one after the other;
 #   2. build-fuzzcov/ (-Dfuzz_coverage=true: the same targets with clang
@@ -34,7 +35,8 @@ spec() {
 	shell) echo "fuzz_shell corpus-shell text-seeds/shell -dict=$src/test/fuzz/shell.dict -close_fd_mask=3|app/evfwd/shell app/evfwd/show" ;;
 	pkt) echo "fuzz_pkt corpus seeds|lib/dp lib/pkt lib/vxlan/evf_vxlan_dp.h" ;;
 	ring-rec) echo "fuzz_ring_rec corpus-ring-rec ring-seeds/rec|lib/ring/ring_codec.c" ;;
-	ring-hdr) echo "fuzz_ring_hdr corpus-ring-hdr ring-seeds/hdr|lib/ring/ring_ctl.c" ;;
+	ring-hdr) echo "fuzz_ring_hdr corpus-ring-hdr ring-seeds/hdr|lib/ring/ring_consume_ctl.c lib/ring/ring_events_ctl.c lib/ring/ring_shm_ctl.c lib/ring/ring_stats_ctl.c lib/ring/ring_guard_ctl.c" ;;
+	ctlsock) echo "fuzz_ctlsock corpus-ctlsock text-seeds/shell -dict=$src/test/fuzz/shell.dict -close_fd_mask=1|app/evfwd/shell/ctl_socket.c app/evfwd/shell/ctl_client.c app/evfwd/shell/shell_io.c" ;;
 	*) echo "fuzz_campaign: unknown target $1" >&2; exit 2 ;;
 	esac
 }

@@ -11,6 +11,7 @@
 #include "evf_ctl.h"
 #include "evf_dp.h"
 #include "evf_fdb_ctl.h"
+#include "evf_nd_ctl.h"
 #include "evf_ring.h"
 #include "evf_port.h"
 #include "evf_port_ctl.h"
@@ -91,11 +92,20 @@ tel_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
-/* /evfwd/learning, /evfwd/control, /evfwd/ring, /evfwd/worker: a counter set
+/* /evfwd/learning, /evfwd/control, /evfwd/ring, /evfwd/worker, /evfwd/arp_nd,
+ * /evfwd/bindings: a counter set
  * as a dict, every counter of its list under its shown name. */
 static const struct evf_counter_set *
-set_of(const char *cmd, struct evf_counter_set *tmp, struct evf_stats_sum *sum)
+set_of(const char *cmd, struct evf_counter_set *tmp, struct evf_stats_sum *sum,
+       struct evf_nd_wcounters *nd)
 {
+	if (strcmp(cmd, "/evfwd/bindings") == 0)
+		return &evf_nd_ctl_counter_set;
+	if (strcmp(cmd, "/evfwd/arp_nd") == 0) {
+		evf_nd_worker_sum(nd);
+		evf_nd_worker_counter_set(tmp, nd);
+		return tmp;
+	}
 	if (strcmp(cmd, "/evfwd/learning") == 0)
 		return &evf_learn_counter_set;
 	if (strcmp(cmd, "/evfwd/control") == 0)
@@ -112,7 +122,8 @@ tel_counters(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	struct evf_counter_set tmp;
 	struct evf_stats_sum sum;
-	const struct evf_counter_set *set = set_of(cmd, &tmp, &sum);
+	struct evf_nd_wcounters nd;
+	const struct evf_counter_set *set = set_of(cmd, &tmp, &sum, &nd);
 	(void)params;
 
 	rte_tel_data_start_dict(d);
@@ -131,6 +142,10 @@ evf_telemetry_init(void)
 	rte_telemetry_register_cmd("/evfwd/learning", tel_counters, "Learning counters");
 	rte_telemetry_register_cmd("/evfwd/control", tel_counters, "Control thread counters");
 	rte_telemetry_register_cmd("/evfwd/ring", tel_counters, "Control ring counters");
+	rte_telemetry_register_cmd("/evfwd/arp_nd", tel_counters,
+				   "ARP/ND counters of the workers (sums)");
+	rte_telemetry_register_cmd("/evfwd/bindings", tel_counters,
+				   "MAC/IP binding counters of the control thread");
 	rte_telemetry_register_cmd("/evfwd/worker", tel_counters,
 		"Worker counters summed over the workers");
 	rte_telemetry_register_cmd("/evfwd/drops", tel_drops, "Drop counters by reason");

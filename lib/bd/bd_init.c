@@ -95,6 +95,7 @@ evf_bd_create(const struct evf_cfg_bd *cfg)
 	bd->dup_blackhole = cfg->dup_blackhole;
 	rte_strscpy(bd->name, cfg->name, sizeof(bd->name));
 
+	ctl->irb_attach = EVF_INVALID_ID;
 	ctl->attach = calloc(cfg->nb_attach ? cfg->nb_attach : 1, sizeof(uint16_t));
 	if (ctl->attach == NULL)
 		return -ENOMEM;
@@ -106,6 +107,54 @@ evf_bd_create(const struct evf_cfg_bd *cfg)
 	}
 	evf_nb_bds++;
 	return evf_bd_flood_publish(bd->id) < 0 ? -ENOMEM : bd->id;
+}
+
+int
+evf_bd_add_irb(uint16_t b, const char *host_port)
+{
+	struct evf_bd_ctl *ctl = &evf_bd_ctls[b];
+	struct evf_attach *a;
+	struct evf_iface *ifc = NULL;
+
+	if (b >= evf_nb_bds || ctl->irb_attach != EVF_INVALID_ID)
+		return -EINVAL;
+	if (host_port != NULL) {
+		ifc = evf_iface_by_name(host_port);
+		if (ifc == NULL || ifc->kind != EVF_IFACE_PORT)
+			return -ENODEV;
+		if (ifc->vlan_to_attach[EVF_VLAN_UNTAGGED] != EVF_INVALID_ID)
+			return -EEXIST;
+	}
+	if (evf_nb_attachs >= EVF_MAX_ATTACH)
+		return -ENOSPC;
+	a = &evf_attachs[evf_nb_attachs];
+	memset(a, 0, sizeof(*a));
+	a->id = evf_nb_attachs;
+	a->bd = b;
+	a->vlan = EVF_VLAN_UNTAGGED;
+	a->es = EVF_INVALID_ID;
+	a->esevi = EVF_INVALID_ID;
+	a->irb = 1;
+	if (ifc != NULL) {
+		a->iface = ifc->id;
+		a->port = ifc->port_id;
+		a->max_frame = (uint16_t)(ifc->mtu + RTE_ETHER_HDR_LEN);
+		snprintf(a->name, sizeof(a->name), "%s", ifc->name);
+		ifc->vlan_to_attach[EVF_VLAN_UNTAGGED] = a->id;
+	} else {
+		a->iface = EVF_INVALID_ID;
+		a->port = EVF_INVALID_ID;
+		a->max_frame = UINT16_MAX;
+		snprintf(a->name, sizeof(a->name), "irb-%s", evf_bds[b].name);
+	}
+	ctl->irb_attach = a->id;
+	return evf_nb_attachs++;
+}
+
+uint16_t
+evf_bd_irb(uint16_t b)
+{
+	return b < evf_nb_bds ? evf_bd_ctls[b].irb_attach : EVF_INVALID_ID;
 }
 
 int

@@ -11,6 +11,7 @@ struct evf_bd_ctl {
 	uint16_t nb_members, cap_members;
 	struct evf_bd_flood_member *members; /**< remote VTEPs, in insertion order */
 	uint32_t local_macs;
+	uint16_t irb_attach;                 /**< EVF_INVALID_ID if no gateway */
 };
 
 extern struct evf_bd_ctl evf_bd_ctls[EVF_MAX_BDS];

@@ -27,6 +27,8 @@ struct evf_attach {
 	uint16_t max_frame;/**< largest untagged frame the egress MTU allows */
 	uint16_t es;       /**< Ethernet Segment of the interface, EVF_INVALID_ID if none */
 	uint16_t esevi;    /**< its (segment, MAC-VRF) binding */
+	uint8_t irb;       /**< the MAC-VRF's gateway: frames to it go to the host path
+	                        (port: its host port) or nowhere (port EVF_INVALID_ID) */
 	char name[EVF_NAME_LEN + 8]; /**< "host1.10" / "host1.untagged" */
 };
 

@@ -18,6 +18,13 @@ int evf_bd_finalize(void);
 /** Give the state dump the MAC-VRFs (evf_events.h). */
 void evf_bd_register_dump(void);
 struct evf_bd *evf_bd_by_name(const char *name);
+/** The attachment of bd's gateway (IRB): on host_port (an access port, its
+ *  untagged frames enter bd as the gateway's) or, NULL, on nothing (frames
+ *  to the gateway are dropped). Never in the flood list. Returns its id or
+ *  -errno. */
+int evf_bd_add_irb(uint16_t bd, const char *host_port);
+/** bd's gateway attachment, EVF_INVALID_ID if none. */
+uint16_t evf_bd_irb(uint16_t bd);
 void evf_bd_reset(void);
 
 /* ---- control thread ---- */

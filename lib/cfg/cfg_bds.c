@@ -453,6 +453,8 @@ static const struct cfg_key bd_keys[] = {
 	CFG_KEY_FUNC("remote-macs", bd_remote_macs, false),
 	CFG_KEY_FUNC("static-macs", bd_static_macs, false),
 	CFG_KEY_FUNC("mac-duplication", bd_mac_duplication, false),
+	CFG_KEY_FUNC("arp-nd", cfg_bd_nd, false),
+	CFG_KEY_FUNC("irb", cfg_bd_irb, false),
 };
 #undef B
 
@@ -470,6 +472,7 @@ parse_bd(struct cfg_ctx *ctx, yaml_node_t *item, struct evf_cfg_bd *bd)
 	bd->dup_moves = 5;
 	bd->dup_window = 180;
 	bd->dup_hold = 540;
+	cfg_bd_nd_defaults(&bd->nd);
 
 	if (cfg_map_parse(ctx, item, bd_keys, RTE_DIM(bd_keys), bd, &map) < 0)
 		return -EINVAL;

@@ -93,7 +93,7 @@ cfg_validate(struct cfg_ctx *ctx, const struct cfg_map *top)
 		return cfg_error(ctx, cfg_map_get(top, "node"),
 			"vtep-ipv4 or vtep-ipv6 is required when there is a network port");
 	}
-	return 0;
+	return cfg_validate_l3(ctx);
 }
 
 static int

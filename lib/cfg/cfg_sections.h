@@ -18,6 +18,11 @@ int cfg_section_es(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
 int cfg_section_ring(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
 int cfg_section_ctlsock(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
 int cfg_section_lags(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
+/* cfg_l3.c: a MAC-VRF's "irb" and "arp-nd", and the checks across sections */
+int cfg_bd_irb(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
+int cfg_bd_nd(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
+void cfg_bd_nd_defaults(struct evf_cfg_nd *nd);
+int cfg_validate_l3(struct cfg_ctx *ctx);
 
 /** name (at val) must be an interface attachments and segments can use: an
  *  access port that is no LAG member, or a LAG. what: "attachments", ... */

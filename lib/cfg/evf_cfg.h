@@ -76,6 +76,43 @@ struct evf_cfg_local_mac {
 	struct evf_cfg_attach attach;     /**< "port" + "vlan": one of this MAC-VRF's attachments */
 };
 
+#define EVF_CFG_IRB_MAX_ADDRS 8
+
+/** An address with its prefix length ("198.19.1.1/24"). */
+struct evf_cfg_prefix {
+	struct evf_ip ip;
+	uint8_t len;
+};
+
+/** "irb": the MAC-VRF's gateway (RFC 9135 anycast gateway). */
+struct evf_cfg_irb {
+	bool enabled;                     /**< the section is there */
+	struct rte_ether_addr mac;        /**< "mac": the gateway MAC every PE shares (required) */
+	uint8_t nb_addrs;
+	struct evf_cfg_prefix addrs[EVF_CFG_IRB_MAX_ADDRS];   /**< "addresses": anycast, every PE */
+	uint8_t nb_unique;
+	struct evf_cfg_prefix unique[EVF_CFG_IRB_MAX_ADDRS];  /**< "unique-addresses": this PE's own */
+	bool has_unique_mac;
+	struct rte_ether_addr unique_mac; /**< "unique-mac": this PE's own MAC, default node.mac */
+	char host_port[EVF_NAME_LEN];     /**< "host-port": an access port (net_tap) for the host stack */
+	uint32_t host_rate;               /**< "host-rate" packets/s to the host per worker, default 2000 */
+};
+
+enum evf_cfg_nd_unknown { EVF_CFG_ND_FLOOD = 0, EVF_CFG_ND_DROP };
+
+/** "arp-nd": MAC/IP bindings, proxy ARP/ND (RFC 9161). */
+struct evf_cfg_nd {
+	bool enabled;                     /**< the section is there, or "irb" is */
+	bool proxy;                       /**< "proxy", default true */
+	uint8_t unknown;                  /**< "unknown": flood (default) | drop */
+	uint32_t limit;                   /**< "binding-limit" 1..1048576, default 4096 */
+	uint32_t aging;                   /**< "binding-aging" s, 0 never, default 1200 */
+	uint32_t rate;                    /**< "rate": ARP/ND packets/s handled per worker, default 1000 */
+	uint32_t dup_moves;               /**< "ip-duplication.num-moves", default 5 */
+	uint32_t dup_window;              /**< "ip-duplication.monitoring-window" s, default 180 */
+	uint32_t dup_hold;                /**< "ip-duplication.hold-down" s, 0 until cleared, default 540 */
+};
+
 struct evf_cfg_bd {
 	char name[EVF_NAME_LEN];          /**< "name" (required, unique) */
 	uint32_t vni;                     /**< "vni" 1..16777215 (required, unique) */
@@ -96,6 +133,8 @@ struct evf_cfg_bd {
 	struct evf_cfg_remote_mac *macs;  /**< "remote-macs": static remote MACs */
 	uint32_t nb_local_macs;
 	struct evf_cfg_local_mac *local_macs; /**< "static-macs": MACs pinned to an attachment */
+	struct evf_cfg_irb irb;           /**< "irb" */
+	struct evf_cfg_nd nd;             /**< "arp-nd" */
 	unsigned int line;                /**< line of the entry, for later error messages */
 };
 

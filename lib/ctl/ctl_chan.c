@@ -8,6 +8,7 @@
 #include "evf_chan.h"
 
 #define LEARN_RING_SIZE   8192
+#define ND_RING_SIZE      1024
 #define PUNT_RING_SIZE    256
 #define INJECT_RING_SIZE  256
 
@@ -16,9 +17,10 @@ unsigned int evf_nb_chans;
 static unsigned int generation; /* ring names stay unique across re-inits (tests) */
 
 int
-evf_chan_init(unsigned int nb_workers, size_t learn_elem_size)
+evf_chan_init(unsigned int nb_workers, size_t learn_elem_size, size_t nd_elem_size)
 {
-	if (nb_workers == 0 || nb_workers > EVF_MAX_WORKERS || learn_elem_size % 4)
+	if (nb_workers == 0 || nb_workers > EVF_MAX_WORKERS || learn_elem_size % 4 ||
+	    nd_elem_size % 4)
 		return -EINVAL;
 	evf_chan_fini();
 	generation++;
@@ -30,13 +32,16 @@ evf_chan_init(unsigned int nb_workers, size_t learn_elem_size)
 		snprintf(name, sizeof(name), "evf_learn%u_%u", generation, i);
 		c->learn = rte_ring_create_elem(name, (unsigned int)learn_elem_size,
 			LEARN_RING_SIZE, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+		snprintf(name, sizeof(name), "evf_nd%u_%u", generation, i);
+		c->nd = rte_ring_create_elem(name, (unsigned int)nd_elem_size, ND_RING_SIZE,
+			SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
 		snprintf(name, sizeof(name), "evf_punt%u_%u", generation, i);
 		c->punt = rte_ring_create(name, PUNT_RING_SIZE, SOCKET_ID_ANY,
 			RING_F_SP_ENQ | RING_F_SC_DEQ);
 		snprintf(name, sizeof(name), "evf_inj%u_%u", generation, i);
 		c->inject = rte_ring_create(name, INJECT_RING_SIZE, SOCKET_ID_ANY,
 			RING_F_SP_ENQ | RING_F_SC_DEQ);
-		if (c->learn == NULL || c->punt == NULL || c->inject == NULL) {
+		if (c->learn == NULL || c->nd == NULL || c->punt == NULL || c->inject == NULL) {
 			evf_chan_fini();
 			return -ENOMEM;
 		}
@@ -68,6 +73,7 @@ evf_chan_fini(void)
 	evf_chan_drain();
 	for (unsigned int i = 0; i < evf_nb_chans; i++) {
 		rte_ring_free(evf_chans[i].learn);
+		rte_ring_free(evf_chans[i].nd);
 		rte_ring_free(evf_chans[i].punt);
 		rte_ring_free(evf_chans[i].inject);
 	}
@@ -80,6 +86,15 @@ evf_chan_learn_empty(void)
 {
 	for (unsigned int i = 0; i < evf_nb_chans; i++)
 		if (rte_ring_count(evf_chans[i].learn) != 0)
+			return false;
+	return true;
+}
+
+bool
+evf_chan_events_empty(void)
+{
+	for (unsigned int i = 0; i < evf_nb_chans; i++)
+		if (rte_ring_count(evf_chans[i].learn) != 0 || rte_ring_count(evf_chans[i].nd) != 0)
 			return false;
 	return true;
 }

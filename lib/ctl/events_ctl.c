@@ -90,6 +90,7 @@ evf_event_name(uint8_t type)
 		[EVF_EV_MAC_UNFROZEN] = "mac-unfrozen", [EVF_EV_ES_UP] = "es-up",
 		[EVF_EV_ES_DOWN] = "es-down", [EVF_EV_DF_CHANGE] = "df-change",
 		[EVF_EV_NODE] = "node", [EVF_EV_BD] = "mac-vrf", [EVF_EV_ES_BD] = "es-mac-vrf",
+		[EVF_EV_MACIP_LEARNED] = "macip-learned", [EVF_EV_MACIP_AGED] = "macip-aged",
 	};
 
 	return type < RTE_DIM(names) && names[type] ? names[type] : "?";
@@ -118,6 +119,16 @@ evf_event_print(FILE *out, unsigned int n)
 		case EVF_EV_DF_CHANGE:
 			fprintf(out, " esi %s vni %u %s\n", esi, ev->vni, ev->flag ? "DF" : "non-DF");
 			break;
+		case EVF_EV_MACIP_LEARNED:
+		case EVF_EV_MACIP_AGED: {
+			char ip[EVF_IP_STRLEN];
+
+			fprintf(out, " vni %u mac %s ip %s%s%s\n", ev->vni, mac,
+				evf_ip_fmt(&ev->ip, ip, sizeof(ip)),
+				evf_esi_is_zero(&ev->esi) ? "" : " esi ",
+				evf_esi_is_zero(&ev->esi) ? "" : esi);
+			break;
+		}
 		default:
 			fprintf(out, " vni %u mac %s seq %u%s%s\n", ev->vni, mac, ev->mob_seq,
 				evf_esi_is_zero(&ev->esi) ? "" : " esi ",

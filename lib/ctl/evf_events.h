@@ -28,6 +28,8 @@ enum evf_event_type {
 	EVF_EV_ES_UP,           /**< local segment active: advertise RT4 (+ RT1) with these DF parameters */
 	EVF_EV_ES_DOWN,         /**< local segment down: withdraw RT4 and RT1 */
 	EVF_EV_DF_CHANGE,       /**< we became (or stopped being) DF for <segment, MAC-VRF> */
+	EVF_EV_MACIP_LEARNED,   /**< a local MAC/IP binding, or one of our IRB's own (RT2 MAC+IP to advertise) */
+	EVF_EV_MACIP_AGED,      /**< a local MAC/IP binding gone (RT2 MAC+IP to withdraw) */
 	/* Only in state dumps (evf_event_dump_put): */
 	EVF_EV_NODE,            /**< our VTEP addresses (vtep4, vtep6) */
 	EVF_EV_BD,              /**< a MAC-VRF (vni, evi) */
@@ -51,7 +53,11 @@ struct evf_event {
 	uint32_t evi;           /**< BD */
 	struct evf_ip vtep4;    /**< NODE: our IPv4 VTEP (family 0 when none) */
 	struct evf_ip vtep6;    /**< NODE: our IPv6 VTEP */
+	struct evf_ip ip;       /**< MACIP events: the address */
+	uint8_t nd_flags;       /**< MACIP events: EVF_EV_ND_ROUTER (RFC 9047 R flag) */
 };
+
+#define EVF_EV_ND_ROUTER 0x01   /**< = EVF_ND_F_ROUTER of lib/nd */
 
 typedef bool (*evf_event_sink)(const struct evf_event *ev); /* false: no room */
 
@@ -75,7 +81,8 @@ const char *evf_event_name(uint8_t type);
  *  evf_event_dump_put(); return true when the source has nothing more. */
 typedef bool (*evf_dump_source)(uint64_t *cursor, unsigned int budget);
 enum evf_dump_order {
-	EVF_DUMP_NODE = 0, EVF_DUMP_BD, EVF_DUMP_ES, EVF_DUMP_ES_BD, EVF_DUMP_MACS, EVF_DUMP_MAX
+	EVF_DUMP_NODE = 0, EVF_DUMP_BD, EVF_DUMP_ES, EVF_DUMP_ES_BD, EVF_DUMP_MACS,
+	EVF_DUMP_BINDINGS, EVF_DUMP_MAX
 };
 /** Register the source of one part (a runtime brought up again re-registers). */
 void evf_event_register_dump(enum evf_dump_order order, evf_dump_source fn);

@@ -121,6 +121,17 @@ classify(struct evf_worker *w, const struct evf_port *port, const struct evf_ifa
 	return aid;
 }
 
+/* A frame of a header run (its tag not popped yet) that is an NS or NA. */
+static inline bool
+nd_frame(const struct rte_mbuf *m, bool tagged)
+{
+	const uint8_t *eth = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t off = tagged ? 4 : 0;
+
+	return m->data_len >= 14 + off + 41 && eth[14 + off + 6] == 58 &&
+		(eth[14 + off + 40] == EVF_ICMP6_NS || eth[14 + off + 40] == EVF_ICMP6_NA);
+}
+
 static inline uint64_t
 mac_key(const void *mac_at, uint16_t bd)
 {
@@ -281,7 +292,7 @@ access_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf 
 	uint64_t dkey[EVF_CHUNK]; /* attachment | source slot | destination slot | inner tag */
 	/* header run: the first 16 bytes of the last classified frame and its result */
 	uint64_t run_w0 = 0, run_w1 = 0;
-	bool run_valid = false, run_tagged = false;
+	bool run_valid = false, run_tagged = false, run_nd6 = false;
 	uint16_t run_aid = 0, run_tci = 0;
 	uint16_t k = 0;
 	uint64_t rx_bytes = 0;
@@ -304,8 +315,10 @@ access_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf 
 			w0 = evf_ld64(eth);
 			w1 = evf_ld64(eth + 8);
 			words = true;
-			/* Same MACs, EtherType/tag as the frame before: same classification. */
-			if (run_valid && w0 == run_w0 && w1 == run_w1) {
+			/* Same MACs, EtherType/tag as the frame before: same classification
+			 * (an NS/NA among IPv6 frames of an ARP/ND MAC-VRF goes the slow way). */
+			if (run_valid && w0 == run_w0 && w1 == run_w1 &&
+			    !(unlikely(run_nd6) && nd_frame(m, run_tagged))) {
 				if (unlikely(len - RTE_ETHER_HDR_LEN - (run_tagged ? 4 : 0) > port->mtu)) {
 					dp_drop(w, m, EVF_DROP_OVERSIZE, port->port_id);
 					continue;
@@ -327,6 +340,32 @@ access_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf 
 			continue;
 		eth = rte_pktmbuf_mtod(m, const uint8_t *);
 		bd = evf_attachs[a].bd;
+		run_nd6 = false;
+		if (unlikely(evf_nd_bds[bd] != NULL)) {
+			/* ARP and NS/NA: the ARP/ND slow path; never a header run */
+			if (evf_nd_is_nd_frame(eth, m->data_len)) {
+				uint8_t src[RTE_ETHER_ADDR_LEN];
+				uint16_t why = 0;
+
+				memcpy(src, eth + EVF_ETH_SRC, sizeof(src));
+				switch (evf_nd_access(m, a, bd, w->index, w->tsc, w->nd_ring, &why)) {
+				case EVF_ND_REPLY:
+					/* answered here: its sender is still learned */
+					if (evf_bds[bd].learning && !evf_attachs[a].irb)
+						learn_report(w, bd, src, a);
+					dp_tx_attach(w, m, a, port->port_id);
+					continue;
+				case EVF_ND_DROP:
+					dp_drop(w, m, (enum evf_drop_reason)why, port->port_id);
+					continue;
+				default:
+					break;
+				}
+				eth = rte_pktmbuf_mtod(m, const uint8_t *);
+				words = false;
+			}
+			run_nd6 = evf_eth_type(eth) == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
+		}
 		src_slot[k] = evf_fdb_batch_add(&fb, &src_run, mac_key(eth + 6, bd));
 		dst_slot[k] = evf_fdb_batch_add(&fb, &dst_run, mac_key(eth, bd));
 		ok[k] = m;

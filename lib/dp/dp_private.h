@@ -13,6 +13,7 @@
 #include "evf_es_dp.h"
 #include "evf_fdb.h"
 #include "evf_lag_dp.h"
+#include "evf_nd_dp.h"
 #include "evf_pkt.h"
 #include "evf_port.h"
 #include "evf_vxlan.h"
@@ -77,6 +78,30 @@ dp_lag_member(struct evf_worker *w, struct rte_mbuf *m, const struct evf_attach 
 	return port;
 }
 
+/** A frame for a MAC-VRF's gateway: to its host path within the host rate,
+ *  or dropped (no host path: L3 routing is part 2). */
+static inline bool
+dp_irb_admit(struct evf_worker *w, struct rte_mbuf *m, const struct evf_attach *a,
+	     uint16_t in_port)
+{
+	struct evf_nd_bd *nb = evf_nd_bds[a->bd];
+
+	if (a->port == EVF_INVALID_ID) {
+		dp_drop(w, m, EVF_DROP_IRB_NOT_ROUTED, in_port);
+		return false;
+	}
+	if (nb != NULL && !evf_nd_budget_take(&nb->host_budget[w->index], nb->host_rate, w->tsc)) {
+		evf_nd_wstats[w->index].host_limited++;
+		dp_drop(w, m, EVF_DROP_HOST_PUNT_FULL, in_port);
+		return false;
+	}
+	evf_nd_wstats[w->index].host_sent++;
+	/* the host stack takes only frames to its interface's own MAC */
+	memcpy(rte_pktmbuf_mtod(m, uint8_t *), evf_ports[a->port].hw_mac.addr_bytes,
+	       RTE_ETHER_ADDR_LEN);
+	return true;
+}
+
 /** Prepare an untagged (normalized) frame for a local attachment: MTU, tag
  *  push, LAG member choice. Returns the egress port or EVF_INVALID_ID after
  *  dropping m. */
@@ -87,6 +112,8 @@ dp_prep_attach_ex(struct evf_worker *w, struct rte_mbuf *m, uint16_t aid, uint16
 	const struct evf_attach *a = &evf_attachs[aid];
 	uint16_t port = a->port;
 
+	if (unlikely(a->irb) && !dp_irb_admit(w, m, a, in_port))
+		return EVF_INVALID_ID;
 	if (unlikely(a->es != EVF_INVALID_ID) && !evf_es_attach_usable(a)) {
 		dp_drop(w, m, __atomic_load_n(&evf_ess[a->es].local_up, __ATOMIC_RELAXED) ?
 			EVF_DROP_DF_FILTER : EVF_DROP_ES_DOWN, in_port);

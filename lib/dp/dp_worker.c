@@ -41,6 +41,7 @@ evf_dp_init(unsigned int nb_workers, uint16_t burst, uint32_t idle_sleep_us,
 		w->stats = &evf_worker_stats[i];
 		w->learn_holdoff_tsc = rte_get_tsc_hz() / 1000 * LEARN_HOLDOFF_MS;
 		w->learn_ring = evf_chans[i].learn;
+		w->nd_ring = evf_chans[i].nd;
 		w->punt_ring = evf_chans[i].punt;
 		w->inject_ring = evf_chans[i].inject;
 	}

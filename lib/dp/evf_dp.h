@@ -48,6 +48,7 @@ struct evf_worker {
 	struct evf_rxq_ref rxq[EVF_MAX_RXQ_PER_WORKER];
 	/* this worker's channels to the control thread (evf_chan.h) */
 	struct rte_ring *learn_ring;     /**< worker -> control: learn events */
+	struct rte_ring *nd_ring;        /**< worker -> control: ARP/ND sender bindings */
 	struct rte_ring *punt_ring;      /**< worker -> control: slow-protocol frames of LAG members */
 	struct rte_ring *inject_ring;    /**< control -> worker: frames to send (LACPDUs), m->port set */
 	struct rte_mempool *pool;

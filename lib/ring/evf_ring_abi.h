@@ -57,7 +57,7 @@
 
 #define EVF_RING_MAGIC        0x52465645u  /* "EVFR" little endian */
 #define EVF_RING_ABI_VERSION  2u           /* major: a reader requires it equal */
-#define EVF_RING_ABI_MINOR    1u           /* additions a reader may skip (doc 1.4) */
+#define EVF_RING_ABI_MINOR    2u           /* additions a reader may skip (doc 1.4) */
 #define EVF_RING_HDR_SIZE     4096u
 #define EVF_RING_REC_SIZE     128u
 #define EVF_RING_ROUTES       0u           /* ring index: control plane -> evfwd */
@@ -88,6 +88,9 @@ enum evf_ring_type {
 	EVF_REC_EV_ES_BD = 74,      /* dump: local segment esi is in MAC-VRF vni */
 	EVF_REC_EV_DUMP_BEGIN = 75, /* a full dump of local state follows (epoch) */
 	EVF_REC_EV_DUMP_END = 76,   /* end of the dump (epoch) */
+	EVF_REC_EV_MACIP_LEARNED = 77, /* minor 2: a local MAC/IP binding (ip, mac, vni, esi):
+	                                  advertise RT2 MAC+IP; STICKY: one of our own addresses */
+	EVF_REC_EV_MACIP_AGED = 78,    /* minor 2: that binding is gone: withdraw it */
 };
 
 enum evf_ring_op {
@@ -101,7 +104,9 @@ enum evf_ring_op {
 #define EVF_REC_F_STICKY        0x04u  /* RT2 */
 #define EVF_REC_F_DONT_PREEMPT  0x08u  /* RT4, EV_ES_UP */
 #define EVF_REC_F_DF            0x10u  /* EV_DF_CHANGE */
-#define EVF_REC_F_KNOWN         0x1fu  /* routes: any other bit set: record rejected */
+#define EVF_REC_F_ND_ROUTER     0x40u  /* minor 2: RT2 with ip, MACIP events: the address is a
+                                          router's (RFC 9047 ARP/ND extended community R) */
+#define EVF_REC_F_KNOWN         0x5fu  /* routes: any other bit set: record rejected */
 #define EVF_REC_F_DUMP          0x20u  /* events: part of a dump (DUMP_BEGIN .. DUMP_END) */
 /* On events, SINGLE_ACTIVE marks an ES_UP/ES_DOWN segment's mode, STICKY a
  * static MAC (advertised sticky, RFC 7432 15.2). */

@@ -92,7 +92,7 @@ route_reason(const struct evf_ring_rec *rec, struct evf_route *r)
 		return EVF_RING_REJ_BAD_FLAGS;
 	switch (rec->type) {
 	case EVF_REC_RT1: allowed = EVF_REC_F_PER_ES | EVF_REC_F_SINGLE_ACTIVE; break;
-	case EVF_REC_RT2: allowed = EVF_REC_F_STICKY; break;
+	case EVF_REC_RT2: allowed = EVF_REC_F_STICKY | EVF_REC_F_ND_ROUTER; break;
 	case EVF_REC_RT3: allowed = 0; break;
 	case EVF_REC_RT4: allowed = EVF_REC_F_DONT_PREEMPT; break;
 	default: return EVF_RING_REJ_BAD_TYPE;
@@ -157,6 +157,7 @@ route_reason(const struct evf_ring_rec *rec, struct evf_route *r)
 	r->per_es = rec->flags & EVF_REC_F_PER_ES;
 	r->single_active = rec->flags & EVF_REC_F_SINGLE_ACTIVE;
 	r->sticky = rec->flags & EVF_REC_F_STICKY;
+	r->nd_router = rec->flags & EVF_REC_F_ND_ROUTER;
 	r->df_dp = rec->flags & EVF_REC_F_DONT_PREEMPT;
 	r->df_alg = rec->df_alg;
 	r->df_pref = rec->df_pref;
@@ -197,6 +198,8 @@ evf_ring_encode_route(const struct evf_route *r, struct evf_ring_rec *rec)
 		rec->seq = r->seq;
 		if (r->sticky)
 			rec->flags |= EVF_REC_F_STICKY;
+		if (r->nd_router)
+			rec->flags |= EVF_REC_F_ND_ROUTER;
 		memcpy(rec->esi, r->esi.b, sizeof(rec->esi));
 		memcpy(rec->mac, r->mac.addr_bytes, sizeof(rec->mac));
 		encode_ip(&r->ip, &rec->ip_af, rec->ip);
@@ -242,6 +245,26 @@ evf_ring_format_event(const struct evf_ring_rec *rec, char *buf, size_t len)
 				rec->flags & EVF_REC_F_STICKY ? " sticky" : "",
 				rec->type == EVF_REC_EV_MAC_MOVED && rec->attach == 0xffff ?
 				" (now remote)" : "", dump);
+	}
+	case EVF_REC_EV_MACIP_LEARNED:
+	case EVF_REC_EV_MACIP_AGED: {
+		struct evf_ip ip;
+		char ips[EVF_IP_STRLEN];
+
+		memset(&ip, 0, sizeof(ip));
+		if (rec->ip_af == EVF_REC_AF_IPV4) {
+			ip.family = AF_INET;
+			memcpy(&ip.v4, rec->ip, 4);
+		} else if (rec->ip_af == EVF_REC_AF_IPV6) {
+			ip.family = AF_INET6;
+			memcpy(ip.v6, rec->ip, 16);
+		}
+		return snprintf(buf, len, "%s vni %u mac %s ip %s%s%s%s%s%s",
+				rec->type == EVF_REC_EV_MACIP_LEARNED ? "macip-learned" : "macip-aged",
+				rec->vni, mac, evf_ip_fmt(&ip, ips, sizeof(ips)),
+				has_esi ? " esi " : "", has_esi ? esi_s : "",
+				rec->flags & EVF_REC_F_ND_ROUTER ? " router" : "",
+				rec->flags & EVF_REC_F_STICKY ? " sticky" : "", dump);
 	}
 	case EVF_REC_EV_ES_UP:
 		return snprintf(buf, len, "es-up esi %s df-alg %s pref %u%s%s%s", esi_s,

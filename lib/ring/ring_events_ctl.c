@@ -30,6 +30,8 @@ event_rec_type(uint8_t t)
 	case EVF_EV_NODE: return EVF_REC_EV_NODE;
 	case EVF_EV_BD: return EVF_REC_EV_BD;
 	case EVF_EV_ES_BD: return EVF_REC_EV_ES_BD;
+	case EVF_EV_MACIP_LEARNED: return EVF_REC_EV_MACIP_LEARNED;
+	case EVF_EV_MACIP_AGED: return EVF_REC_EV_MACIP_AGED;
 	default: return 0; /* not for the control plane */
 	}
 }
@@ -75,6 +77,12 @@ event_to_rec(const struct evf_event *ev, struct evf_ring_rec *rec)
 	case EVF_EV_NODE:
 		encode_ip(&ev->vtep4, &rec->vtep_af, rec->vtep);
 		encode_ip(&ev->vtep6, &rec->ip_af, rec->ip);
+		break;
+	case EVF_EV_MACIP_LEARNED:
+	case EVF_EV_MACIP_AGED:
+		encode_ip(&ev->ip, &rec->ip_af, rec->ip);
+		rec->flags = (ev->sticky ? EVF_REC_F_STICKY : 0) |
+			(ev->nd_flags & EVF_EV_ND_ROUTER ? EVF_REC_F_ND_ROUTER : 0);
 		break;
 	default:
 		rec->flags = ev->sticky ? EVF_REC_F_STICKY : 0;

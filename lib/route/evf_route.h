@@ -48,6 +48,7 @@ struct evf_route {
 	struct evf_ip ip;         /**< RT2: optional IPv4/IPv6 (family 0 when absent) */
 	struct rte_ether_addr mac;/**< RT2 */
 	uint8_t gen;              /**< owner: 0 = manual (never swept), else the ring generation */
+	bool nd_router;           /**< RT2 with ip: the address is a router's (RFC 9047 R flag) */
 };
 
 /* X(enum suffix, name) of every result: 0 is success. */

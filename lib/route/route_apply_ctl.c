@@ -16,6 +16,7 @@
 #include "evf_route.h"
 #include "evf_vxlan.h"
 #include "evf_vxlan_ctl.h"
+#include "evf_nd_ctl.h"
 
 struct evf_route_counters evf_route_counters;
 
@@ -156,6 +157,11 @@ apply_rt2(const struct evf_route *r)
 		else
 			evf_es_pe_gc(es, (uint8_t)slot);
 	}
+	/* a MAC+IP route: the binding too (in MAC-VRFs that handle ARP/ND) */
+	if (rc == 0 && r->ip.family != 0)
+		evf_nd_route((uint16_t)bd, &r->ip, &r->mac, EVF_ND_F_OVERRIDE |
+			     (r->nd_router ? EVF_ND_F_ROUTER : 0),
+			     !r->withdraw, r->gen);
 	switch (rc) {
 	case 0: return EVF_RR_OK;
 	case -ENOENT: return EVF_RR_NOT_FOUND;
@@ -253,6 +259,7 @@ evf_route_sweep(uint8_t gen)
 
 	n += evf_es_sweep_routes(gen);
 	n += evf_bd_sweep_imet(gen);
+	evf_nd_sweep(gen);   /* the bindings of the RT2 routes just swept */
 	evf_route_counters.swept += n;
 	return n;
 }
@@ -263,6 +270,7 @@ evf_route_regen(uint8_t to)
 	evf_fdb_regen_routes(to);
 	evf_es_regen_routes(to);
 	evf_bd_regen_imet(to);
+	evf_nd_regen(to);
 }
 
 void

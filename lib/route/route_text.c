@@ -135,6 +135,7 @@ kw_pref(struct evf_route *r, const char *v, char *err, size_t errlen)
 static const struct keyword keywords[] = {
 	FLAG("single-active", T(EVF_RT_AD), single_active),
 	FLAG("sticky", T(EVF_RT_MAC), sticky),
+	FLAG("router", T(EVF_RT_MAC), nd_router),
 	FLAG("dont-preempt", T(EVF_RT_ES), df_dp),
 	VALUE("vni", ANY & ~T(EVF_RT_ES), HAVE_VNI, kw_vni),
 	VALUE("vtep", ANY, HAVE_VTEP, kw_vtep),
@@ -283,11 +284,11 @@ evf_route_format(const struct evf_route *r, char *buf, size_t len)
 		return snprintf(buf, len, "rt1 %s esi %s vni %u vtep %s", op, esi, r->vni, vtep);
 	case EVF_RT_MAC:
 		evf_mac_fmt(&r->mac, mac, sizeof(mac));
-		return snprintf(buf, len, "rt2 %s vni %u mac %s vtep %s%s%s%s%s seq %u%s", op, r->vni,
-				mac, vtep, evf_esi_is_zero(&r->esi) ? "" : " esi ",
+		return snprintf(buf, len, "rt2 %s vni %u mac %s vtep %s%s%s%s%s seq %u%s%s", op,
+				r->vni, mac, vtep, evf_esi_is_zero(&r->esi) ? "" : " esi ",
 				evf_esi_is_zero(&r->esi) ? "" : esi, r->ip.family ? " ip " : "",
 				r->ip.family ? evf_ip_fmt(&r->ip, ip, sizeof(ip)) : "", r->seq,
-				r->sticky ? " sticky" : "");
+				r->sticky ? " sticky" : "", r->nd_router ? " router" : "");
 	case EVF_RT_IMET:
 		return snprintf(buf, len, "rt3 %s vni %u vtep %s", op, r->vni, vtep);
 	case EVF_RT_ES: {

@@ -19,6 +19,7 @@
 #include "evf_ring.h"
 #include "evf_fdb_ctl.h"
 #include "evf_lag.h"
+#include "evf_nd_ctl.h"
 #include "evf_lag_ctl.h"
 #include "evf_port.h"
 #include "evf_port_ctl.h"
@@ -170,6 +171,69 @@ setup_bds(const struct evf_cfg *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+/* The binding capacity: every MAC-VRF's limit, within [1024, 1048576]. */
+static uint32_t
+nd_capacity(const struct evf_cfg *cfg)
+{
+	uint64_t n = 0;
+
+	for (uint16_t b = 0; b < cfg->nb_bds; b++)
+		if (cfg->bds[b].nd.enabled)
+			n += cfg->bds[b].nd.limit + 2u * EVF_CFG_IRB_MAX_ADDRS;
+	return (uint32_t)RTE_MAX((uint64_t)1024, RTE_MIN(n, (uint64_t)1048576));
+}
+
+/* Gateways and ARP/ND: each MAC-VRF's IRB attachment (its host port, if
+ * any, gets this PE's MAC), static FDB entries for the gateway MAC and this
+ * PE's MAC on it, and the MAC-VRF's ARP/ND settings and own addresses. */
+static int
+setup_l3(const struct evf_cfg *cfg, char *err, size_t errlen)
+{
+	int rc = evf_nd_init(nd_capacity(cfg), evf_rt.pool);
+
+	if (rc < 0)
+		ERR("ARP/ND bindings: %s", strerror(-rc));
+	rc = evf_nd_register_pollers();
+	if (rc < 0)
+		ERR("control thread: %s", strerror(-rc));
+	for (uint16_t b = 0; b < cfg->nb_bds; b++) {
+		const struct evf_cfg_bd *cb = &cfg->bds[b];
+		const struct rte_ether_addr *own = cb->irb.has_unique_mac ? &cb->irb.unique_mac :
+			&evf_node.mac;
+		uint16_t irb = EVF_INVALID_ID;
+
+		if (cb->irb.enabled) {
+			const struct evf_port *hp = cb->irb.host_port[0] ?
+				evf_port_by_name(cb->irb.host_port) : NULL;
+
+			rc = evf_bd_add_irb(b, cb->irb.host_port[0] ? cb->irb.host_port : NULL);
+			if (rc < 0)
+				ERR("mac-vrf %s: irb: %s", cb->name, strerror(-rc));
+			irb = (uint16_t)rc;
+			if (hp != NULL) {
+				struct rte_ether_addr mac = *own;
+
+				/* the host stack's interface answers to (and sends from)
+				 * this PE's MAC */
+				rc = rte_eth_dev_default_mac_addr_set(hp->port_id, &mac);
+				if (rc < 0)
+					EVF_LOG(WARNING, "mac-vrf %s: irb host-port %s: cannot set"
+						" its MAC: %s (frames to the gateway get its own)",
+						cb->name, hp->name, strerror(-rc));
+				if (rte_eth_macaddr_get(hp->port_id, &mac) == 0)
+					evf_port_set_hw_mac(evf_port_by_name(cb->irb.host_port), &mac);
+			}
+			if (evf_fdb_set(b, &cb->irb.mac, EVF_DEST_ATTACH, irb, EVF_FDB_STATIC, NULL) < 0 ||
+			    evf_fdb_set(b, own, EVF_DEST_ATTACH, irb, EVF_FDB_STATIC, NULL) < 0)
+				ERR("mac-vrf %s: irb: FDB full", cb->name);
+		}
+		rc = evf_nd_setup_bd(b, cb, irb, own);
+		if (rc < 0)
+			ERR("mac-vrf %s: arp-nd: %s", cb->name, strerror(-rc));
+	}
+	return 0;
+}
+
 static int
 setup_es(const struct evf_cfg *cfg, char *err, size_t errlen)
 {
@@ -220,7 +284,7 @@ evf_bringup(const struct evf_cfg *cfg, char *err, size_t errlen)
 	if (evf_rt.pool == NULL)
 		ERR("cannot create a pool of %u mbufs: %s (give EAL more memory with -m)", nmbufs,
 		    rte_strerror(rte_errno));
-	rc = evf_chan_init(evf_rt.nb_workers, sizeof(struct evf_learn_ev));
+	rc = evf_chan_init(evf_rt.nb_workers, sizeof(struct evf_learn_ev), sizeof(struct evf_nd_event));
 	if (rc < 0)
 		ERR("worker channels: %s", strerror(-rc));
 	rc = evf_dp_init(evf_rt.nb_workers, cfg->workers.burst ? cfg->workers.burst : 32,
@@ -258,6 +322,8 @@ evf_bringup(const struct evf_cfg *cfg, char *err, size_t errlen)
 		ERR("control thread: %s", strerror(-rc));
 	if (setup_bds(cfg, err, errlen) < 0)
 		return -EINVAL;
+	if (setup_l3(cfg, err, errlen) < 0)
+		return -EINVAL;
 	/* the ring first: the segments' first events already go to the control plane */
 	if (evf_ring_init(&cfg->ring, err, errlen) < 0)
 		return -EINVAL;
@@ -266,6 +332,7 @@ evf_bringup(const struct evf_cfg *cfg, char *err, size_t errlen)
 	evf_bd_register_dump();
 	evf_es_register_dump();
 	evf_fdb_register_dump();
+	evf_nd_register_dump();
 	if (setup_es(cfg, err, errlen) < 0)
 		return -EINVAL;
 	if (cfg->ring.enabled)
@@ -305,7 +372,7 @@ evf_bringup_launch(char *err, size_t errlen)
 static bool
 idle_now(uint64_t idle_ms)
 {
-	return evf_dp_all_idle(idle_ms, evf_rt.start_tsc) && evf_chan_learn_empty();
+	return evf_dp_all_idle(idle_ms, evf_rt.start_tsc) && evf_chan_events_empty();
 }
 
 bool
@@ -352,6 +419,7 @@ evf_bringup_teardown(void)
 	evf_port_table_reset();
 	evf_es_reset();
 	evf_bd_reset();
+	evf_nd_fini();
 	if (evf_fdb.h != NULL)
 		evf_fdb_fini();
 	evf_vtep_table_init();

@@ -62,7 +62,18 @@
 	X(LAG_DOWN,        "lag-down",           "egress LAG has no distributing member") \
 	X(LAG_NOT_COLLECTING,"lag-not-collecting","received on a LAG member that is not collecting") \
 	X(FROZEN_MAC,      "frozen-mac",         "source MAC frozen by duplicate detection seen elsewhere") \
-	X(PUNT_FULL,       "punt-full",          "control punt ring full")
+	X(PUNT_FULL,       "punt-full",          "control punt ring full") \
+	X(ND_TRUNCATED,    "nd-truncated",       "ARP, NS or NA shorter than its fixed part") \
+	X(ND_BAD_HEADER,   "nd-bad-header",      "ARP not Ethernet/IPv4 or not a request/reply; NS/NA hop limit not 255 or code not 0") \
+	X(ND_BAD_CHECKSUM, "nd-bad-checksum",    "NS/NA ICMPv6 checksum wrong") \
+	X(ND_BAD_OPTION,   "nd-bad-option",      "NS/NA option of length 0, past the end, or a link-layer option twice") \
+	X(ND_BAD_ADDRESS,  "nd-bad-address",     "ARP/ND sender or target not a host address, DAD NS malformed, solicited NA to a group") \
+	X(ND_LLA_MISMATCH, "nd-lla-mismatch",    "ARP sender MAC or ND link-layer option differs from the Ethernet source") \
+	X(ND_SPOOF,        "nd-spoofed-gateway", "ARP/NA from another MAC claiming an IRB address of ours") \
+	X(ND_RATE_LIMIT,   "nd-rate-limited",    "ARP/ND above the MAC-VRF's rate limit (answers and events)") \
+	X(ND_SUPPRESSED,   "nd-unknown-dropped", "ARP/NS for an address without binding, in a MAC-VRF that drops them") \
+	X(IRB_NOT_ROUTED,  "irb-not-routed",     "to the gateway MAC, not for an IRB address and no host path (routing: L3 part 2)") \
+	X(HOST_PUNT_FULL,  "host-punt-full",     "host path queue full or above its rate limit")
 
 /** Drop reasons; EVF_DROP_NONE (0) is "no drop", real reasons are 1..EVF_DROP_MAX-1. */
 enum evf_drop_reason {

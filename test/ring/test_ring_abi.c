@@ -511,11 +511,12 @@ SPOIL(sp_type_event, r->type = EVF_REC_EV_MAC_LEARNED)
 SPOIL(sp_type255, r->type = 255)
 SPOIL(sp_op2, r->op = 2)
 SPOIL(sp_op255, r->op = 255)
-SPOIL(sp_flag_unknown, r->flags |= 0x40)
+SPOIL(sp_flag_unknown, r->flags |= 0x80)
 SPOIL(sp_flag_high, r->flags |= 0x80)
 SPOIL(sp_flag_sticky_rt1, r->flags |= EVF_REC_F_STICKY)
 SPOIL(sp_flag_peres_rt2, r->flags |= EVF_REC_F_PER_ES)
 SPOIL(sp_flag_dp_rt3, r->flags |= EVF_REC_F_DONT_PREEMPT)
+SPOIL(sp_flag_router_rt3, r->flags |= EVF_REC_F_ND_ROUTER)
 SPOIL(sp_flag_df_rt4, r->flags |= EVF_REC_F_DF)
 SPOIL(sp_flag_sa_no_peres, r->flags = EVF_REC_F_SINGLE_ACTIVE)
 SPOIL(sp_res0, r->reserved0 = 1)
@@ -564,8 +565,9 @@ static const struct crafted crafted[] = {
 	{ "type 255", RT1ES, sp_type255, EVF_RING_REJ_BAD_TYPE },
 	{ "op 2", RT2, sp_op2, EVF_RING_REJ_BAD_OP },
 	{ "op 255", RT4, sp_op255, EVF_RING_REJ_BAD_OP },
-	{ "unknown flag 0x40", RT2, sp_flag_unknown, EVF_RING_REJ_BAD_FLAGS },
+	{ "unknown flag 0x80 on RT2", RT2, sp_flag_unknown, EVF_RING_REJ_BAD_FLAGS },
 	{ "unknown flag 0x80", RT3, sp_flag_high, EVF_RING_REJ_BAD_FLAGS },
+	{ "router flag on RT3", RT3, sp_flag_router_rt3, EVF_RING_REJ_BAD_FLAGS },
 	{ "sticky on RT1", RT1ES, sp_flag_sticky_rt1, EVF_RING_REJ_BAD_FLAGS },
 	{ "per-ES on RT2", RT2, sp_flag_peres_rt2, EVF_RING_REJ_BAD_FLAGS },
 	{ "don't-preempt on RT3", RT3, sp_flag_dp_rt3, EVF_RING_REJ_BAD_FLAGS },

@@ -493,7 +493,7 @@ test_rejects(void)
 	rec.type = 99;
 	produce(&rec);
 	evf_ring_encode_route(&r, &rec);
-	rec.flags = 0x40;
+	rec.flags = 0x80;
 	produce(&rec);
 	evf_ring_encode_route(&r, &rec);
 	rec.vni = 0;

@@ -123,6 +123,8 @@ evf_shell_ctx(void)
 		n++;
 	for (unsigned int i = 0; evf_shell_cmds_mh[i]; i++)
 		n++;
+	for (unsigned int i = 0; evf_shell_cmds_l3[i]; i++)
+		n++;
 	for (unsigned int i = 0; evf_shell_cmds_ctlsock[i]; i++)
 		n++;
 	ctx = calloc(n + 2, sizeof(*ctx));
@@ -134,6 +136,8 @@ evf_shell_ctx(void)
 		ctx[k++] = evf_shell_cmds_route[i];
 	for (unsigned int i = 0; evf_shell_cmds_mh[i]; i++)
 		ctx[k++] = evf_shell_cmds_mh[i];
+	for (unsigned int i = 0; evf_shell_cmds_l3[i]; i++)
+		ctx[k++] = evf_shell_cmds_l3[i];
 	for (unsigned int i = 0; evf_shell_cmds_ctlsock[i]; i++)
 		ctx[k++] = evf_shell_cmds_ctlsock[i];
 	for (unsigned int i = 0; evf_shell_cmds_misc[i]; i++)

@@ -89,6 +89,7 @@ extern cmdline_parse_inst_t *evf_shell_cmds_show[];
 extern cmdline_parse_inst_t *evf_shell_cmds_misc[];
 extern cmdline_parse_inst_t *evf_shell_cmds_route[];
 extern cmdline_parse_inst_t *evf_shell_cmds_mh[];
+extern cmdline_parse_inst_t *evf_shell_cmds_l3[];
 extern cmdline_parse_inst_t *evf_shell_cmds_ctlsock[];
 
 #endif /* EVF_SHELL_PRIVATE_H */

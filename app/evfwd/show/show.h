@@ -36,5 +36,10 @@ int evf_show_lacp(FILE *out, const char *name);
 int evf_show_lag(FILE *out, const char *name);
 /** Learning and control-thread counters (control). */
 int evf_show_learning(FILE *out);
+/** ARP (family AF_INET) or ND (AF_INET6) bindings of every MAC-VRF or of one;
+ *  -1 for an unknown MAC-VRF (control). */
+int evf_show_bindings(FILE *out, const char *bd_name, int family);
+/** Gateways, their addresses and host paths, binding counts, ARP/ND counters (control). */
+int evf_show_irb(FILE *out);
 
 #endif /* EVF_SHOW_H */
