@@ -13,7 +13,7 @@ level=${1:-test}
 build_pkgs="meson ninja-build pkg-config gcc g++ clang libclang-rt-14-dev libdpdk-dev dpdk libbpf-dev
 libyaml-dev libcunit1-dev libpcap-dev libedit-dev golang-go golang-github-osrg-gobgp-dev golang-github-golang-protobuf-1-5-dev"
 demo_pkgs="python3 python3-scapy"
-test_pkgs="dpdk-dev tshark iproute2 iputils-ping valgrind gobgpd openvswitch-switch nftables frr"
+test_pkgs="dpdk-dev tshark iproute2 iputils-ping ethtool valgrind gobgpd openvswitch-switch nftables frr"
 
 case "$level" in
 build) want="$build_pkgs" ;;

@@ -1149,7 +1149,7 @@ class LiveRun:
     """evfwd running in the background with a FIFO as --cmdline-file, so that shell
     commands can be issued while the test sends traffic:
 
-        run = LiveRun(lab, config_text, eal_args=[...], max_runtime=60)
+        run = LiveRun(lab, config_text, eal_args=[...], max_runtime=60, netns=None)
         out = run.cmd("show fdb")     # its output lines, once evfwd executed it
         res = run.quit()              # a Result (final statistics, sections, mbufs)
 
@@ -1158,7 +1158,7 @@ class LiveRun:
     dies; close() (also at exit) kills it if it is still there."""
 
     def __init__(self, lab, config, eal_args=None, max_runtime=60, tag=None,
-                 start_timeout=30, extra_args=()):
+                 start_timeout=30, extra_args=(), netns=None):
         lab.runs += 1
         self.lab = lab
         self.dir = os.path.join(lab.dir, tag or "run%d" % lab.runs)
@@ -1173,6 +1173,8 @@ class LiveRun:
         self.args = ([EVFWD] + list(eal_args or EAL_ARGS) +
                      ["--", "--config", self.cfg, "--cmdline-file", self.fifo,
                       "--max-runtime", str(max_runtime)] + list(extra_args))
+        if netns:   # evfwd in a network namespace (its ports' devices are there)
+            self.args = [IP_CMD, "netns", "exec", netns] + self.args
         self.cmds, self.markers, self.fd, self.result = [], 0, None, None
         self.max_runtime = max_runtime
         with open(self.out_path, "w") as o, open(self.err_path, "w") as e:
