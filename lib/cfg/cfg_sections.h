@@ -17,6 +17,7 @@ int cfg_section_workers(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
 int cfg_section_es(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
 int cfg_section_ring(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
 int cfg_section_ctlsock(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
+int cfg_section_metrics(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
 int cfg_section_lags(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
 
 /** name (at val) must be an interface attachments and segments can use: an
