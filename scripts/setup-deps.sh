@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # setup-deps.sh: install the Debian 12 packages evfwd needs, only those missing.
 #   scripts/setup-deps.sh build   -> compilers (C; C++ for the ABI header check), meson, DPDK, libbpf, libyaml, CUnit,
-#                                    libedit (evfwd-cli),
+#                                    libedit (evfwd-cli), jansson (JSON output of the show commands),
 #                                    Go with GoBGP's API package (evfwd-gobgp; protobuf 1.5: with 1.3 every
 #                                    gRPC reply fails to decode)
 #   scripts/setup-deps.sh demo    -> build + scapy (demo traffic)
@@ -11,7 +11,7 @@ set -euo pipefail
 
 level=${1:-test}
 build_pkgs="meson ninja-build pkg-config gcc g++ clang libclang-rt-14-dev libdpdk-dev dpdk libbpf-dev
-libyaml-dev libcunit1-dev libpcap-dev libedit-dev golang-go golang-github-osrg-gobgp-dev golang-github-golang-protobuf-1-5-dev"
+libyaml-dev libcunit1-dev libpcap-dev libedit-dev libjansson-dev golang-go golang-github-osrg-gobgp-dev golang-github-golang-protobuf-1-5-dev"
 demo_pkgs="python3 python3-scapy"
 test_pkgs="dpdk-dev tshark iproute2 iputils-ping valgrind gobgpd openvswitch-switch nftables frr"
 
