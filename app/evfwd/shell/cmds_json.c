@@ -10,6 +10,7 @@
 
 #include "ctl_socket.h"
 #include "json.h"
+#include "metrics.h"
 #include "shell_private.h"
 
 #define TOK_STR(field, str) TOKEN_STRING_INITIALIZER(struct cmd_json_result, field, str)
@@ -35,6 +36,7 @@ static const struct json_cmd json_cmds[] = {
 	{ "drops", evf_json_drops, false, NULL },
 	{ "workers", evf_json_workers, false, NULL },
 	{ "control-socket", evf_ctlsock_show_json, false, NULL },
+	{ "metrics", evf_metrics_show_json, false, NULL },
 	{ "mac-vrf", evf_json_mac_vrf, true, "No MAC-VRF named '%s'." },
 	{ "fdb", evf_json_fdb, true, "No MAC-VRF named '%s'." },
 	{ "vteps", evf_json_vteps, true, NULL },
@@ -117,7 +119,7 @@ static cmdline_parse_token_string_t j_show = TOK_STR(show, "show");
 static cmdline_parse_token_string_t j_json = TOK_STR(json, "json");
 static cmdline_parse_token_string_t j_name = TOK_STR(name, NULL);
 static cmdline_parse_token_string_t j_simple = TOK_STR(what, "xdp#vteps#drops#workers#learning#"
-	"mac-vrf#fdb#es#df#routes#ring#lacp#lag#events#control-socket");
+	"mac-vrf#fdb#es#df#routes#ring#lacp#lag#events#control-socket#metrics");
 static cmdline_parse_token_string_t j_named = TOK_STR(what, "mac-vrf#es#lacp#lag");
 static cmdline_parse_token_string_t j_port = TOK_STR(what, "port");
 static cmdline_parse_token_string_t j_stats_info = TOK_STR(what2, "stats#info");
@@ -133,7 +135,7 @@ static cmdline_parse_inst_t cmd_json_simple = {
 	.f = cmd_json_parsed,
 	.data = (void *)ARG_NONE,
 	.help_str = "show xdp|vteps|drops|workers|learning|mac-vrf|fdb|es|df|routes|ring|lacp|lag|"
-		"events|control-socket json: the same as JSON",
+		"events|control-socket|metrics json: the same as JSON",
 	.tokens = { (void *)&j_show, (void *)&j_simple, (void *)&j_json, NULL },
 };
 static cmdline_parse_inst_t cmd_json_named = {

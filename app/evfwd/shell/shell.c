@@ -116,7 +116,7 @@ evf_shell_ctx(void)
 	/* in the order "help" lists them; the JSON forms after the show commands */
 	cmdline_parse_inst_t **const areas[] = {
 		evf_shell_cmds_show, evf_shell_cmds_route, evf_shell_cmds_mh,
-		evf_shell_cmds_ctlsock, evf_shell_cmds_json,
+		evf_shell_cmds_ctlsock, evf_shell_cmds_metrics, evf_shell_cmds_json,
 		evf_shell_cmds_misc,
 	};
 	unsigned int n = 0, k = 0;

@@ -94,6 +94,8 @@ extern cmdline_parse_inst_t *evf_shell_cmds_misc[];
 extern cmdline_parse_inst_t *evf_shell_cmds_route[];
 extern cmdline_parse_inst_t *evf_shell_cmds_mh[];
 extern cmdline_parse_inst_t *evf_shell_cmds_ctlsock[];
+/** "show metrics" (cmds_metrics.c). */
+extern cmdline_parse_inst_t *evf_shell_cmds_metrics[];
 /** The JSON forms of the show commands (cmds_json.c). */
 extern cmdline_parse_inst_t *evf_shell_cmds_json[];
 /** inst is one of evf_shell_cmds_json ("help" sums them up in one line). */
