@@ -44,7 +44,7 @@ import clilib as C  # noqa: E402
 
 E = C.E
 ANSI = re.compile(rb"\x1b(\[[0-9;?]*[A-Za-z]|[A-Za-z=>])")
-SHOW_WORDS = ("control-socket  df  drops  es  events  fdb  lacp  lag  learning  mac-vrf  port  ring"
+SHOW_WORDS = ("control-socket  df  drops  es  events  fdb  lacp  lag  learning  mac-vrf  metrics  port  ring"
               "  routes  vteps  workers  xdp")
 
 
