@@ -13,7 +13,8 @@ with no partner, both attached to MAC-VRF A. Checked, in both formats:
   says; withdrawn, this node is DF again;
 - lag1 is down with two members, none selected, LACPDUs sent on each member
   grow between scrapes, none received; actor/partner state bytes are those
-  "show lacp lag1 json" reports.
+  "show lacp lag1 json" reports; "show lag lag1 json" and "show es ES-1
+  json" name their object.
 """
 import json
 import os
@@ -85,6 +86,8 @@ class MetricsMH(E.EvfTestCase):
         s = self.wait_scrape(lambda s: P.value(s, "evfwd_es_df", segment="ES-1",
                                                mac_vrf="A") == 0, "non-DF in the scrape", om=True)
         self.assertEqual(P.value(s, "evfwd_es_pes", segment="ES-1"), 1)
+        es = self.json("show es ES-1")["segments"]
+        self.assertEqual([(e["name"], e["esi"]) for e in es], [("ES-1", ESI)])
         df = self.json("show df")["df"]
         self.assertEqual([(d["segment"], d["mac_vrf"], d["df"]) for d in df],
                          [("ES-1", "A", "198.18.0.2")])
@@ -107,6 +110,8 @@ class MetricsMH(E.EvfTestCase):
             self.assertGreater(P.value(s2, "evfwd_lacp_pdus_sent_total", lag="lag1", port=m),
                                P.value(s1, "evfwd_lacp_pdus_sent_total", lag="lag1", port=m), m)
             self.assertEqual(P.value(s2, "evfwd_lacp_pdus_received_total", lag="lag1", port=m), 0)
+        self.assertEqual([l["name"] for l in lacp["lags"]], ["lag1"])
+        self.assertEqual([l["name"] for l in self.json("show lag lag1")["lags"]], ["lag1"])
         members = {m["port"]: m for lag in lacp["lags"] for m in lag["members"]}
         self.assertEqual(sorted(members), ["m1", "m2"])
         for name, m in members.items():
