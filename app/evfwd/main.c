@@ -1,5 +1,5 @@
-/* main.c: evfwd entry point (main thread): options, config, control socket,
- * EAL, bring-up (ports held with --hold-ports), then the command file, the
+/* main.c: evfwd entry point (main thread): options, config, control socket
+ * and metrics endpoint, EAL, bring-up (ports held with --hold-ports), then the command file, the
  * shell or the headless wait (all serving the control socket), and an
  * orderly shutdown. */
 #include <signal.h>
@@ -21,6 +21,7 @@
 #include "evf_port_drv.h"
 #include "evf_version.h"
 #include "ctl_socket.h"
+#include "metrics.h"
 #include "options.h"
 #include "port_hold.h"
 #include "shell.h"
@@ -115,10 +116,17 @@ main(int argc, char **argv)
 		evf_cfg_free(cfg);
 		return 1;
 	}
+	if (evf_metrics_open(cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "evfwd: %s\n", err);
+		evf_ctlsock_close();
+		evf_cfg_free(cfg);
+		return 1;
+	}
 
 	eal_argv = evf_eal_args_fixup(sep, argv, &eal_argc, evf_bringup_mem_mb(cfg));
 	if (rte_eal_init(eal_argc, eal_argv) < 0) {
 		fprintf(stderr, "evfwd: EAL initialisation failed: %s\n", rte_strerror(rte_errno));
+		evf_metrics_stop();
 		evf_ctlsock_close();
 		evf_cfg_free(cfg);
 		return 1;
@@ -131,6 +139,7 @@ main(int argc, char **argv)
 
 	if (evf_bringup(cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "evfwd: %s\n", err);
+		evf_metrics_stop();
 		evf_ctlsock_close();
 		evf_cfg_free(cfg);
 		rte_eal_cleanup();
@@ -143,12 +152,25 @@ main(int argc, char **argv)
 	if (evf_bringup_launch(err, sizeof(err)) < 0) {
 		fprintf(stderr, "evfwd: %s\n", err);
 		evf_bringup_stop();
+		evf_metrics_stop();
 		evf_ctlsock_close();
 		evf_cfg_free(cfg);
 		rte_eal_cleanup();
 		return 1;
 	}
 	printf("evfwd: forwarding with %u worker(s)\n", evf_rt.nb_workers);
+	/* after the control thread is up: a scrape reads its state through it */
+	if (evf_metrics_start(err, sizeof(err)) < 0) {
+		fprintf(stderr, "evfwd: %s\n", err);
+		evf_bringup_stop();
+		evf_metrics_stop();
+		evf_ctlsock_close();
+		evf_cfg_free(cfg);
+		rte_eal_cleanup();
+		return 1;
+	}
+	if (evf_metrics_url() != NULL)
+		printf("evfwd: metrics at %s\n", evf_metrics_url());
 	fflush(stdout);
 	/* --max-runtime bounds everything from here: command file, shell, wait */
 	if (opt.max_runtime_s)
@@ -179,6 +201,8 @@ main(int argc, char **argv)
 			wait_headless(&opt);
 	}
 	evf_ctlsock_close();
+	/* before the control thread stops: a scrape calls into it */
+	evf_metrics_stop();
 
 	if (evf_shell_deadline_passed())
 		printf("evfwd: --max-runtime %u s reached\n", opt.max_runtime_s);

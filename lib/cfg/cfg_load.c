@@ -21,6 +21,7 @@ static const struct cfg_key top_keys[] = {
 	CFG_KEY_FUNC("ethernet-segments", cfg_section_es, false),
 	CFG_KEY_FUNC("control-ring", cfg_section_ring, false),
 	CFG_KEY_FUNC("control-socket", cfg_section_ctlsock, false),
+	CFG_KEY_FUNC("metrics", cfg_section_metrics, false),
 	CFG_KEY_FUNC("workers", cfg_section_workers, false),
 };
 

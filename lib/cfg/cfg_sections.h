@@ -17,6 +17,7 @@ int cfg_section_workers(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
 int cfg_section_es(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
 int cfg_section_ring(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
 int cfg_section_ctlsock(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
+int cfg_section_metrics(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
 int cfg_section_lags(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
 /* cfg_l3.c: a MAC-VRF's "irb" and "arp-nd", and the checks across sections */
 int cfg_bd_irb(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);

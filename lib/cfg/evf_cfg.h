@@ -208,6 +208,16 @@ struct evf_cfg_ctlsock {
 	                                       1048576: unread replies a client may leave */
 };
 
+/** "metrics": the OpenMetrics / Prometheus HTTP endpoint (app/evfwd/metrics/). */
+struct evf_cfg_metrics {
+	bool enabled;                     /**< the section is present */
+	struct evf_ip addr;               /**< "listen" address, default 127.0.0.1 */
+	uint16_t port;                    /**< "listen" port, default 9469 */
+	uint32_t max_connections;         /**< "max-connections" 1..1024, default 32 */
+	uint32_t request_timeout;         /**< "request-timeout" s 1..300, default 5: a connection
+	                                       must send a whole request within it */
+};
+
 struct evf_cfg_workers {
 	uint16_t count;                   /**< "count" 1..EVF_MAX_WORKERS, default 1 */
 	uint16_t nb_lcores;
@@ -229,6 +239,7 @@ struct evf_cfg {
 	struct evf_cfg_es *es;            /**< "ethernet-segments" */
 	struct evf_cfg_ring ring;         /**< "control-ring" */
 	struct evf_cfg_ctlsock ctlsock;   /**< "control-socket" */
+	struct evf_cfg_metrics metrics;   /**< "metrics" */
 	struct evf_cfg_workers workers;
 };
 

@@ -1,11 +1,12 @@
 /* events_ctl.c: the control-plane event log and sink (control thread). */
+#include <errno.h>
 #include <string.h>
 
 #include "evf_clock.h"
 #include "evf_common.h"
 #include "evf_events.h"
 
-#define LOG_SIZE 1024
+#define LOG_SIZE EVF_EVENT_LOG_SIZE
 
 static struct evf_event log_ring[LOG_SIZE];
 static uint64_t emitted, lost;
@@ -94,6 +95,15 @@ evf_event_name(uint8_t type)
 	};
 
 	return type < RTE_DIM(names) && names[type] ? names[type] : "?";
+}
+
+int
+evf_event_get(uint64_t seq, struct evf_event *ev)
+{
+	if (seq == 0 || seq > emitted || seq + LOG_SIZE <= emitted)
+		return -ENOENT;
+	*ev = log_ring[seq % LOG_SIZE];
+	return 0;
 }
 
 void

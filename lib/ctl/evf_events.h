@@ -68,6 +68,11 @@ uint64_t evf_event_count(void);
 uint64_t evf_event_lost(void);
 /** The last n events, oldest first (control thread). */
 void evf_event_print(FILE *out, unsigned int n);
+/** The event numbered seq (1..evf_event_count()) while the log still holds
+ *  it: 0, or -ENOENT (control thread). */
+int evf_event_get(uint64_t seq, struct evf_event *ev);
+/** How many of the last events the log holds at most. */
+#define EVF_EVENT_LOG_SIZE 1024
 const char *evf_event_name(uint8_t type);
 
 /* ---- state dump ----

@@ -114,6 +114,24 @@ bool evf_ring_enabled(void);
 unsigned int evf_ring_poll(uint64_t now_tsc);
 /** Status for the shell and evfwd-ctl (control thread). */
 void evf_ring_print_status(FILE *out);
+
+/** The state "show ring" prints, for other renderings (JSON, metrics). */
+struct evf_ring_view {
+	bool on;                          /**< a control-ring section is configured */
+	char name[128];                   /**< the shared-memory object */
+	struct {
+		uint32_t count;               /**< records the ring holds */
+		uint64_t prod, cons;          /**< producer and consumer index */
+		uint64_t epoch;               /**< routes, manual: the producer's; events: the consumer's */
+	} ring[EVF_RING_COUNT];           /**< EVF_RING_ROUTES, EVF_RING_EVENTS, EVF_RING_MANUAL */
+	uint8_t generation;               /**< generation owning new routes (0: none yet) */
+	bool syncing;                     /**< between SYNC-BEGIN and SYNC-END */
+	bool hold_running;                /**< the hold timer runs */
+	bool dumping;                     /**< a state dump is being written */
+	uint64_t dump_epoch;              /**< the epoch the last dump answered */
+};
+/** Fill v (control thread). Counters stay in evf_ring_counters. */
+void evf_ring_view(struct evf_ring_view *v);
 const char *evf_ring_reject_name(int r);
 /** Apply-latency percentile (0..100) in ns, from the histogram (upper bound). */
 uint64_t evf_ring_latency_pct(double pct);

@@ -1,6 +1,7 @@
 /* ring_stats_ctl.c: the control ring's counters: the stats block evfwd
  * publishes in the object for producers and evfwd-ctl, the apply-latency
- * histogram, and the shell's "show ring" (control thread). */
+ * histogram, the shell's "show ring" and its view for other renderings
+ * (control thread). */
 #include <string.h>
 
 #include "evf_common.h"
@@ -149,4 +150,28 @@ evf_ring_print_status(FILE *out)
 			" timestamps left out)\n",
 			(unsigned long)evf_ring_latency_pct(50), (unsigned long)evf_ring_latency_pct(99),
 			(unsigned long)c->lat_count, (unsigned long)c->lat_bad_ts);
+}
+
+void
+evf_ring_view(struct evf_ring_view *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->on = R.on;
+	if (!R.on)
+		return;
+	snprintf(v->name, sizeof(v->name), "%s", R.name);
+	for (unsigned int r = 0; r < EVF_RING_COUNT; r++) {
+		const struct evf_ring_idx *ix = &R.hdr->idx[r];
+
+		v->ring[r].count = R.desc[r].count;
+		v->ring[r].prod = r == EVF_RING_EVENTS ? R.ev_prod : atomic_load(&ix->prod_idx);
+		v->ring[r].cons = r == EVF_RING_EVENTS ? atomic_load(&ix->cons_idx) : R.cons[r];
+		v->ring[r].epoch = atomic_load(r == EVF_RING_EVENTS ? &ix->cons_epoch :
+					       &ix->prod_epoch);
+	}
+	v->generation = R.gen;
+	v->syncing = R.syncing;
+	v->hold_running = R.hold_deadline != 0;
+	v->dumping = R.dumping;
+	v->dump_epoch = R.dump_epoch;
 }

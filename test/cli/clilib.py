@@ -9,7 +9,7 @@ FIFO command file, scapy frames, pcap files). Here:
   line) and returns (output lines, error lines, code, words);
 - counters(): "show control-socket" as {counter: value};
 - port_stats(): "show port stats" rows as {port: {column: int}};
-- live(): evfwd started headless with a control socket in the lab's directory,
+- Live: evfwd started headless with a control socket in the lab's directory,
   traffic replayed without end on host1 (net_pcap infinite_rx) towards a
   remote MAC, so that every test can check forwarding goes on;
 - EVFWD_CLI (the binary, from the environment or build/app/evfwd-cli).
@@ -81,7 +81,7 @@ class Live:
     """evfwd with a control socket, traffic flowing on host1 -> uplink."""
 
     def __init__(self, lab, node="cli1", max_clients=4, outbuf=65536, max_runtime=90,
-                 extra_args=(), sock=None):
+                 extra_args=(), sock=None, extra_yaml=""):
         self.lab = lab
         lab.runs += 1
         self.dir = os.path.join(lab.dir, "in%d" % lab.runs)
@@ -89,7 +89,7 @@ class Live:
         E.write_pcap(os.path.join(self.dir, "host1_in.pcap"), frames())
         self.sock = sock or os.path.join(self.dir, "ctl.sock")
         cfg = CONFIG.format(node=node, dir=self.dir, remote=REMOTE, sock=self.sock,
-                            max_clients=max_clients, outbuf=outbuf)
+                            max_clients=max_clients, outbuf=outbuf) + extra_yaml
         self.run = E.LiveRun(lab, cfg, max_runtime=max_runtime, extra_args=extra_args)
 
     def client(self, **kw):

@@ -44,8 +44,8 @@ import clilib as C  # noqa: E402
 
 E = C.E
 ANSI = re.compile(rb"\x1b(\[[0-9;?]*[A-Za-z]|[A-Za-z=>])")
-SHOW_WORDS = ("control-socket  df  drops  es  events  fdb  lacp  lag  learning  mac-vrf  port  ring"
-              "  routes  vteps  workers  xdp")
+SHOW_WORDS = ("arp  control-socket  df  drops  es  events  fdb  irb  lacp  lag  learning  mac-vrf  metrics"
+              "  nd  port  ring  routes  vteps  workers  xdp")
 
 
 class Pty:

@@ -9,6 +9,7 @@
 #include "evf_nd_ctl.h"
 #include "show.h"
 #include "shell_private.h"
+#include "shell_token.h"
 
 #define TOK_STR(res, field, str) TOKEN_STRING_INITIALIZER(struct res, field, str)
 
@@ -54,7 +55,7 @@ cmd_show_parsed(void *r, struct cmdline *cl, void *data)
 static cmdline_parse_token_string_t l3_show = TOK_STR(cmd_l3_result, verb, "show");
 static cmdline_parse_token_string_t l3_what = TOK_STR(cmd_l3_result, what, "arp#nd#irb");
 static cmdline_parse_token_string_t l3_one = TOK_STR(cmd_l3_result, what, "arp#nd");
-static cmdline_parse_token_string_t l3_name = TOK_STR(cmd_l3_result, name, NULL);
+static cmdline_parse_token_string_t l3_name = EVF_TOKEN_NAME_INITIALIZER(struct cmd_l3_result, name);
 
 static cmdline_parse_inst_t cmd_show_l3 = {
 	.f = cmd_show_parsed,

@@ -11,6 +11,7 @@
 #include "evf_route.h"
 #include "show.h"
 #include "shell_private.h"
+#include "shell_token.h"
 
 #define TOK_STR(res, field, str) TOKEN_STRING_INITIALIZER(struct res, field, str)
 
@@ -89,7 +90,7 @@ static cmdline_parse_token_string_t mh_show = TOK_STR(cmd_mh_result, show, "show
 static cmdline_parse_token_string_t mh_what =
 	TOK_STR(cmd_mh_result, what, "es#df#routes#ring#lacp#lag");
 static cmdline_parse_token_string_t mh_es = TOK_STR(cmd_mh_result, what, "es#lacp#lag");
-static cmdline_parse_token_string_t mh_name = TOK_STR(cmd_mh_result, name, NULL);
+static cmdline_parse_token_string_t mh_name = EVF_TOKEN_NAME_INITIALIZER(struct cmd_mh_result, name);
 
 static cmdline_parse_inst_t cmd_mh = {
 	.f = cmd_mh_parsed,

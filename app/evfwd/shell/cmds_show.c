@@ -5,6 +5,7 @@
 #include "evf_stats.h"
 #include "show.h"
 #include "shell_private.h"
+#include "shell_token.h"
 
 #define TOK_STR(res, field, str) TOKEN_STRING_INITIALIZER(struct res, field, str)
 
@@ -29,7 +30,8 @@ cmd_port_stats_parsed(void *r, struct cmdline *cl, void *data)
 static cmdline_parse_token_string_t port_show = TOK_STR(cmd_port_result, show, "show");
 static cmdline_parse_token_string_t port_port = TOK_STR(cmd_port_result, port, "port");
 static cmdline_parse_token_string_t port_stats = TOK_STR(cmd_port_result, what, "stats");
-static cmdline_parse_token_string_t port_name = TOK_STR(cmd_port_result, name, NULL);
+static cmdline_parse_token_string_t port_name = EVF_TOKEN_NAME_INITIALIZER(struct cmd_port_result,
+	name);
 static cmdline_parse_token_string_t port_info = TOK_STR(cmd_port_result, what, "info");
 
 /* One instance for "all" and names: a fixed "all" token beside a free one is ambiguous. */
@@ -102,7 +104,7 @@ cmd_bd_parsed(void *r, struct cmdline *cl, void *data)
 
 static cmdline_parse_token_string_t bd_show = TOK_STR(cmd_bd_result, show, "show");
 static cmdline_parse_token_string_t bd_what = TOK_STR(cmd_bd_result, what, "mac-vrf");
-static cmdline_parse_token_string_t bd_name = TOK_STR(cmd_bd_result, name, NULL);
+static cmdline_parse_token_string_t bd_name = EVF_TOKEN_NAME_INITIALIZER(struct cmd_bd_result, name);
 
 static cmdline_parse_inst_t cmd_bd_all = {
 	.f = cmd_bd_parsed,

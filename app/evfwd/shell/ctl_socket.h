@@ -10,10 +10,13 @@
 #ifndef EVF_CTL_SOCKET_H
 #define EVF_CTL_SOCKET_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "evf_cfg.h"
+#include "evf_counters.h"
 
 /** Listen on cfg->ctlsock.path (nothing when the section is absent): the
  *  parent directory is created 0700 when missing, the socket is mode 0600,
@@ -33,5 +36,13 @@ void evf_ctlsock_close(void);
 const char *evf_ctlsock_path(void);
 /** "show control-socket": path, limits, counters and connected clients. */
 void evf_ctlsock_show(FILE *out);
+/** Its JSON form (doc/shell.md). 0 or -ENOMEM. */
+int evf_ctlsock_show_json(FILE *out, const char *unused);
+/** The socket's counters as a set (names as "show control-socket" prints
+ *  them); any thread may read it (relaxed loads, the main thread writes). */
+void evf_ctlsock_counter_set(struct evf_counter_set *set);
+/** Clients connected now, and whether the socket is open (any thread). */
+uint32_t evf_ctlsock_clients(void);
+bool evf_ctlsock_enabled(void);
 
 #endif /* EVF_CTL_SOCKET_H */

@@ -1,7 +1,8 @@
 /* ctl_socket_private.h: the control socket's state, shared by its files
  * (ctl_socket.c: listening, accepting, the poll loop; ctl_client.c: one
  * client's lines and replies; ctl_socket_show.c: its counters). Main thread
- * only: nothing here is ever read by another thread. */
+ * only, but for the counters (cnt) and nb_clients, which the metrics thread
+ * reads with relaxed loads (the main thread is their only writer). */
 #ifndef EVF_CTL_SOCKET_PRIVATE_H
 #define EVF_CTL_SOCKET_PRIVATE_H
 

@@ -95,7 +95,9 @@ cmd_help_parsed(void *res, struct cmdline *cl, void *data)
 
 	fprintf(out, "Commands (TAB completes keywords):\n");
 	for (unsigned int i = 0; ctx[i] != NULL; i++)
-		fprintf(out, "  %s\n", ctx[i]->help_str);
+		if (!evf_shell_cmd_is_json(ctx[i]))
+			fprintf(out, "  %s\n", ctx[i]->help_str);
+	fprintf(out, "  %s\n", EVF_SHELL_JSON_HELP);
 	fflush(out);
 }
 
@@ -111,37 +113,25 @@ static cmdline_parse_inst_t cmd_help = {
 cmdline_parse_ctx_t *
 evf_shell_ctx(void)
 {
+	/* in the order "help" lists them; the JSON forms after the show commands */
+	cmdline_parse_inst_t **const areas[] = {
+		evf_shell_cmds_show, evf_shell_cmds_route, evf_shell_cmds_mh,
+		evf_shell_cmds_l3, evf_shell_cmds_ctlsock, evf_shell_cmds_metrics, evf_shell_cmds_json,
+		evf_shell_cmds_misc,
+	};
 	unsigned int n = 0, k = 0;
 
 	if (ctx != NULL)
 		return ctx;
-	for (unsigned int i = 0; evf_shell_cmds_show[i]; i++)
-		n++;
-	for (unsigned int i = 0; evf_shell_cmds_misc[i]; i++)
-		n++;
-	for (unsigned int i = 0; evf_shell_cmds_route[i]; i++)
-		n++;
-	for (unsigned int i = 0; evf_shell_cmds_mh[i]; i++)
-		n++;
-	for (unsigned int i = 0; evf_shell_cmds_l3[i]; i++)
-		n++;
-	for (unsigned int i = 0; evf_shell_cmds_ctlsock[i]; i++)
-		n++;
+	for (size_t a = 0; a < sizeof(areas) / sizeof(areas[0]); a++)
+		for (unsigned int i = 0; areas[a][i]; i++)
+			n++;
 	ctx = calloc(n + 2, sizeof(*ctx));
 	if (ctx == NULL)
 		return NULL;
-	for (unsigned int i = 0; evf_shell_cmds_show[i]; i++)
-		ctx[k++] = evf_shell_cmds_show[i];
-	for (unsigned int i = 0; evf_shell_cmds_route[i]; i++)
-		ctx[k++] = evf_shell_cmds_route[i];
-	for (unsigned int i = 0; evf_shell_cmds_mh[i]; i++)
-		ctx[k++] = evf_shell_cmds_mh[i];
-	for (unsigned int i = 0; evf_shell_cmds_l3[i]; i++)
-		ctx[k++] = evf_shell_cmds_l3[i];
-	for (unsigned int i = 0; evf_shell_cmds_ctlsock[i]; i++)
-		ctx[k++] = evf_shell_cmds_ctlsock[i];
-	for (unsigned int i = 0; evf_shell_cmds_misc[i]; i++)
-		ctx[k++] = evf_shell_cmds_misc[i];
+	for (size_t a = 0; a < sizeof(areas) / sizeof(areas[0]); a++)
+		for (unsigned int i = 0; areas[a][i]; i++)
+			ctx[k++] = areas[a][i];
 	ctx[k++] = &cmd_help;
 	ctx[k] = NULL;
 	return ctx;

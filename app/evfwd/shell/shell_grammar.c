@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "shell_private.h"
+#include "shell_token.h"
 
 /* One token as a client sees it: "a|b" for fixed words, "<word>" for a free
  * word, "<words...>" for the rest of the line, "<number>" for a number. */
@@ -23,6 +24,8 @@ print_token(FILE *out, cmdline_parse_token_hdr_t *tk)
 			for (const char *p = str; *p != '\0'; p++)
 				fputc(*p == '#' ? '|' : *p, out);
 		}
+	} else if (tk->ops == &evf_token_name_ops) {
+		fputs("<word>", out);
 	} else if (tk->ops == &cmdline_token_num_ops) {
 		fputs("<number>", out);
 	} else {

@@ -12,6 +12,10 @@
 #include <cmdline_parse_num.h>
 #include <cmdline_parse_string.h>
 
+/** The line "help" prints for every JSON form ("show ... json"). */
+#define EVF_SHELL_JSON_HELP "show ... json: any show command as JSON, its name as typed then" \
+	" \"json\" (doc/shell.md)"
+
 /** Longest command line, in characters (newline not counted). */
 #define EVF_SHELL_LINE_MAX 1023u
 
@@ -91,5 +95,11 @@ extern cmdline_parse_inst_t *evf_shell_cmds_route[];
 extern cmdline_parse_inst_t *evf_shell_cmds_mh[];
 extern cmdline_parse_inst_t *evf_shell_cmds_l3[];
 extern cmdline_parse_inst_t *evf_shell_cmds_ctlsock[];
+/** "show metrics" (cmds_metrics.c). */
+extern cmdline_parse_inst_t *evf_shell_cmds_metrics[];
+/** The JSON forms of the show commands (cmds_json.c). */
+extern cmdline_parse_inst_t *evf_shell_cmds_json[];
+/** inst is one of evf_shell_cmds_json ("help" sums them up in one line). */
+bool evf_shell_cmd_is_json(const cmdline_parse_inst_t *inst);
 
 #endif /* EVF_SHELL_PRIVATE_H */
