@@ -75,12 +75,12 @@ workers:
 """
 
 
-def config(ports, disabled=(), arpnd="unknown: flood"):
+def config(ports, disabled=(), arpnd="unknown: flood", vlans=None):
     p, a = [], []
     for name in ports:
         p.append("  - name: %s\n    device: \"{dev:%s}\"\n    role: access%s"
                  % (name, name, "\n    admin-state: disable" if name in disabled else ""))
-        a.append("      - {port: %s, vlan: untagged}" % name)
+        a.append("      - {port: %s, vlan: %s}" % (name, (vlans or {}).get(name, "untagged")))
     ind = "\n".join("      " + line for line in arpnd.splitlines())
     return CONFIG % {"ports": "\n".join(p), "attach": "\n".join(a), "arpnd": ind}
 
@@ -497,6 +497,39 @@ class BindingLimit(ArpNdCase):
         self.assertEqual(shell_counter(text, "refused at limit"), 2, text)
         self.assertEqual(shell_counter(text, "learned"), 2, text)
         self.assertFrames(self.res.out("host3"), self.ins, "GARPs flooded")
+        self.res.assert_drops({})
+        self.res.assert_no_mbuf_leak()
+
+
+class TaggedHeaderRun(ArpNdCase):
+    """On a VLAN attachment, a unicast ARP request that follows an IPv4 frame
+    with the same MACs and tag (the worker's header run: the EtherType is
+    behind the tag) still takes the ARP/ND path: answered from the remote
+    binding, not bridged to the VTEP."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.lab = E.Lab("arp-nd-tagged")
+        cls.ip = E.tag(bytes(Ether(src=H1, dst=R2) / IP(src=H1_4, dst=R2_4)
+                             / UDP(sport=1, dport=2) / Raw(b"x" * 18)), 10)
+        cls.arp = E.tag(arp_req(H1, H1_4, R2_4, dst=R2), 10)
+        cls.res = cls.lab.run(
+            config(["host1", "host3"], disabled=["host1"], vlans={"host1": 10}),
+            {"host1": [cls.ip, cls.arp]},
+            cmds=["route add rt2 vni 100 mac %s vtep %s ip %s" % (R2, VTEP, R2_4),
+                  "port start host1", "wait idle 300", "show irb"])
+
+    def test_answered_not_bridged(self):
+        up = self.res.out("uplink")
+        self.assertEqual(len(up), 1, "uplink: the IPv4 frame only, got %d" % len(up))
+        E.assert_vxlan(up[0], inner=E.untag(self.ip), vni=100, dst_ip=VTEP)
+        out = self.res.out("host1")
+        self.assertEqual(len(out), 1, "host1: the ARP answer")
+        p = Ether(out[0])
+        self.assertEqual(p.vlan, 10)
+        self.check_arp_reply(E.untag(out[0]), H1, H1_4, R2, R2_4)
+        self.assertEqual(shell_counter("\n".join(self.res.outputs_of("show irb")[0]),
+                                       "ARP answered"), 1)
         self.res.assert_drops({})
         self.res.assert_no_mbuf_leak()
 
