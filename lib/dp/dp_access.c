@@ -121,14 +121,22 @@ classify(struct evf_worker *w, const struct evf_port *port, const struct evf_ifa
 	return aid;
 }
 
-/* A frame of a header run (its tag not popped yet) that is an NS or NA. */
+/* A frame of a header run (its tag not popped yet) that is an ARP or an NS/NA. */
 static inline bool
 nd_frame(const struct rte_mbuf *m, bool tagged)
 {
 	const uint8_t *eth = rte_pktmbuf_mtod(m, const uint8_t *);
 	uint32_t off = tagged ? 4 : 0;
 
-	return m->data_len >= 14 + off + 41 && eth[14 + off + 6] == 58 &&
+	if (m->data_len < 14 + off)
+		return false;
+	/* behind a tag the run's words do not cover the EtherType: an ARP
+	 * can follow an IPv4 frame of the same MACs and tag */
+	if (evf_ld16(eth + 12 + off) == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP))
+		return true;
+	return m->data_len >= 14 + off + 41 &&
+		evf_ld16(eth + 12 + off) == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6) &&
+		eth[14 + off + 6] == 58 &&
 		(eth[14 + off + 40] == EVF_ICMP6_NS || eth[14 + off + 40] == EVF_ICMP6_NA);
 }
 
@@ -364,7 +372,9 @@ access_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf 
 				eth = rte_pktmbuf_mtod(m, const uint8_t *);
 				words = false;
 			}
-			run_nd6 = evf_eth_type(eth) == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
+			/* an IPv6 run may carry NS/NA; a tagged run anything */
+			run_nd6 = evf_eth_type(eth) == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6) ||
+				(words && (uint16_t)(w1 >> 32) == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN));
 		}
 		src_slot[k] = evf_fdb_batch_add(&fb, &src_run, mac_key(eth + 6, bd));
 		dst_slot[k] = evf_fdb_batch_add(&fb, &dst_run, mac_key(eth, bd));

@@ -201,6 +201,9 @@ parse_nd6(const uint8_t *ip6, uint32_t len, const struct rte_ether_addr *eth_src
 			ip6_of(&m->sender, ip6 + 8);
 			if (ip6[8] == 0xff)
 				return EVF_DROP_ND_BAD_ADDRESS;
+			/* unicast (RFC 4861 7.2.2): only to the target itself */
+			if (ip6[24] != 0xff && memcmp(ip6 + 24, icmp + 8, 16) != 0)
+				return EVF_DROP_ND_BAD_ADDRESS;
 		}
 	} else {
 		m->kind = EVF_ND_NA;

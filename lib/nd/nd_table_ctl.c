@@ -149,7 +149,8 @@ nd_set(uint16_t bd, const struct evf_ip *ip, const struct rte_ether_addr *mac, u
 	e->in_use = 1;
 	e->attach = EVF_INVALID_ID;
 	e->created = e->last_seen = evf_clock_sec();
-	nd_bd_ctls[bd].count++;
+	if (origin == EVF_ND_LOCAL || origin == EVF_ND_REMOTE)
+		nd_bd_ctls[bd].count++;   /* binding-limit: hosts only, not our own */
 	return e;
 }
 
@@ -172,7 +173,8 @@ nd_remove(struct nd_entry *e)
 	if (pos < 0)
 		return;
 	e->in_use = 2; /* until no worker can still hold the key's slot */
-	nd_bd_ctls[e->key.bd].count--;
+	if (e->origin == EVF_ND_LOCAL || e->origin == EVF_ND_REMOTE)
+		nd_bd_ctls[e->key.bd].count--;
 	evf_rcu_defer(slot_free, NULL, (uint64_t)pos);
 }
 

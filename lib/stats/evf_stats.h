@@ -67,7 +67,7 @@
 	X(ND_BAD_HEADER,   "nd-bad-header",      "ARP not Ethernet/IPv4 or not a request/reply; NS/NA hop limit not 255 or code not 0") \
 	X(ND_BAD_CHECKSUM, "nd-bad-checksum",    "NS/NA ICMPv6 checksum wrong") \
 	X(ND_BAD_OPTION,   "nd-bad-option",      "NS/NA option of length 0, past the end, or a link-layer option twice") \
-	X(ND_BAD_ADDRESS,  "nd-bad-address",     "ARP/ND sender or target not a host address, DAD NS malformed, solicited NA to a group") \
+	X(ND_BAD_ADDRESS,  "nd-bad-address",     "ARP/ND sender or target not a host address, NS to a unicast address not its target, DAD NS malformed, solicited NA to a group") \
 	X(ND_LLA_MISMATCH, "nd-lla-mismatch",    "ARP sender MAC or ND link-layer option differs from the Ethernet source") \
 	X(ND_SPOOF,        "nd-spoofed-gateway", "ARP/NA from another MAC claiming an IRB address of ours") \
 	X(ND_RATE_LIMIT,   "nd-rate-limited",    "ARP/ND above the MAC-VRF's rate limit (answers and events)") \
