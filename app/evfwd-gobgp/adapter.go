@@ -196,8 +196,9 @@ func (a *adapter) event(r *record) {
 			a.synced = true
 			a.st.dumps++
 			a.modelKnown()
-			a.logf("ring: evfwd's state: %d MAC-VRF(s), %d segment(s), %d local MAC(s)",
-				len(a.m.bds), len(a.m.segs), len(a.m.macs))
+			a.logf("ring: evfwd's state: %d MAC-VRF(s), %d segment(s), %d local MAC(s),"+
+				" %d MAC(s) with IP bindings", len(a.m.bds), len(a.m.segs), len(a.m.macs),
+				len(a.m.macips))
 			if a.bc != nil {
 				a.reconcile(a.advertisedCopy())
 			}
@@ -205,6 +206,7 @@ func (a *adapter) event(r *record) {
 		return
 	case r.Flags&flagDump != 0:
 		if a.dumping {
+			a.checkMACIP(r)
 			a.dumpModel.apply(r)
 		}
 		return
@@ -221,6 +223,7 @@ func (a *adapter) event(r *record) {
 		return
 	}
 	a.lastSeq = r.EvSeq
+	a.checkMACIP(r)
 	c := a.m.apply(r)
 	switch {
 	case c.owner == "*":
@@ -236,6 +239,15 @@ func (a *adapter) event(r *record) {
 			}
 		}
 		a.update(c.owner, rs)
+	}
+}
+
+// checkMACIP counts (and logs once) a MACIP event without a usable address.
+func (a *adapter) checkMACIP(r *record) {
+	if badMACIP(r) {
+		a.st.badMACIP++
+		a.org.warn("bad macip", "ring: a MAC/IP binding event (type %d) with address family %d:"+
+			" ignored (counted as bad_macip_events; logged once)", r.Type, r.IPAF)
 	}
 }
 

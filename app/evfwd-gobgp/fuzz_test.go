@@ -7,11 +7,11 @@
 //	then withdrawal: nothing may stay), and re-encoded by
 //	toPath it decodes back to the same key and fingerprint.
 //
-// FuzzOriginRoundTrip  bytes -> events-ring records -> model; per-owner
+// FuzzOriginRoundTrip  bytes -> events-ring records (MAC/IP bindings
 //
-//	updates must advertise exactly what the full
-//	computation asks for, and every originated route
-//	survives toPath -> wire -> decodePath.
+//	included) -> model; per-owner updates must advertise
+//	exactly what the full computation asks for, and every
+//	originated route survives toPath -> wire -> decodePath.
 package main
 
 import (
@@ -58,7 +58,8 @@ func decodeSeedPaths(t testing.TB) []*api.Path {
 		ps = append(ps, cliToPath(t, []byte(s)))
 	}
 	var logs []string
-	for _, r := range testOriginator(originSet(), &logs).all(buildModel(originRecords())) {
+	// MAC+IP routes with the ARP/ND community among them
+	for _, r := range testOriginator(originSet(), &logs).all(buildModel(append(originRecords(), macipRecords()...))) {
 		p, err := r.toPath()
 		if err != nil {
 			t.Fatal(err)
@@ -132,7 +133,7 @@ func FuzzDecodePath(f *testing.F) {
 // meet (same VNI, ESI, MAC), with some out-of-range values.
 func fuzzRecords(b []byte) []record {
 	types := []uint8{evNode, evBD, evESBD, evESUp, evESDown, evDFChange, evMacLearned, evMacMoved,
-		evMacAged, evMacFrozen, evMacUnfrozen, evMacLearned}
+		evMacAged, evMacFrozen, evMacUnfrozen, evMacLearned, evMacIPLearned, evMacIPAged}
 	esis := [][10]byte{esiT0, esiT1, esiT2, esiT3, esiT4, esiT5, refusedESI, {}}
 	var out []record
 	for ; len(b) >= 12; b = b[12:] {
@@ -152,6 +153,16 @@ func fuzzRecords(b []byte) []record {
 			r.EVI = uint32(b[10]) * 100
 			if b[10] == 0xff {
 				r.EVI = r.VNI
+			}
+		case evMacIPLearned, evMacIPAged:
+			// a few addresses per MAC, both families, some with no family
+			switch b[11] % 5 {
+			case 0, 1:
+				r.IPAF, r.IP = afIPv4, addr16(fmt.Sprintf("198.18.0.%d", b[10]%4))
+			case 2, 3:
+				r.IPAF, r.IP = afIPv6, addr16(fmt.Sprintf("2001:db8::%x", b[10]%4))
+			default:
+				r.IPAF = b[10] // 0..255: mostly not a family
 			}
 		case evNode:
 			if b[11]&1 != 0 {
@@ -177,6 +188,12 @@ func FuzzOriginRoundTrip(f *testing.F) {
 		6, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, // MAC 1 on esiT1
 		7, 0, 2, 7, 2, 9, 0, 0, 0, 0, 0, 0, // MAC 2 moved, seq 9
 		6, flagSticky, 2, 7, 3, 0, 0, 0, 0, 0, 0, 0, // static MAC 3
+		12, 0, 0, 1, 1, 0, 0, 0, 0, 0, 1, 0, // MAC 1: 198.18.0.1
+		12, flagNDRouter, 0, 1, 1, 0, 0, 0, 0, 0, 1, 2, // MAC 1: 2001:db8::1, router
+		12, flagSticky | flagNDRouter, 0, 7, 5, 0, 0, 0, 0, 0, 2, 3, // own address, no local MAC
+		12, 0, 0, 7, 6, 0, 0, 0, 0, 0, 9, 4, // no address family
+		7, 0, 0, 1, 1, 5, 0, 0, 0, 0, 0, 0, // MAC 1 moved, seq 5
+		13, 0, 0, 1, 1, 0, 0, 0, 0, 0, 1, 0, // 198.18.0.1 aged
 		4, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, // esiT1 down
 	})
 	f.Add([]byte{

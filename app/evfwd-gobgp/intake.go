@@ -27,6 +27,7 @@ const (
 	skipESI         = "bad-esi"      // zero or all-ones ESI where a segment is needed
 	skipESNotLocal  = "es-not-local" // RT4 of a segment we are not on (RFC 7432 7.6)
 	skipNotIP       = "bad-address"
+	skipBadARPND    = "bad-arp-nd-community" // an RT2 whose ARP/ND community does not decode
 )
 
 // intake turns decoded routes into ring records and remembers what it wrote.
@@ -184,8 +185,17 @@ func (in *intake) toRecord(r *evpnRoute) (record, bool) {
 		if r.Sticky {
 			rec.Flags |= flagSticky
 		}
+		if r.BadARPND != "" {
+			in.skip(skipBadARPND, r, r.BadARPND)
+			return rec, false
+		}
 		if r.IP != nil {
 			setAddr(r.IP, &rec.IPAF, &rec.IP)
+			// RFC 9047: the R flag of the ARP/ND community (evfwd uses it
+			// for ND; meaningless without an IP)
+			if r.HasARPND && r.NDFlags&arpNDRouter != 0 {
+				rec.Flags |= flagNDRouter
+			}
 		}
 	case 3:
 		rec.Type = recRT3

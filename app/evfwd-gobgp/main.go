@@ -66,6 +66,8 @@ func parseOptions(args []string) (*options, error) {
 		"advertise ESIs of type 1, 2, 4, 5 whose last octet is not 0 (GoBGP peers refuse them)")
 	fs.BoolVar(&o.origin.dfElection, "df-election", true,
 		"send the DF Election community for segments not using modulo")
+	fs.BoolVar(&o.origin.arpND, "arp-nd-community", true,
+		"send the ARP/ND community (RFC 9047, R flag) on MAC+IP routes of routers' addresses")
 	fs.Var(&perVNI{what: "--rd", set: func(v uint32, s string) error {
 		if _, err := rdAny(s); err != nil {
 			return err

@@ -78,6 +78,55 @@ func (m *model) apply(r *record) change {
 			m.macs[k] = localMAC{seq: r.Seq, esi: r.ESI, sticky: r.Flags&flagSticky != 0}
 		}
 		return change{owner: ownerMAC(k), kind: 'm', mac: k}
+	case evMacIPLearned, evMacIPAged:
+		// a binding's routes belong to its MAC's owner: the MAC+IP routes
+		// carry the MAC's mobility sequence, so they change with it
+		ik, ok := macIPKeyOf(r)
+		if !ok {
+			return change{} // counted by the adapter (badMACIP)
+		}
+		k := macKey{vni: r.VNI, mac: r.MAC}
+		if r.Type == evMacIPAged {
+			if ips := m.macips[k]; ips != nil {
+				delete(ips, ik)
+				if len(ips) == 0 {
+					delete(m.macips, k)
+				}
+			}
+		} else {
+			if m.macips[k] == nil {
+				m.macips[k] = map[ipKey]localMACIP{}
+			}
+			m.macips[k][ik] = localMACIP{esi: r.ESI, router: r.Flags&flagNDRouter != 0,
+				sticky: r.Flags&flagSticky != 0}
+		}
+		return change{owner: ownerMAC(k), kind: 'm', mac: k}
 	}
 	return change{} // frozen/unfrozen: the MAC stays advertised as it is
+}
+
+// macIPKeyOf: the address of a MACIP event; false when it has none (ip_af
+// neither 4 nor 6, or an IPv4 address with bytes 4..15 set).
+func macIPKeyOf(r *record) (ipKey, bool) {
+	switch r.IPAF {
+	case afIPv4:
+		for _, b := range r.IP[4:] {
+			if b != 0 {
+				return ipKey{}, false
+			}
+		}
+	case afIPv6:
+	default:
+		return ipKey{}, false
+	}
+	return ipKey{af: r.IPAF, ip: r.IP}, true
+}
+
+// badMACIP: a MACIP event without a usable address (the model ignores it).
+func badMACIP(r *record) bool {
+	if r.Type != evMacIPLearned && r.Type != evMacIPAged {
+		return false
+	}
+	_, ok := macIPKeyOf(r)
+	return !ok
 }

@@ -4,6 +4,11 @@
 //   - RT3 IMET with a PMSI ingress-replication tunnel, per MAC-VRF;
 //   - RT2 per local MAC (ESI when on a segment, MAC mobility sequence, sticky
 //     for static MACs);
+//   - RT2 MAC+IP per local MAC/IP binding and own IRB address (ring ABI
+//     minor 2): the MAC route's RD, RTs, label and next hop, the binding's
+//     ESI, the IP in the NLRI, the MAC's mobility sequence (sticky for own
+//     addresses and static MACs), and for a router's address the ARP/ND
+//     extended community (RFC 9047) with R;
 //   - per local segment while it is up: RT4 (ES-import RT, DF Election when
 //     the algorithm is not the default), RT1 per-ES (ESI label, single-active
 //     flag, the RTs of every MAC-VRF on the segment) and RT1 per-EVI for each
@@ -30,6 +35,19 @@ type localMAC struct {
 	sticky bool
 }
 
+// ipKey: an address as the events ring carries it.
+type ipKey struct {
+	af uint8
+	ip [16]byte
+}
+
+// localMACIP: a local MAC/IP binding (or one of our own addresses).
+type localMACIP struct {
+	esi    [10]byte
+	router bool // RFC 9047 R: the address is a router's
+	sticky bool // one of our own (IRB) addresses
+}
+
 type segment struct {
 	esi          [10]byte
 	up           bool
@@ -47,11 +65,12 @@ type model struct {
 	bds          map[uint32]uint32 // VNI -> EVI
 	segs         map[[10]byte]*segment
 	macs         map[macKey]localMAC
+	macips       map[macKey]map[ipKey]localMACIP // bindings by their MAC
 }
 
 func newModel() *model {
 	return &model{bds: map[uint32]uint32{}, segs: map[[10]byte]*segment{},
-		macs: map[macKey]localMAC{}}
+		macs: map[macKey]localMAC{}, macips: map[macKey]map[ipKey]localMACIP{}}
 }
 
 func (m *model) seg(esi [10]byte) *segment {
@@ -72,6 +91,7 @@ type originSettings struct {
 	nextHop     net.IP              // override of evfwd's VTEP
 	allowAnyESI bool                // advertise ESIs GoBGP peers refuse
 	dfElection  bool                // send the DF Election community for non-default algorithms (default)
+	arpND       bool                // send the ARP/ND community on routers' MAC+IP routes (default)
 }
 
 // originator derives routes from the model.
@@ -152,32 +172,74 @@ func (o *originator) bdRoutes(m *model, vni uint32) []*evpnRoute {
 	return []*evpnRoute{r}
 }
 
-// macRoutes: the RT2 of one local MAC.
+// macRoutes: the RT2 routes of one local MAC: the MAC route, and a MAC+IP
+// route per binding of the MAC (RFC 7432 7.2, 15: with the MAC's sequence).
 func (o *originator) macRoutes(m *model, k macKey) []*evpnRoute {
 	lm, ok := m.macs[k]
+	ips := m.macips[k]
 	evi, bdok := m.bds[k.vni]
-	if !ok || !bdok || o.nextHop(m) == nil {
-		return nil
-	}
-	if !isZeroESI(lm.esi) && !o.esiUsable(lm.esi) {
+	if (!ok && len(ips) == 0) || !bdok || o.nextHop(m) == nil {
 		return nil
 	}
 	rd := o.rd(k.vni, evi)
 	if rd == "" {
 		return nil
 	}
-	r := o.base(m, 2, rd)
-	r.Owner = ownerMAC(k)
-	r.MAC = net.HardwareAddr(append([]byte(nil), k.mac[:]...))
-	r.ESI = lm.esi
-	r.Labels = []uint32{k.vni}
-	r.RTs = o.rts(k.vni)
-	if lm.seq > 0 || lm.sticky {
-		r.HasMobility = true
-		r.Seq = lm.seq
-		r.Sticky = lm.sticky
+	rt2 := func(esi [10]byte, seq uint32, sticky bool) *evpnRoute {
+		r := o.base(m, 2, rd)
+		r.Owner = ownerMAC(k)
+		r.MAC = net.HardwareAddr(append([]byte(nil), k.mac[:]...))
+		r.ESI = esi
+		r.Labels = []uint32{k.vni}
+		r.RTs = o.rts(k.vni)
+		if seq > 0 || sticky {
+			r.HasMobility = true
+			r.Seq = seq
+			r.Sticky = sticky
+		}
+		return r
 	}
-	return []*evpnRoute{r}
+	var out []*evpnRoute
+	if ok && (isZeroESI(lm.esi) || o.esiUsable(lm.esi)) {
+		out = append(out, rt2(lm.esi, lm.seq, lm.sticky))
+	}
+	keys := make([]ipKey, 0, len(ips))
+	for ik := range ips {
+		keys = append(keys, ik)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].af != keys[j].af {
+			return keys[i].af < keys[j].af
+		}
+		return string(keys[i].ip[:]) < string(keys[j].ip[:])
+	})
+	for _, ik := range keys {
+		b := ips[ik]
+		if !isZeroESI(b.esi) && !o.esiUsable(b.esi) {
+			continue
+		}
+		r := rt2(b.esi, lm.seq, b.sticky || (ok && lm.sticky))
+		r.IP = addrOf(ik.af, ik.ip)
+		if b.router {
+			if o.set.arpND {
+				r.HasARPND = true
+				r.NDFlags = arpNDRouter | arpNDOverride
+				if b.sticky {
+					r.NDFlags |= arpNDImmutable
+				}
+				o.warn("arp-nd", "origin: MAC+IP routes of routers' addresses carry the ARP/ND"+
+					" extended community (RFC 9047, R flag; first: %s): GoBGP 3.10 peers treat"+
+					" a route carrying it as withdrawn (\"unknown evpn subtype: 8\"), so they"+
+					" do not learn these bindings and flood NS for them; --arp-nd-community=false"+
+					" advertises them without it (remote PEs then answer NS for them without R)",
+					r.IP)
+			} else {
+				o.refused["arp-nd-router-left-out"]++
+			}
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 func (o *originator) esiUsable(esi [10]byte) bool {
@@ -291,6 +353,11 @@ func (o *originator) all(m *model) map[string]*evpnRoute {
 	}
 	for k := range m.macs {
 		add(o.macRoutes(m, k))
+	}
+	for k := range m.macips {
+		if _, done := m.macs[k]; !done {
+			add(o.macRoutes(m, k)) // bindings of a MAC that is not a local MAC (own addresses)
+		}
 	}
 	return want
 }

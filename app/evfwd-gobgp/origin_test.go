@@ -85,7 +85,7 @@ func originRecords() []record {
 }
 
 func originSet() originSettings {
-	return originSettings{routerID: "10.0.0.1", asn: 65000, dfElection: true,
+	return originSettings{routerID: "10.0.0.1", asn: 65000, dfElection: true, arpND: true,
 		rd: map[uint32]string{10300: "65000:300"},
 		rt: map[uint32][]string{10300: {"65000:3000", "10.0.0.9:3"}}}
 }

@@ -26,26 +26,28 @@ import (
 
 // Record types, flags and families of evf_ring_abi.h.
 const (
-	recRT1        = C.EVF_REC_RT1
-	recRT2        = C.EVF_REC_RT2
-	recRT3        = C.EVF_REC_RT3
-	recRT4        = C.EVF_REC_RT4
-	recSyncBegin  = C.EVF_REC_SYNC_BEGIN
-	recSyncEnd    = C.EVF_REC_SYNC_END
-	recHeartbeat  = C.EVF_REC_HEARTBEAT
-	evMacLearned  = C.EVF_REC_EV_MAC_LEARNED
-	evMacAged     = C.EVF_REC_EV_MAC_AGED
-	evMacMoved    = C.EVF_REC_EV_MAC_MOVED
-	evMacFrozen   = C.EVF_REC_EV_MAC_FROZEN
-	evMacUnfrozen = C.EVF_REC_EV_MAC_UNFROZEN
-	evESUp        = C.EVF_REC_EV_ES_UP
-	evESDown      = C.EVF_REC_EV_ES_DOWN
-	evDFChange    = C.EVF_REC_EV_DF_CHANGE
-	evNode        = C.EVF_REC_EV_NODE
-	evBD          = C.EVF_REC_EV_BD
-	evESBD        = C.EVF_REC_EV_ES_BD
-	evDumpBegin   = C.EVF_REC_EV_DUMP_BEGIN
-	evDumpEnd     = C.EVF_REC_EV_DUMP_END
+	recRT1         = C.EVF_REC_RT1
+	recRT2         = C.EVF_REC_RT2
+	recRT3         = C.EVF_REC_RT3
+	recRT4         = C.EVF_REC_RT4
+	recSyncBegin   = C.EVF_REC_SYNC_BEGIN
+	recSyncEnd     = C.EVF_REC_SYNC_END
+	recHeartbeat   = C.EVF_REC_HEARTBEAT
+	evMacLearned   = C.EVF_REC_EV_MAC_LEARNED
+	evMacAged      = C.EVF_REC_EV_MAC_AGED
+	evMacMoved     = C.EVF_REC_EV_MAC_MOVED
+	evMacFrozen    = C.EVF_REC_EV_MAC_FROZEN
+	evMacUnfrozen  = C.EVF_REC_EV_MAC_UNFROZEN
+	evESUp         = C.EVF_REC_EV_ES_UP
+	evESDown       = C.EVF_REC_EV_ES_DOWN
+	evDFChange     = C.EVF_REC_EV_DF_CHANGE
+	evNode         = C.EVF_REC_EV_NODE
+	evBD           = C.EVF_REC_EV_BD
+	evESBD         = C.EVF_REC_EV_ES_BD
+	evDumpBegin    = C.EVF_REC_EV_DUMP_BEGIN
+	evDumpEnd      = C.EVF_REC_EV_DUMP_END
+	evMacIPLearned = C.EVF_REC_EV_MACIP_LEARNED // minor 2
+	evMacIPAged    = C.EVF_REC_EV_MACIP_AGED
 
 	opAdd      = C.EVF_REC_ADD
 	opWithdraw = C.EVF_REC_WITHDRAW
@@ -56,6 +58,7 @@ const (
 	flagDontPreempt  = C.EVF_REC_F_DONT_PREEMPT
 	flagDF           = C.EVF_REC_F_DF
 	flagDump         = C.EVF_REC_F_DUMP
+	flagNDRouter     = C.EVF_REC_F_ND_ROUTER // minor 2
 
 	afNone = C.EVF_REC_AF_NONE
 	afIPv4 = C.EVF_REC_AF_IPV4

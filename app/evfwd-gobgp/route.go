@@ -38,6 +38,21 @@ type dfElection struct {
 // The Don't-Preempt bit of the DF Election bitmap (RFC 9785).
 const dfBitmapDP = 0x2000
 
+// The ARP/ND extended community (RFC 9047 section 3.1): type 0x06 (EVPN),
+// sub-type 0x08, a flags octet, five reserved octets. Flags, numbered from
+// the high-order bit 0 to the low-order bit 7: bit 4 I (immutable binding),
+// bit 6 O (override), bit 7 R (router). GoBGP 3.10 has no message for it:
+// it travels as api.UnknownExtended (type 6, value = sub-type + 6 octets).
+const (
+	ecTypeEVPN        = 0x06
+	ecSubTypeDF       = 0x06
+	ecSubTypeARPND    = 0x08
+	arpNDRouter       = 0x01 // R: the address is a router's (IPv6 ND)
+	arpNDOverride     = 0x02 // O: answers override neighbor caches
+	arpNDImmutable    = 0x08 // I: a configured binding, never moves
+	arpNDCommunityLen = 7    // UnknownExtended value: sub-type and six octets
+)
+
 type evpnRoute struct {
 	Type         uint8
 	RD           string // canonical "admin:assigned"
@@ -62,6 +77,9 @@ type evpnRoute struct {
 	HasPMSI      bool
 	ESImport     net.HardwareAddr // RT4
 	DF           dfElection
+	HasARPND     bool   // RT2: the ARP/ND extended community (RFC 9047)
+	NDFlags      uint8  // its flags octet (arpND*)
+	BadARPND     string // RT2: an ARP/ND community that does not decode (what it was)
 	Withdraw     bool
 	Local        bool     // originated by the local gobgpd (no neighbor)
 	Neighbor     string   // peer it came from
@@ -111,6 +129,9 @@ func (r *evpnRoute) fingerprint() string {
 	}
 	if r.DefaultGW {
 		b.WriteString("|dgw")
+	}
+	if r.HasARPND {
+		fmt.Fprintf(&b, "|arpnd=%#x", r.NDFlags)
 	}
 	return b.String()
 }
@@ -346,19 +367,37 @@ func (r *evpnRoute) decodeCommunity(c *anypb.Any) error {
 	case *api.DefaultGatewayExtended:
 		r.DefaultGW = true
 	case *api.UnknownExtended:
-		// EVPN (type 6) subtype 6: DF Election (RFC 8584 2.2), which GoBGP
-		// 3.10 does not model: DF type, bitmap(2), reserved(1), preference(2)
-		if v.Type == 6 && len(v.Value) == 7 && v.Value[0] == 6 {
+		switch {
+		case v.Type == ecTypeEVPN && len(v.Value) == 7 && v.Value[0] == ecSubTypeDF:
+			// DF Election (RFC 8584 2.2), which GoBGP 3.10 does not model:
+			// DF type, bitmap(2), reserved(1), preference(2)
 			r.DF = dfElection{Present: true, Alg: v.Value[1] & 0x1f,
 				Bitmap: binary.BigEndian.Uint16(v.Value[2:4]),
 				Pref:   binary.BigEndian.Uint16(v.Value[5:7])}
-		} else {
+		case v.Type == ecTypeEVPN && len(v.Value) > 0 && v.Value[0] == ecSubTypeARPND:
+			r.decodeARPND(v.Value)
+		default:
 			r.Unknown = append(r.Unknown, fmt.Sprintf("ext-community %d/%x", v.Type, v.Value))
 		}
 	default:
 		r.Unknown = append(r.Unknown, fmt.Sprintf("%T", m))
 	}
 	return nil
+}
+
+// decodeARPND: the ARP/ND community (value: sub-type 0x08, flags, five
+// reserved octets, ignored on receipt). One of another length, or a second
+// one with other flags, makes the route's BadARPND (the intake counts it and
+// does not use the route, as RFC 7606 treats a malformed attribute).
+func (r *evpnRoute) decodeARPND(v []byte) {
+	switch {
+	case len(v) != arpNDCommunityLen:
+		r.BadARPND = fmt.Sprintf("ARP/ND community of %d octets", len(v)+1)
+	case r.HasARPND && r.NDFlags != v[1]:
+		r.BadARPND = fmt.Sprintf("two ARP/ND communities (flags %#x, %#x)", r.NDFlags, v[1])
+	default:
+		r.HasARPND, r.NDFlags = true, v[1]
+	}
 }
 
 // ---- encoding (evpnRoute -> GoBGP API) ----
@@ -504,11 +543,17 @@ func (r *evpnRoute) toPath() (*api.Path, error) {
 	}
 	if r.DF.Present {
 		v := make([]byte, 7)
-		v[0] = 6 // subtype: DF Election
+		v[0] = ecSubTypeDF
 		v[1] = r.DF.Alg & 0x1f
 		binary.BigEndian.PutUint16(v[2:4], r.DF.Bitmap)
 		binary.BigEndian.PutUint16(v[5:7], r.DF.Pref)
-		comms = append(comms, mustAny(&api.UnknownExtended{Type: 6, Value: v}))
+		comms = append(comms, mustAny(&api.UnknownExtended{Type: ecTypeEVPN, Value: v}))
+	}
+	if r.HasARPND {
+		v := make([]byte, arpNDCommunityLen)
+		v[0] = ecSubTypeARPND
+		v[1] = r.NDFlags
+		comms = append(comms, mustAny(&api.UnknownExtended{Type: ecTypeEVPN, Value: v}))
 	}
 	pattrs := []*anypb.Any{
 		mustAny(&api.OriginAttribute{Origin: 0}),

@@ -13,7 +13,7 @@ type stats struct {
 	// evfwd
 	ringAttaches, ringErrors, ringFullWaits, ringShrunk uint64
 	events, damagedEvents, eventGaps, eventErrors       uint64
-	dumps, dumpRequests                                 uint64
+	dumps, dumpRequests, badMACIP                       uint64
 	records, resyncs                                    uint64
 	lastRingErr                                         string
 	// gobgpd
@@ -41,6 +41,7 @@ type statusJSON struct {
 		Damaged      uint64 `json:"damaged_events"`
 		Gaps         uint64 `json:"event_gaps"`
 		Dumps        uint64 `json:"dumps"`
+		BadMACIP     uint64 `json:"bad_macip_events"`
 		DumpRequests uint64 `json:"dump_requests"`
 		Records      uint64 `json:"records_written"`
 		Handled      uint64 `json:"records_handled"`
@@ -52,6 +53,7 @@ type statusJSON struct {
 		MACVRFs  int       `json:"mac_vrfs"`
 		Segments []segJSON `json:"segments"`
 		MACs     int       `json:"local_macs"`
+		Bindings int       `json:"local_bindings"`
 		VTEP     string    `json:"vtep"`
 	} `json:"evfwd"`
 	BGP struct {
@@ -105,9 +107,12 @@ func (s *stats) snapshot(a *adapter) *statusJSON {
 	j.Ring.Epoch, j.Ring.Synced = a.epoch, a.synced
 	j.Ring.Attaches, j.Ring.Errors, j.Ring.LastError = s.ringAttaches, s.ringErrors, s.lastRingErr
 	j.Ring.Events, j.Ring.Damaged, j.Ring.Gaps = s.events, s.damagedEvents, s.eventGaps
-	j.Ring.Dumps, j.Ring.DumpRequests = s.dumps, s.dumpRequests
+	j.Ring.Dumps, j.Ring.DumpRequests, j.Ring.BadMACIP = s.dumps, s.dumpRequests, s.badMACIP
 	j.Ring.Records, j.Ring.FullWaits, j.Ring.Shrunk = s.records, s.ringFullWaits, s.ringShrunk
 	j.Model.MACVRFs, j.Model.MACs = len(a.m.bds), len(a.m.macs)
+	for _, ips := range a.m.macips {
+		j.Model.Bindings += len(ips)
+	}
 	if nh := a.org.nextHop(a.m); nh != nil {
 		j.Model.VTEP = nh.String()
 	}
@@ -137,7 +142,11 @@ func (s *stats) snapshot(a *adapter) *statusJSON {
 	j.Origin.DeferredN, j.Origin.Retried = s.deferred, s.retried
 	j.Origin.ByType = map[string]int{}
 	for _, r := range a.advertised {
-		j.Origin.ByType["rt"+itoa(uint64(r.Type))]++
+		t := "rt" + itoa(uint64(r.Type))
+		if r.Type == 2 && r.IP != nil {
+			t = "rt2-mac-ip"
+		}
+		j.Origin.ByType[t]++
 	}
 	return j
 }

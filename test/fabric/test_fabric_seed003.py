@@ -29,6 +29,10 @@ RFC 7432 derives from the seed's LACP parameters instead:
  2. LACP negotiated on both members (OVS bond0 and both evfwd's show lacp);
  3. exactly one DF for the EVI and both leafs agree (show df; the model);
  4. ping both ways between ce1, ce2 and host4 (also teaches every MAC);
+    then ce2's MAC/IP binding, snooped on leaf3 (arp-nd, proxy off so that
+    ARP still floods as the other steps expect), is advertised as an RT2
+    MAC+IP route by leaf3's evfwd-gobgp and is a remote binding in leaf1's
+    and leaf2's `show arp` (ce2's MAC behind 198.18.0.3 in their FDB);
  5. leaf3's FDB has ce1's MAC behind ES-1 with both leafs; 200 flows ce2 ->
     ce1 split 35-65% over leaf1/leaf2, each delivered exactly once;
  6. broadcast ce2 -> all and ce1 -> all: delivered exactly once to each other
@@ -115,6 +119,7 @@ mac-vrfs:
     vni: %(vni)d
     attachments:
       - {port: lag1, vlan: untagged}
+    arp-nd: {proxy: false}
 ethernet-segments:
   - name: ES-1
     esi: "%(esi)s"
@@ -136,6 +141,7 @@ mac-vrfs:
     vni: %(vni)d
     attachments:
       - {port: ce2, vlan: untagged}
+    arp-nd: {proxy: false}
 control-ring: {name: %(ring)s, hold-time: 30}
 workers: {count: 1, idle-sleep-us: 50}
 """
@@ -447,6 +453,30 @@ class Fabric(E.EvfTestCase):
             got, out = self.ping(ns, dst, count=5)
             self.assertGreaterEqual(got, 4, "%s: %d of 5 replies\n%s" % (what, got, out))
         self.record("(4) ping ce1 <-> ce2, host4 <-> ce1, ce2: ok")
+
+    def arp(self, leaf):
+        """{address: row} of show arp mac-vrf-1."""
+        return {r["Address"]: r for r in M.table(self.evf[leaf].cmd("show arp mac-vrf-1"))
+                if r.get("MAC-VRF") == "mac-vrf-1"}
+
+    def test_04b_macip(self):
+        t = time.monotonic()
+        key = F.wait_until(lambda: next((k for k in self.sp.local(N["leaf3"])
+                                         if k[0] == 2 and k[2] == CE2_MAC and k[3] == CE2_IP), None),
+                           10, what="leaf3's RT2 MAC+IP route of ce2")
+        self.assertEqual(key[1], "10.0.0.3:%d" % EVI, key)
+        self.assertEqual(self.arp("leaf3").get(CE2_IP, {}).get("Type"), "local", self.arp("leaf3"))
+        st = self.adapters["leaf3"].status()
+        self.assertGreaterEqual(st["evfwd"]["local_bindings"], 1, st["evfwd"])
+        self.assertGreaterEqual(st["origin"]["advertised_by_type"].get("rt2-mac-ip", 0), 1, st["origin"])
+        for l in MH:
+            row = F.wait_until(lambda: self.arp(l).get(CE2_IP), 10,
+                               what="%s: ce2's binding in show arp" % l)
+            # (show arp's Where is "-" for remote bindings: the VTEP is the FDB's)
+            self.assertEqual((row["MAC"].lower(), row["Type"]), (CE2_MAC, "remote"), row)
+            self.assertEqual(self.fdb(l).get(CE2_MAC), "vxlan %s" % VTEP["leaf3"], l)
+        self.record("(4b) ce2's MAC/IP binding: snooped on leaf3, RT2 MAC+IP, remote binding on "
+                    "leaf1 and leaf2 in %.1f s" % (time.monotonic() - t))
 
     # ------------------------------------------------------------ 5 --
     def test_05_aliasing(self):
