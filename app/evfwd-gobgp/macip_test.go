@@ -42,7 +42,8 @@ func macipRecords() []record {
 		evMACIPRec(evMacIPLearned, 10100, "02:00:00:00:00:02", "198.18.10.2", esiT1, 0),
 		evMACIPRec(evMacIPLearned, 10200, "02:00:00:00:00:03", "2001:db8:20::3", [10]byte{}, 0),
 		// own IRB addresses: the gateway MAC is no local MAC
-		evMACIPRec(evMacIPLearned, 10100, gwMAC, "198.18.10.254", [10]byte{}, flagSticky),
+		// (an IPv4 binding's router flag is not advertised: RFC 9047 3.1)
+		evMACIPRec(evMacIPLearned, 10100, gwMAC, "198.18.10.254", [10]byte{}, flagSticky|flagNDRouter),
 		evMACIPRec(evMacIPLearned, 10100, gwMAC, "2001:db8:10::fe", [10]byte{}, flagSticky|flagNDRouter),
 		// not advertised: refused ESI, no MAC-VRF, aged, bad address family
 		evMACIPRec(evMacIPLearned, 10100, "02:00:00:00:00:07", "198.18.10.7", refusedESI, 0),

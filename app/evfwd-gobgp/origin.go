@@ -220,7 +220,10 @@ func (o *originator) macRoutes(m *model, k macKey) []*evpnRoute {
 		}
 		r := rt2(b.esi, lm.seq, b.sticky || (ok && lm.sticky))
 		r.IP = addrOf(ik.af, ik.ip)
-		if b.router {
+		// The R flag is an IPv6 ND matter (RFC 9047 3.1: ignored for ARP), and
+		// GoBGP 3.10 peers drop a route with the community: IPv4 bindings go
+		// without it.
+		if b.router && ik.af == afIPv6 {
 			if o.set.arpND {
 				r.HasARPND = true
 				r.NDFlags = arpNDRouter | arpNDOverride

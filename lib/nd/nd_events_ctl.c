@@ -22,7 +22,8 @@ fill(struct evf_event *ev, uint8_t type, const struct nd_entry *e)
 	ev->attach = e->attach;
 	nd_entry_ip(e, &ev->ip);
 	RTE_BUILD_BUG_ON(EVF_ND_F_ROUTER != EVF_EV_ND_ROUTER);
-	ev->nd_flags = e->flags & EVF_ND_F_ROUTER;
+	/* R is an IPv6 ND flag (RFC 9047 3.1); ARP has no router bit */
+	ev->nd_flags = ev->ip.family == AF_INET6 ? e->flags & EVF_ND_F_ROUTER : 0;
 	ev->sticky = e->origin == EVF_ND_OWN;
 	if (e->attach < evf_nb_attachs && evf_attachs[e->attach].es != EVF_INVALID_ID)
 		ev->esi = evf_ess[evf_attachs[e->attach].es].esi;
