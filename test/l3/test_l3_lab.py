@@ -222,9 +222,8 @@ class Capture:
 
     def __init__(self, ns, ifname, seconds):
         self.proc = subprocess.Popen([F.IP_CMD, "netns", "exec", ns, "/usr/bin/python3",
-                                      NDAGENT, ifname, str(seconds)], stdin=subprocess.PIPE,
+                                      NDAGENT, ifname, str(seconds)], stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        self.proc.stdin.close()
         time.sleep(0.3)
 
     def frames(self, timeout):
@@ -531,8 +530,10 @@ class L3Lab(E.EvfTestCase):
         self.assertEqual(bad, {}, "%s: flows answered more than once (or NA without R)" % what)
         self.assertEqual(missing, [], "%s: %d of %d flows unanswered" % (what, len(missing),
                                                                           FLOWS))
-        self.assertEqual(sum(share.values()), FLOWS, "%s: answers counted by the leafs %s"
-                         % (what, share))
+        # the leafs' counters also see the lab's own ARP/ND (ce1's kernel, the
+        # host paths' kernels, BGP coming up): a few more than the sweep
+        self.assertTrue(FLOWS <= sum(share.values()) <= FLOWS + 10,
+                        "%s: answers counted by the leafs %s" % (what, share))
         for l in MH:
             self.assertGreater(share[l], FLOWS // 10, "%s: %s answered %s of %d: the bond's "
                                "hash should spread %d flows" % (what, l, share[l], FLOWS, FLOWS))
@@ -592,7 +593,7 @@ class L3Lab(E.EvfTestCase):
         self.assertOk(res, "(3) h3's bindings (ping: %s)" % r.stdout[-200:])
         self.record("(3) h3's bindings on leaf1 and leaf2 %.1f s after h3 spoke"
                     % (time.monotonic() - t0))
-        cap = Capture(self.ns_h3, self.c2h, 12)
+        cap = Capture(self.ns_h3, self.c2h, 15)
         for uc in (False, True):
             how = "unicast" if uc else "broadcast"
             self.sweep("arp", H3_IP, H3_MAC, "(3) %s ARP for the remote host %s" % (how, H3_IP),
