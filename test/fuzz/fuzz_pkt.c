@@ -100,6 +100,9 @@
 /* The data path pulls at most this many bytes into the first segment
  * (EVF_OUTER_PARSE_LEN); the first segment's tailroom beyond is poisoned. */
 #define PULLUP_MAX     256
+/* The ARP/ND slow path writes its answer (an NA with its option: 86 bytes)
+ * in place of the request, growing a shorter frame into its tailroom. */
+#define ND_ANSWER_MAX  86
 
 #define FAIL(...) do { \
 	fprintf(stderr, "fuzz_pkt: invariant violated: " __VA_ARGS__); \
@@ -157,6 +160,11 @@ static const char fuzz_cfg[] =
 	"        vtep: 198.18.0.1\n"
 	"      - mac: 00:c1:ab:00:01:02\n"
 	"        vtep: 2001:2::1\n"
+	"    irb:\n"
+	"      mac: 00:00:5e:00:01:01\n"
+	"      addresses: [10.0.0.254/24, fd00::fe/64]\n"
+	"      unique-addresses: [10.0.0.253/24]\n"
+	"    arp-nd: {binding-limit: 8, rate: 64, ip-duplication: {num-moves: 2}}\n"
 	"  - name: red\n"
 	"    vni: 200\n"
 	"    allow-inner-vlan: true\n"
@@ -169,6 +177,7 @@ static const char fuzz_cfg[] =
 	"    remote-macs:\n"
 	"      - mac: 00:c1:ab:00:02:01\n"
 	"        vtep: 198.18.0.2\n"
+	"    arp-nd: {proxy: true, unknown: drop}\n"
 	"  - name: green\n"
 	"    vni: 300\n"
 	"    mac-aging: 1\n"
@@ -186,7 +195,7 @@ static const char fuzz_cfg[] =
 	"  count: 1\n"
 	"  burst: 32\n";
 
-#define NB_STATIC_MACS 3
+#define NB_STATIC_MACS 5   /* the remote-macs, and blue's gateway MAC and own MAC (irb) */
 
 enum { P_UPLINK0, P_UPLINK1, P_HOST1, P_HOST2, NB_FUZZ_PORTS };
 static const char *const port_names[NB_FUZZ_PORTS] = { "uplink0", "uplink1", "host1", "host2" };
@@ -428,8 +437,8 @@ make_frame(const struct input *in, const uint8_t *f, uint32_t len, unsigned int 
 	}
 
 	/* Poison what the data path has no business touching: headroom below
-	 * what an in-place prepend may use, and tailroom the pull-up never
-	 * fills (any tailroom of later segments). */
+	 * what an in-place prepend may use, and tailroom the pull-up or an
+	 * ARP/ND answer never fills (any tailroom of later segments). */
 	for (struct rte_mbuf *m = head; m != NULL; m = m->next) {
 		uint8_t *buf = m->buf_addr;
 		uint32_t end;
@@ -437,8 +446,9 @@ make_frame(const struct input *in, const uint8_t *f, uint32_t len, unsigned int 
 		if (m == head) {
 			if (m->data_off > PREPEND_MAX)
 				POISON(buf, m->data_off - PREPEND_MAX);
-			end = m->data_off + (head->nb_segs > 1 ?
-				RTE_MAX((uint32_t)m->data_len, (uint32_t)PULLUP_MAX) : m->data_len);
+			end = m->data_off + RTE_MAX(head->nb_segs > 1 ?
+				RTE_MAX((uint32_t)m->data_len, (uint32_t)PULLUP_MAX) : m->data_len,
+				(uint32_t)ND_ANSWER_MAX);
 		} else {
 			POISON(buf, m->data_off);
 			end = m->data_off + m->data_len;

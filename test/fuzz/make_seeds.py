@@ -22,7 +22,9 @@ from scapy.config import conf
 conf.verb = 0
 from scapy.layers.inet import IP, UDP, TCP, ICMP              # noqa: E402
 from scapy.layers.inet6 import (IPv6, IPv6ExtHdrHopByHop,     # noqa: E402
-                                IPv6ExtHdrDestOpt, IPv6ExtHdrRouting, ICMPv6EchoRequest)
+                                IPv6ExtHdrDestOpt, IPv6ExtHdrRouting, ICMPv6EchoRequest,
+                                ICMPv6ND_NS, ICMPv6ND_NA, ICMPv6NDOptSrcLLAddr,
+                                ICMPv6NDOptDstLLAddr)
 from scapy.layers.l2 import Ether, Dot1Q, ARP                 # noqa: E402
 from scapy.layers.vxlan import VXLAN                          # noqa: E402
 from scapy.packet import Raw                                   # noqa: E402
@@ -93,6 +95,34 @@ def seed(b0, b1=0, b2=0, frames=()):
 def seeds():
     s = {}
     arp_bcast = Ether(src=host(1), dst=BCAST) / ARP(psrc="10.0.0.1", pdst="10.0.0.2")
+
+    # ---- ARP/ND on access attachments (blue: gateway 10.0.0.254, fd00::fe;
+    # red, VLAN 10: proxy, unknown targets dropped) ----
+    gw_mac = "00:00:5e:00:01:01"
+    s["acc-arp-gateway"] = seed(HOST1, frames=[
+        Ether(src=host(1), dst=BCAST) / ARP(hwsrc=host(1), psrc="10.0.0.1", pdst="10.0.0.254")])
+    s["acc-arp-learn-then-proxy"] = seed(HOST1, frames=[
+        Ether(src=host(1), dst=BCAST) / ARP(hwsrc=host(1), psrc="10.0.0.1", pdst="10.0.0.254"),
+        Ether(src=host(2), dst=BCAST) / ARP(hwsrc=host(2), psrc="10.0.0.2", pdst="10.0.0.1"),
+        Ether(src=host(3), dst=BCAST) / ARP(op=2, hwsrc=host(3), psrc="10.0.0.1",
+                                           pdst="10.0.0.1")])
+    s["acc-arp-spoof-gateway"] = seed(HOST2, frames=[
+        Ether(src=host(4), dst=BCAST) / ARP(op=2, hwsrc=host(4), psrc="10.0.0.254",
+                                           pdst="10.0.0.254")])
+    s["acc-ns-gateway"] = seed(HOST1, frames=[
+        Ether(src=host(1), dst="33:33:ff:00:00:fe") / IPv6(src="fd00::1", dst="ff02::1:ff00:fe",
+                                                            hlim=255) /
+        ICMPv6ND_NS(tgt="fd00::fe") / ICMPv6NDOptSrcLLAddr(lladdr=host(1))])
+    s["acc-ns-dad"] = seed(HOST1, frames=[
+        Ether(src=host(1), dst="33:33:ff:00:00:09") / IPv6(src="::", dst="ff02::1:ff00:9",
+                                                            hlim=255) / ICMPv6ND_NS(tgt="fd00::9")])
+    s["acc-na-unsolicited"] = seed(HOST2, frames=[
+        Ether(src=host(5), dst="33:33:00:00:00:01") / IPv6(src="fd00::5", dst="ff02::1", hlim=255) /
+        ICMPv6ND_NA(tgt="fd00::5", R=1, S=0, O=1) / ICMPv6NDOptDstLLAddr(lladdr=host(5))])
+    s["acc-arp-red-unknown"] = seed(HOST1, frames=[
+        Ether(src=host(6), dst=BCAST) / Dot1Q(vlan=10) /
+        ARP(hwsrc=host(6), psrc="10.2.0.6", pdst="10.2.0.7")])
+    s["acc-to-gateway-mac"] = seed(HOST1, frames=[inner_ip(host(1), gw_mac)])
 
     # ---- network side (VXLAN in) ----
     s["net-v4-blue-arp-bcast"] = seed(UPLINK0, frames=[
