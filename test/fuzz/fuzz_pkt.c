@@ -98,8 +98,10 @@
  * access 802.1Q tag = 4). Headroom below that is poisoned for ASan. */
 #define PREPEND_MAX    80
 /* The data path pulls at most this many bytes into the first segment
- * (EVF_OUTER_PARSE_LEN); the first segment's tailroom beyond is poisoned. */
-#define PULLUP_MAX     256
+ * (EVF_OUTER_PARSE_LEN, and the ARP/ND slow path's 256 after an access
+ * frame's tags, up to 8 bytes, were popped in place); the first segment's
+ * tailroom beyond is poisoned. */
+#define PULLUP_MAX     (256 + 8)
 /* The ARP/ND slow path writes its answer (an NA with its option: 86 bytes)
  * in place of the request, growing a shorter frame into its tailroom. */
 #define ND_ANSWER_MAX  86

@@ -356,7 +356,7 @@ class ShellInteractive(E.EvfTestCase):
             cls.t["start"] = pty.expect(r"forwarding with 1 worker\(s\)\n" + PROMPT)
             pty.wait_raw()
             pty.send("help\r")
-            cls.t["help"] = pty.expect(r"help: this list\n" + PROMPT)
+            cls.t["help"] = pty.expect(r"help: this list\n(?:  .*\n)*" + PROMPT)
             pty.send("wait idle 300\r")
             pty.expect(r"wait idle 300\n" + PROMPT)
             # TAB on a unique prefix completes the keyword and a space
