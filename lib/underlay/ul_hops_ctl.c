@@ -43,9 +43,11 @@ publish_family(int family)
 		const struct evf_ul_gw *gw = &evf_ul_gws[g];
 		struct ul_gw_ctl *gc = &ul_gws[g];
 
+		if (gw->ip.family != family)
+			continue;
 		gc->usable = false;
-		if (gw->ip.family != family || gc->state != EVF_UL_GW_REACHABLE ||
-		    !ul_uplinks[gw->uplink].link_up || n >= EVF_MAX_HOPS)
+		if (gc->state != EVF_UL_GW_REACHABLE || !ul_uplinks[gw->uplink].link_up ||
+		    n >= EVF_MAX_HOPS)
 			continue;
 		hop_of(&hops[n++], gw->uplink, &gc->mac);
 		gc->usable = true;

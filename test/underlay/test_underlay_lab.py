@@ -1,0 +1,335 @@
+#!/usr/bin/python3
+"""test_underlay_lab.py: underlay resolution with two uplinks (suite
+"underlay"; doc/config.md "Underlay resolution").
+
+  H (198.19.0.1) --h0-- evfwd (netns L) --l0/up0 198.18.10.2/30-- S1 (198.18.10.1) --+
+                                        --l1/up1 198.18.11.2/30-- S2 (198.18.11.1) --+-- R
+  R: VTEP 198.18.0.2 (a Linux vxlan device, VNI 100, 198.19.0.2 on it), ECMP
+  routes to evfwd's VTEP 198.18.0.1 over both spines; S1 and S2 are Linux
+  routers. evfwd has no next-hop-mac: it resolves 198.18.10.1, 198.18.11.1
+  (ARP) and 2001:db8:10::1, 2001:db8:11::1 (ND), and answers ARP for its VTEP
+  and port addresses.
+
+ 1. H and R ping each other through evfwd (both directions through the
+    spines); both spines' kernels hold evfwd's addresses in their neighbour
+    tables with evfwd's MAC (not a static entry), evfwd's gateways are all
+    reachable, and its ARP answers are counted;
+ 2. 64 UDP flows from H to R split over both uplinks (share reported);
+ 3. failover, each case 3 times: S1's link set down (spine side), S1's ARP
+    dropped by nftables, S1's address deleted: the time from the change until
+    no packet is lost any more must be < 100 ms (median reported); then the
+    change is undone and traffic is on both uplinks again;
+ 4. evfwd exits with no mbuf leaked; nothing of the lab is left.
+Times and shares go to stderr and build/underlay/results.md.
+"""
+import os
+import statistics
+import struct
+import subprocess
+import sys
+import time
+
+sys.dont_write_bytecode = True
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(_HERE, "..", "pkt"))
+import evfpkt as E  # noqa: E402
+
+E.cleanup_on_sigterm()
+IP = E.IP_CMD
+PFX = "evful%d" % (os.getpid() % 10000)
+NS = {k: "%s-%s" % (PFX, k) for k in ("L", "H", "S1", "S2", "R")}
+ME = "02:00:00:00:00:01"
+R_MAC = "02:00:00:77:00:01"
+H_MAC = "02:00:00:66:00:01"
+RATE = 4000            # packets per second of the failover stream
+FLOWS = 64
+LIMIT_MS = 100
+REPEATS = 3
+RESULTS = os.path.join(_HERE, "..", "..", "build", "underlay", "results.md")
+EAL = ["--no-huge", "--in-memory", "--no-pci", "-l", "0-1", "--log-level=lib.eal:error"]
+
+CONFIG = """
+node: {name: ul, vtep-ipv4: 198.18.0.1, mac: "%(me)s"}
+ports:
+  - name: up0
+    device: "net_af_packet0,iface=l0"
+    role: network
+    addresses: [198.18.10.2/30, "2001:db8:10::2/64"]
+    gateways: [198.18.10.1, "2001:db8:10::1"]
+    probe-interval: 15
+    probe-misses: 3
+  - name: up1
+    device: "net_af_packet1,iface=l1"
+    role: network
+    addresses: [198.18.11.2/30, "2001:db8:11::2/64"]
+    gateways: [198.18.11.1, "2001:db8:11::1"]
+    probe-interval: 15
+    probe-misses: 3
+  - {name: host, device: "net_af_packet2,iface=h0", role: access}
+mac-vrfs:
+  - name: blue
+    vni: 100
+    attachments: [{port: host, vlan: untagged}]
+    remote-vteps: [198.18.0.2]
+    remote-macs: [{mac: "%(rmac)s", vtep: 198.18.0.2}]
+workers: {count: 1}
+""" % {"me": ME, "rmac": R_MAC}
+
+SENDER = r"""
+import socket, struct, sys, time
+dst, rate, dur, flows, out = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+socks = []
+for i in range(flows):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("0.0.0.0", 20000 + i))
+    socks.append(s)
+log = bytearray()
+t0 = time.monotonic()
+seq = 0
+while True:
+    now = time.monotonic()
+    if now - t0 >= dur:
+        break
+    due = int((now - t0) * rate)
+    while seq < due:
+        t = time.monotonic()
+        socks[seq % flows].sendto(struct.pack("!Qd", seq, t) + b"x" * 40, (dst, 9999))
+        log += struct.pack("!Qd", seq, t)
+        seq += 1
+    time.sleep(0.0005)
+open(out, "wb").write(bytes(log))
+"""
+
+RECEIVER = r"""
+import socket, struct, sys, time
+out, dur = sys.argv[1], float(sys.argv[2])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
+s.bind(("0.0.0.0", 9999))
+s.settimeout(0.2)
+print("ready", flush=True)
+got = bytearray()
+end = time.monotonic() + dur
+while time.monotonic() < end:
+    try:
+        d = s.recv(2048)
+    except socket.timeout:
+        continue
+    got += d[:8]
+open(out, "wb").write(bytes(got))
+"""
+
+
+def sh(args, ns=None, check=True):
+    return E.sh(args, ns=NS[ns] if ns else None, check=check)
+
+
+def log(msg):
+    print("[%6.1fs] %s" % (time.monotonic() - T0, msg), file=sys.stderr, flush=True)
+
+
+T0 = time.monotonic()
+
+
+def veth(a, a_ns, b, b_ns, a_mac=None, b_mac=None):
+    sh([IP, "link", "add", a, "netns", NS[a_ns], "type", "veth", "peer", "name", b,
+        "netns", NS[b_ns]])
+    for name, ns, mac in ((a, a_ns, a_mac), (b, b_ns, b_mac)):
+        sh(["sysctl", "-qw", "net.ipv6.conf.%s.disable_ipv6=%d"
+            % (name, 0 if name in ("s1", "s2") else 1)], ns=ns)
+        if mac:
+            sh([IP, "link", "set", name, "address", mac], ns=ns)
+        sh([IP, "link", "set", name, "up"], ns=ns)
+
+
+def build(links):
+    for k in NS:
+        links.netns(NS[k])
+    # IPv6 only on the spines' links to evfwd (its ND gateways); evfwd's own
+    # links carry nothing of the kernel in L
+    sh(["sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1"], ns="R")
+    veth("h0", "L", "h", "H", b_mac=H_MAC)
+    veth("l0", "L", "s1", "S1", a_mac=ME)
+    veth("l1", "L", "s2", "S2", a_mac=ME)
+    veth("r1", "R", "sr1", "S1")
+    veth("r2", "R", "sr2", "S2")
+    for k in ("S1", "S2", "R"):
+        sh(["sysctl", "-qw", "net.ipv4.ip_forward=1"], ns=k)
+        sh(["sysctl", "-qw", "net.ipv4.conf.all.rp_filter=0"], ns=k)
+        sh(["sysctl", "-qw", "net.ipv4.conf.default.rp_filter=0"], ns=k)
+        sh(["sysctl", "-qw", "net.ipv4.fib_multipath_hash_policy=1"], ns=k)
+    for n, sp in ((1, "S1"), (2, "S2")):
+        s, sr = "s%d" % n, "sr%d" % n
+        sh([IP, "addr", "add", "198.18.1%d.1/30" % (n - 1), "dev", s], ns=sp)
+        sh([IP, "addr", "add", "2001:db8:1%d::1/64" % (n - 1), "dev", s, "nodad"], ns=sp)
+        sh([IP, "addr", "add", "198.18.2%d.1/30" % (n - 1), "dev", sr], ns=sp)
+        sh([IP, "route", "add", "198.18.0.1/32", "via", "198.18.1%d.2" % (n - 1)], ns=sp)
+        sh([IP, "route", "add", "198.18.0.2/32", "via", "198.18.2%d.2" % (n - 1)], ns=sp)
+        sh([IP, "addr", "add", "198.18.2%d.2/30" % (n - 1), "dev", "r%d" % n], ns="R")
+    sh([IP, "addr", "add", "198.18.0.2/32", "dev", "lo"], ns="R")
+    sh([IP, "route", "add", "198.18.0.1/32", "nexthop", "via", "198.18.20.1", "nexthop", "via",
+        "198.18.21.1"], ns="R")
+    sh([IP, "link", "add", "vx0", "address", R_MAC, "type", "vxlan", "id", "100", "local",
+        "198.18.0.2", "dstport", "4789", "nolearning"], ns="R")
+    sh([IP, "link", "set", "vx0", "mtu", "1400", "up"], ns="R")
+    sh(["bridge", "fdb", "append", "00:00:00:00:00:00", "dev", "vx0", "dst", "198.18.0.1"], ns="R")
+    sh([IP, "addr", "add", "198.19.0.2/24", "dev", "vx0"], ns="R")
+    sh([IP, "addr", "add", "198.19.0.1/24", "dev", "h"], ns="H")
+    sh([IP, "link", "set", "h", "mtu", "1400"], ns="H")
+
+
+def rx(ns, ifc):
+    return int(sh(["cat", "/sys/class/net/%s/statistics/rx_packets" % ifc], ns=ns))
+
+
+def stream(tag, dur, event=None, at=1.0):
+    """Send dur seconds of RATE packets/s over FLOWS flows from H to R; run
+    event() at `at` s. Returns (sent [(seq, t)], received seqs, T event, rx S1, rx S2)."""
+    d = LAB.dir
+    sl, rl = os.path.join(d, "%s.sent" % tag), os.path.join(d, "%s.recv" % tag)
+    recv = subprocess.Popen([IP, "netns", "exec", NS["R"], sys.executable, "-c", RECEIVER, rl,
+                             str(dur + 1.5)], stdout=subprocess.PIPE, text=True)
+    if recv.stdout.readline().strip() != "ready":
+        raise AssertionError("receiver did not start")
+    a1, a2 = rx("S1", "s1"), rx("S2", "s2")
+    send = subprocess.Popen([IP, "netns", "exec", NS["H"], sys.executable, "-c", SENDER,
+                             "198.19.0.2", str(RATE), str(dur), str(FLOWS), sl])
+    tev = None
+    if event is not None:
+        time.sleep(at)
+        tev = time.monotonic()
+        event()
+    send.wait(timeout=dur + 30)
+    recv.wait(timeout=dur + 30)
+    b1, b2 = rx("S1", "s1"), rx("S2", "s2")
+    raw = open(sl, "rb").read()
+    sent = [struct.unpack("!Qd", raw[i:i + 16]) for i in range(0, len(raw), 16)]
+    got = open(rl, "rb").read()
+    seqs = set(struct.unpack("!Q", got[i:i + 8])[0] for i in range(0, len(got), 8))
+    return sent, seqs, tev, b1 - a1, b2 - a2
+
+
+def failover_ms(sent, seqs, tev):
+    """Time from the event until the last packet lost (sent after the event)."""
+    lost = [t for s, t in sent if s not in seqs and t >= tev - 0.005]
+    return (max(lost) - tev) * 1000 if lost else 0.0, len(lost)
+
+
+class UnderlayLab(E.EvfTestCase):
+    @classmethod
+    def setUpClass(cls):
+        global LAB
+        cls.links = E.Links()
+        LAB = cls.lab = E.Lab("underlay")
+        cls.results = []
+        build(cls.links)
+        cls.run_ = E.LiveRun(cls.lab, CONFIG, eal_args=EAL, max_runtime=300, netns=NS["L"])
+        # every gateway reachable
+        cls.run_.wait_for("show underlay json", lambda out: out and
+                          '"state": "incomplete"' not in "\n".join(out) and
+                          '"state": "failed"' not in "\n".join(out), timeout=15)
+        log("lab up in %s" % cls.lab.dir)
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            res = cls.run_.quit()
+            cls.final = res
+        finally:
+            cls.links.cleanup()
+        left = E.Links.leftovers(PFX)
+        os.makedirs(os.path.dirname(RESULTS), exist_ok=True)
+        with open(RESULTS, "w") as fh:
+            fh.write("# underlay lab (test_underlay_lab.py)\n\n" + "\n".join(cls.results) + "\n")
+        if left:
+            raise AssertionError("left behind: %s" % left)
+
+    def test_1_resolution_and_ping(self):
+        out = sh(["ping", "-c", "3", "-i", "0.2", "-W", "2", "198.19.0.1"], ns="R")
+        self.assertIn("3 received", out)
+        out = sh(["ping", "-c", "3", "-i", "0.2", "-W", "2", "198.19.0.2"], ns="H")
+        self.assertIn("3 received", out)
+        for sp, s, addr in (("S1", "s1", "198.18.10.2"), ("S2", "s2", "198.18.11.2")):
+            # the route to 198.18.0.1 needs evfwd's port address resolved by ARP
+            n = sh([IP, "neigh", "show", addr, "dev", s], ns=sp)
+            self.assertIn("lladdr %s" % ME, n, "%s: %r" % (sp, n))
+            self.assertNotIn("PERMANENT", n)
+            log("%s neighbour: %s" % (sp, n.strip()))
+        import json
+        j = json.loads("\n".join(self.run_.cmd("show underlay json")))
+        gws = {g["address"]: g for g in j["gateways"]}
+        for ip, sp in (("198.18.10.1", "S1"), ("2001:db8:10::1", "S1"),
+                       ("198.18.11.1", "S2"), ("2001:db8:11::1", "S2")):
+            mac = sh(["cat", "/sys/class/net/s%s/address" % sp[1]], ns=sp).strip()
+            self.assertEqual((gws[ip]["state"], gws[ip]["mac"], gws[ip]["in_use"]),
+                             ("reachable", mac, ip.count(".") == 3), gws[ip])
+        self.assertGreater(j["arp_nd"]["ARP answered"], 0, j["arp_nd"])
+        self.assertEqual(j["usable_uplinks"]["ipv4"], 2)
+
+    def share(self, tag):
+        sent, seqs, _, d1, d2 = stream(tag, 1.0)
+        total = d1 + d2
+        self.assertGreater(total, 0.8 * len(sent), "spines saw %d of %d" % (total, len(sent)))
+        p1 = 100.0 * d1 / total
+        log("%s: %d packets, S1 %.1f %%, S2 %.1f %%, lost %d" %
+            (tag, len(sent), p1, 100 - p1, len(sent) - len(seqs)))
+        self.results.append("- %s: %d packets of %d flows, uplink up0/S1 %.1f %%, up1/S2 %.1f %%"
+                            % (tag, len(sent), FLOWS, p1, 100 - p1))
+        self.assertGreater(p1, 20)
+        self.assertLess(p1, 80)
+        self.assertLessEqual(len(sent) - len(seqs), 5)
+
+    def test_2_spread(self):
+        self.share("spread")
+
+    def failover(self, name, down, up):
+        times = []
+        for i in range(REPEATS):
+            sent, seqs, tev, d1, d2 = stream("%s%d" % (name, i), 2.0, event=down)
+            ms, nlost = failover_ms(sent, seqs, tev)
+            times.append(ms)
+            log("%s #%d: failover %.1f ms (%d lost), after: S1 %d S2 %d" %
+                (name, i + 1, ms, nlost, d1, d2))
+            up()
+            self.run_.wait_for("show underlay json", lambda out: out and
+                               '"state": "incomplete"' not in "\n".join(out) and
+                               '"state": "failed"' not in "\n".join(out), timeout=10)
+            self.share("%s #%d restored" % (name, i + 1))
+        med = statistics.median(times)
+        self.results.append("- failover, %s: median %.1f ms (%s ms)" %
+                            (name, med, ", ".join("%.1f" % t for t in times)))
+        log("%s: median %.1f ms" % (name, med))
+        self.assertLess(med, LIMIT_MS, times)
+        self.assertLess(max(times), 2 * LIMIT_MS, times)
+
+    def test_3a_link_down(self):
+        self.failover("link down (ip link set s1 down on S1)",
+                      lambda: sh([IP, "link", "set", "s1", "down"], ns="S1"),
+                      lambda: sh([IP, "link", "set", "s1", "up"], ns="S1"))
+
+    def test_3b_arp_dropped(self):
+        def down():
+            subprocess.run([IP, "netns", "exec", NS["S1"], "nft", "-f", "-"], check=True,
+                           input="table arp evful { chain i { type filter hook input priority 0;"
+                                 " drop; } chain o { type filter hook output priority 0; drop; } }",
+                           text=True)
+
+        self.failover("gateway stops answering ARP (nftables on S1)", down,
+                      lambda: sh(["nft", "delete", "table", "arp", "evful"], ns="S1"))
+
+    def test_3c_address_deleted(self):
+        def up():
+            sh([IP, "addr", "add", "198.18.10.1/30", "dev", "s1"], ns="S1")
+            sh([IP, "route", "replace", "198.18.0.1/32", "via", "198.18.10.2"], ns="S1")
+
+        self.failover("gateway address deleted on S1",
+                      lambda: sh([IP, "addr", "del", "198.18.10.1/30", "dev", "s1"], ns="S1"), up)
+
+    def test_4_counters(self):
+        out = "\n".join(self.run_.cmd("show underlay"))
+        log("show underlay:\n" + out)
+        self.assertIn("up0", out)
+
+
+if __name__ == "__main__":
+    E.main()
