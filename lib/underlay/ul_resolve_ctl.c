@@ -7,7 +7,8 @@
  * workers record each ARP/ND message a gateway sends on its port (its
  * replies, and its own requests) in their rows of evf_ul_seen; a changed
  * word is a sign of life, with the MAC it came from. A reachable gateway
- * whose last probe-misses probes all went unanswered fails; so does every
+ * whose last probe-misses probes all went unanswered and that was not heard
+ * for probe-misses and a half intervals fails; so does every
  * gateway of a port whose link or admin state goes down (checked every
  * 5 ms). Any change republishes the usable sets at once. Probes go out
  * through worker 0's inject ring. */
@@ -160,14 +161,21 @@ poll_gateway(uint16_t g, uint64_t now)
 			gc->next_probe_tsc = now + uc->probe_interval_tsc;
 		}
 	}
-	if (!uc->link_up || now < gc->next_probe_tsc)
+	if (!uc->link_up)
 		return changed;
-	if (gc->state == EVF_UL_GW_REACHABLE && gc->misses >= uc->probe_misses) {
+	/* probe-misses probes unanswered: nothing heard for that many intervals
+	 * and half one more (time, not probe counts: a late control loop or a
+	 * late answer never fails a gateway that answers) */
+	if (gc->state == EVF_UL_GW_REACHABLE && gc->misses >= uc->probe_misses &&
+	    now - gc->seen_tsc > uc->probe_misses * uc->probe_interval_tsc +
+	    uc->probe_interval_tsc / 2) {
 		evf_ul_ctl_counters.failed++;
 		gc->failures++;
 		set_state(gc, EVF_UL_GW_FAILED, now);
 		changed = true;
 	}
+	if (now < gc->next_probe_tsc)
+		return changed;
 	if (ul_send_probe(g)) {
 		evf_ul_ctl_counters.probes++;
 		gc->probes++;
