@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test.sh: install what is missing, then build and test three ways:
 #   main  build/      clang: every suite (unit, pkt, fuzz, lab, mh, ring, lacp,
-#                     fabric, l3, cli)
+#                     fabric, l3, underlay, cli)
 #   gcc   build-gcc/  gcc, Debian's default compiler: the "pure" suite (every
 #                     CUnit test that starts no evfwd: unit, lacp, df, mh)
 #   san   build-san/  clang -Dsanitizers=true (ASan + UBSan): the unit, ring,

@@ -12,6 +12,7 @@
 #include "evf_dp.h"
 #include "evf_fdb_ctl.h"
 #include "evf_nd_ctl.h"
+#include "evf_underlay_ctl.h"
 #include "evf_ring.h"
 #include "evf_port.h"
 #include "evf_port_ctl.h"
@@ -93,12 +94,19 @@ tel_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 }
 
 /* /evfwd/learning, /evfwd/control, /evfwd/ring, /evfwd/worker, /evfwd/arp_nd,
- * /evfwd/bindings: a counter set
+ * /evfwd/bindings, /evfwd/underlay_arp_nd, /evfwd/underlay_resolver: a counter set
  * as a dict, every counter of its list under its shown name. */
 static const struct evf_counter_set *
 set_of(const char *cmd, struct evf_counter_set *tmp, struct evf_stats_sum *sum,
-       struct evf_nd_wcounters *nd)
+       struct evf_nd_wcounters *nd, struct evf_ul_wcounters *ul)
 {
+	if (strcmp(cmd, "/evfwd/underlay_resolver") == 0)
+		return &evf_ul_ctl_counter_set;
+	if (strcmp(cmd, "/evfwd/underlay_arp_nd") == 0) {
+		evf_ul_worker_sum(ul);
+		evf_ul_worker_counter_set(tmp, ul);
+		return tmp;
+	}
 	if (strcmp(cmd, "/evfwd/bindings") == 0)
 		return &evf_nd_ctl_counter_set;
 	if (strcmp(cmd, "/evfwd/arp_nd") == 0) {
@@ -123,7 +131,8 @@ tel_counters(const char *cmd, const char *params, struct rte_tel_data *d)
 	struct evf_counter_set tmp;
 	struct evf_stats_sum sum;
 	struct evf_nd_wcounters nd;
-	const struct evf_counter_set *set = set_of(cmd, &tmp, &sum, &nd);
+	struct evf_ul_wcounters ul;
+	const struct evf_counter_set *set = set_of(cmd, &tmp, &sum, &nd, &ul);
 	(void)params;
 
 	rte_tel_data_start_dict(d);
@@ -144,6 +153,10 @@ evf_telemetry_init(void)
 	rte_telemetry_register_cmd("/evfwd/ring", tel_counters, "Control ring counters");
 	rte_telemetry_register_cmd("/evfwd/arp_nd", tel_counters,
 				   "ARP/ND counters of the workers (sums)");
+	rte_telemetry_register_cmd("/evfwd/underlay_arp_nd", tel_counters,
+				   "ARP/ND counters of network ports (worker sums)");
+	rte_telemetry_register_cmd("/evfwd/underlay_resolver", tel_counters,
+				   "Underlay gateway resolver counters (control thread)");
 	rte_telemetry_register_cmd("/evfwd/bindings", tel_counters,
 				   "MAC/IP binding counters of the control thread");
 	rte_telemetry_register_cmd("/evfwd/worker", tel_counters,

@@ -9,8 +9,8 @@
 
 #include "cfg_sections.h"
 
-static int
-get_prefix(struct cfg_ctx *ctx, yaml_node_t *val, struct evf_cfg_prefix *p)
+int
+cfg_get_prefix(struct cfg_ctx *ctx, yaml_node_t *val, struct evf_cfg_prefix *p)
 {
 	const char *s, *slash;
 	char addr[64];
@@ -56,7 +56,7 @@ get_prefixes(struct cfg_ctx *ctx, yaml_node_t *val, struct evf_cfg_prefix *out, 
 		yaml_node_t *item = cfg_seq_item(ctx, val, i);
 		size_t old = cfg_path_push_index(ctx, i);
 
-		if (get_prefix(ctx, item, &out[i]) < 0)
+		if (cfg_get_prefix(ctx, item, &out[i]) < 0)
 			return -EINVAL;
 		for (size_t j = 0; j < i; j++)
 			if (evf_ip_equal(&out[j].ip, &out[i].ip))

@@ -89,6 +89,7 @@ port_next_hop(struct cfg_ctx *ctx, yaml_node_t *val, void *obj)
 
 	if (port->role != EVF_ROLE_NETWORK)
 		return cfg_error(ctx, val, "only allowed on a network port");
+	port->has_next_hop = true;
 	return cfg_get_ucast_mac(ctx, val, &port->next_hop);
 }
 
@@ -155,6 +156,11 @@ static const struct cfg_key port_keys[] = {
 	CFG_KEY_ENUM("admin-state", P, admin_up, admin_states, false),
 	CFG_KEY_FUNC("xdp-steering", port_xdp_steering, false),
 	CFG_KEY_FUNC("xdp-object", port_xdp_object, false),
+	CFG_KEY_FUNC("addresses", cfg_port_addresses, false),
+	CFG_KEY_FUNC("gateways", cfg_port_gateways, false),
+	CFG_KEY_FUNC("probe-interval", cfg_port_probe_interval, false),
+	CFG_KEY_FUNC("probe-misses", cfg_port_probe_misses, false),
+	CFG_KEY_FUNC("arp-nd-rate", cfg_port_nd_rate, false),
 };
 #undef P
 
@@ -168,11 +174,10 @@ parse_port(struct cfg_ctx *ctx, yaml_node_t *item, struct evf_cfg_port *port)
 	port->rx_desc = 1024;
 	port->tx_desc = 1024;
 	port->admin_up = true;
+	cfg_port_ul_defaults(&port->ul);
 	if (cfg_map_parse(ctx, item, port_keys, RTE_DIM(port_keys), port, &map) < 0)
 		return -EINVAL;
-	if (port->role == EVF_ROLE_NETWORK && cfg_map_get(&map, "next-hop-mac") == NULL)
-		return cfg_error(ctx, item, "missing required key 'next-hop-mac' (network port)");
-	return 0;
+	return cfg_port_ul_check(ctx, item, port);
 }
 
 static void

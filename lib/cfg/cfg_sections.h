@@ -24,6 +24,17 @@ int cfg_bd_irb(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
 int cfg_bd_nd(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
 void cfg_bd_nd_defaults(struct evf_cfg_nd *nd);
 int cfg_validate_l3(struct cfg_ctx *ctx);
+/** ADDRESS/LENGTH, a unicast host address (cfg_l3.c). */
+int cfg_get_prefix(struct cfg_ctx *ctx, yaml_node_t *val, struct evf_cfg_prefix *p);
+/* cfg_underlay.c: a network port's "addresses", "gateways", "probe-*", "arp-nd-rate" */
+int cfg_port_addresses(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
+int cfg_port_gateways(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
+int cfg_port_probe_interval(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
+int cfg_port_probe_misses(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
+int cfg_port_nd_rate(struct cfg_ctx *ctx, yaml_node_t *val, void *obj);
+void cfg_port_ul_defaults(struct evf_cfg_underlay *ul);
+/** After the whole entry: gateways reachable from an address (the probes' source). */
+int cfg_port_ul_check(struct cfg_ctx *ctx, yaml_node_t *item, const struct evf_cfg_port *port);
 
 /** name (at val) must be an interface attachments and segments can use: an
  *  access port that is no LAG member, or a LAG. what: "attachments", ... */

@@ -45,11 +45,33 @@ struct evf_cfg_node {
 	uint32_t mbufs;                   /**< "mbufs" 0 = sized automatically, else 1024..4294967295 */
 };
 
+/** An address with its prefix length ("198.19.1.1/24"). */
+struct evf_cfg_prefix {
+	struct evf_ip ip;
+	uint8_t len;
+};
+
+#define EVF_CFG_PORT_MAX_ADDRS 4   /**< "addresses" of a network port */
+#define EVF_CFG_PORT_MAX_GWS   4   /**< "gateways" of a network port */
+
+/** A network port's underlay: its addresses and the gateways evfwd resolves
+ *  by ARP/ND (lib/underlay, doc/config.md). */
+struct evf_cfg_underlay {
+	uint8_t nb_addrs;
+	struct evf_cfg_prefix addrs[EVF_CFG_PORT_MAX_ADDRS]; /**< "addresses" */
+	uint8_t nb_gws;
+	struct evf_ip gws[EVF_CFG_PORT_MAX_GWS];             /**< "gateways" */
+	uint32_t probe_interval_ms;       /**< "probe-interval" 10..60000 ms, default 1000 */
+	uint32_t probe_misses;            /**< "probe-misses" 1..100, default 3 */
+	uint32_t nd_rate;                 /**< "arp-nd-rate" per worker and second, 0 no limit; default 1000 */
+};
+
 struct evf_cfg_port {
 	char name[EVF_NAME_LEN];          /**< "name" (required, unique among ports and LAGs) */
 	char device[EVF_CFG_DEVICE_LEN];  /**< "device": PCI address or vdev devargs (required) */
 	enum evf_port_role role;          /**< "role": access | network (required) */
-	struct rte_ether_addr next_hop;   /**< "next-hop-mac" (network: required) */
+	struct rte_ether_addr next_hop;   /**< "next-hop-mac" (network: required without "gateways") */
+	bool has_next_hop;                /**< "next-hop-mac" given: a static next hop, no resolution */
 	uint16_t underlay_vlan;           /**< "vlan" (network only) 1..4094, 0 = untagged */
 	uint16_t mtu;                     /**< "mtu" 68..9600, default 1500 */
 	uint16_t rx_queues;               /**< "rx-queues" 0..1024, 0 = one per worker when the device allows */
@@ -58,6 +80,7 @@ struct evf_cfg_port {
 	bool admin_up;                    /**< "admin-state": enable | disable, default enable */
 	enum evf_xdp_steer xdp_steering;  /**< "xdp-steering" (net_af_xdp network ports), default none */
 	char xdp_object[EVF_CFG_PATH_LEN]; /**< "xdp-object": "" = the object built with evfwd */
+	struct evf_cfg_underlay ul;       /**< "addresses", "gateways", "probe-*", "arp-nd-rate" (network) */
 	unsigned int line;                /**< line of the entry, for later error messages */
 };
 
@@ -77,12 +100,6 @@ struct evf_cfg_local_mac {
 };
 
 #define EVF_CFG_IRB_MAX_ADDRS 8
-
-/** An address with its prefix length ("198.19.1.1/24"). */
-struct evf_cfg_prefix {
-	struct evf_ip ip;
-	uint8_t len;
-};
 
 /** "irb": the MAC-VRF's gateway (RFC 9135 anycast gateway). */
 struct evf_cfg_irb {

@@ -252,17 +252,11 @@ tx_es(struct evf_worker *w, struct dp_stage *st, struct rte_mbuf *m, const struc
 
 	switch (evf_es_resolve(d->target, d->aux, hash, &id)) {
 	case EVF_ES_TO_VTEP: {
-		const struct evf_vtep *v = &evf_vteps[id];
-		const struct evf_encap_tmpl *t;
+		uint16_t out;
 
-		if (unlikely(!v->usable)) {
-			dp_drop(w, m, EVF_DROP_NO_VTEP_ROUTE, in_port);
-			return;
-		}
-		t = dp_vtep_tmpl(v, hash);
-		m = dp_prep_tmpl(w, m, t, bd, hash, in_port);
+		m = dp_encap_vtep(w, m, &evf_vteps[id], bd, hash, in_port, &out);
 		if (m != NULL)
-			dp_stage_add(w, st, t->port_id, m);
+			dp_stage_add(w, st, out, m);
 		return;
 	}
 	case EVF_ES_TO_ATTACH: {
@@ -415,11 +409,11 @@ access_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf 
 		switch (d.action) {
 		case ACT_TX_VTEP: {
 			uint32_t hash = dp_frame_hash(m);
-			const struct evf_encap_tmpl *t = dp_vtep_tmpl(d.vtep, hash);
+			uint16_t out;
 
-			m = dp_prep_tmpl(w, m, t, bd, hash, port->port_id);
+			m = dp_encap_vtep(w, m, d.vtep, bd, hash, port->port_id, &out);
 			if (m != NULL)
-				dp_stage_add(w, &st, t->port_id, m);
+				dp_stage_add(w, &st, out, m);
 			break;
 		}
 		case ACT_TX_ATTACH: {

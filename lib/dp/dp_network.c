@@ -8,6 +8,31 @@
 #include <rte_prefetch.h>
 
 #include "dp_private.h"
+#include "evf_underlay_dp.h"
+
+/* A frame that is not VXLAN for us, on a port with an underlay: ARP and
+ * NS/NA go to the underlay's slow path (answered back out the port, taken
+ * in, or dropped under their reason). false: not ARP/ND, the caller drops
+ * it under the parser's reason. */
+static bool
+network_nd(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf *m)
+{
+	uint16_t reason = EVF_DROP_NONE;
+
+	switch (evf_ul_network(m, port->port_id, port->underlay_vlan, w->index, w->tsc, &reason)) {
+	case EVF_UL_REPLY:
+		dp_tx_enqueue(w, port, m);
+		return true;
+	case EVF_UL_CONSUMED:
+		rte_pktmbuf_free(m);
+		return true;
+	case EVF_UL_DROP:
+		dp_drop(w, m, (enum evf_drop_reason)reason, port->port_id);
+		return true;
+	default:
+		return false;
+	}
+}
 
 static void
 network_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf **pkts, uint16_t n)
@@ -40,7 +65,8 @@ network_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf
 		o.strip = 0;
 		r = evf_vxlan_parse_outer(port, m, &o);
 		if (unlikely(r != 0)) {
-			dp_drop(w, m, (enum evf_drop_reason)r, in);
+			if (evf_ul_ports[in] == NULL || !network_nd(w, port, m))
+				dp_drop(w, m, (enum evf_drop_reason)r, in);
 			continue;
 		}
 		if (likely(o.vni == last_vni)) {

@@ -182,11 +182,42 @@ dp_tx_attach(struct evf_worker *w, struct rte_mbuf *m, uint16_t aid, uint16_t in
 	dp_tx_attach_ex(w, m, aid, in_port, EVF_LAG_PICK_UNICAST);
 }
 
-/** Template of a VTEP for a flow: one uplink, or one chosen by the flow hash (ECMP). */
-static inline const struct evf_encap_tmpl *
-dp_vtep_tmpl(const struct evf_vtep *v, uint32_t hash)
+/** Encapsulate towards VTEP v in MAC-VRF bd: the flow's hop among the
+ *  usable uplinks of v's family (hop[hash % n] of the published set, lock
+ *  free; every uplink with the template's MACs when no set was published),
+ *  the template of that uplink, and the hop's outer MACs. Returns the packet
+ *  to send on *port, or NULL after dropping it. */
+static inline struct rte_mbuf *
+dp_encap_vtep(struct evf_worker *w, struct rte_mbuf *m, const struct evf_vtep *v,
+	      const struct evf_bd *bd, uint32_t hash, uint16_t in_port, uint16_t *port)
 {
-	return &v->tmpl[likely(evf_nb_uplinks == 1) ? 0 : hash % evf_nb_uplinks];
+	const struct evf_uplink_set *s = evf_uplink_set_of(v->family);
+	const struct evf_uplink_hop *hop = NULL;
+	const struct evf_encap_tmpl *t;
+
+	if (unlikely(!v->usable)) {
+		dp_drop(w, m, EVF_DROP_NO_VTEP_ROUTE, in_port);
+		return NULL;
+	}
+	if (likely(s != NULL)) {
+		if (unlikely(s->n == 0)) {
+			dp_drop(w, m, EVF_DROP_NO_UPLINK, in_port);
+			return NULL;
+		}
+		hop = &s->hop[likely(s->n == 1) ? 0 : hash % s->n];
+		t = &v->tmpl[hop->uplink];
+	} else {
+		t = &v->tmpl[likely(evf_nb_uplinks == 1) ? 0 : hash % evf_nb_uplinks];
+	}
+	m = dp_prep_tmpl(w, m, t, bd, hash, in_port);
+	if (m != NULL && hop != NULL) {
+		uint8_t *h = rte_pktmbuf_mtod(m, uint8_t *);
+
+		memcpy(h, hop->macs, 8);
+		memcpy(h + 8, hop->macs + 8, 4);
+	}
+	*port = t->port_id;
+	return m;
 }
 
 /** Encapsulate towards a remote VTEP in MAC-VRF bd and queue. */
@@ -194,21 +225,16 @@ static inline void
 dp_tx_vtep(struct evf_worker *w, struct rte_mbuf *m, uint16_t vtep_id, const struct evf_bd *bd,
 	   uint32_t hash, uint16_t in_port)
 {
-	const struct evf_vtep *v = &evf_vteps[vtep_id];
-	const struct evf_encap_tmpl *t;
+	uint16_t port;
 
-	if (unlikely(!v->usable)) {
-		dp_drop(w, m, EVF_DROP_NO_VTEP_ROUTE, in_port);
+	m = dp_encap_vtep(w, m, &evf_vteps[vtep_id], bd, hash, in_port, &port);
+	if (m == NULL)
 		return;
-	}
-	t = dp_vtep_tmpl(v, hash);
-	if (unlikely(!evf_port_is_up(&evf_ports[t->port_id]))) {
+	if (unlikely(!evf_port_is_up(&evf_ports[port]))) {
 		dp_drop(w, m, EVF_DROP_PORT_DOWN, in_port);
 		return;
 	}
-	m = dp_prep_tmpl(w, m, t, bd, hash, in_port);
-	if (m != NULL)
-		dp_tx_enqueue(w, &evf_ports[t->port_id], m);
+	dp_tx_enqueue(w, &evf_ports[port], m);
 }
 
 /** A chunk's unicast output, staged per run of one egress port so that the

@@ -85,6 +85,12 @@ uint32_t evf_nd_build_na(uint8_t *out, const struct evf_nd_msg *ns,
 uint32_t evf_nd_build_ns(uint8_t *out, const struct rte_ether_addr *from_mac,
 	const struct evf_ip *src_ip, const struct evf_ip *ip, const struct rte_ether_addr *mac);
 
+/** Write a multicast NS for ip (address resolution, RFC 4861 7.2.2): to
+ *  ip's solicited-node group (ff02::1:ffXX:XXXX, Ethernet 33:33:ff:XX:XX:XX)
+ *  from our (from_mac, src_ip), with an SLLA option. Returns 86. */
+uint32_t evf_nd_build_ns_mcast(uint8_t *out, const struct rte_ether_addr *from_mac,
+	const struct evf_ip *src_ip, const struct evf_ip *ip);
+
 /** ICMPv6 checksum of an IPv6 packet (header at ip6, payload length from
  *  the header); 0 means the stored checksum is right. */
 uint16_t evf_icmp6_cksum(const uint8_t *ip6, uint32_t len);

@@ -328,3 +328,16 @@ evf_nd_build_ns(uint8_t *out, const struct rte_ether_addr *from_mac, const struc
 	return nd6(out, mac, from_mac, src_ip->v6, ip->v6, EVF_ICMP6_NS, 0, ip->v6,
 		   EVF_ND_OPT_SLLA, from_mac);
 }
+
+uint32_t
+evf_nd_build_ns_mcast(uint8_t *out, const struct rte_ether_addr *from_mac,
+		      const struct evf_ip *src_ip, const struct evf_ip *ip)
+{
+	uint8_t group[16] = { 0xff, 0x02, [11] = 1, [12] = 0xff };
+	struct rte_ether_addr dst = { .addr_bytes = { 0x33, 0x33, 0xff } };
+
+	memcpy(group + 13, ip->v6 + 13, 3);
+	memcpy(dst.addr_bytes + 3, ip->v6 + 13, 3);
+	return nd6(out, &dst, from_mac, src_ip->v6, group, EVF_ICMP6_NS, 0, ip->v6,
+		   EVF_ND_OPT_SLLA, from_mac);
+}

@@ -26,6 +26,7 @@
 #include "evf_port_drv.h"
 #include "evf_rcu.h"
 #include "evf_stats.h"
+#include "evf_underlay_ctl.h"
 #include "evf_vxlan.h"
 #include "evf_vxlan_ctl.h"
 #include "evf_vxlan_dp.h"
@@ -337,6 +338,13 @@ evf_bringup(const struct evf_cfg *cfg, char *err, size_t errlen)
 		return -EINVAL;
 	if (cfg->ring.enabled)
 		evf_ctl_register_poller("control-ring", evf_ring_poll);
+	/* the underlay after the ports and the node MAC: gateways, first usable sets */
+	rc = evf_ul_setup(cfg, evf_rt.pool);
+	if (rc < 0)
+		ERR("underlay: %s", strerror(-rc));
+	rc = evf_ul_register_pollers();
+	if (rc < 0)
+		ERR("control thread: %s", strerror(-rc));
 	rc = evf_lag_start(evf_rt.pool);
 	if (rc < 0)
 		ERR("lags: %s", strerror(-rc));
@@ -414,6 +422,7 @@ evf_bringup_teardown(void)
 	if (evf_rcu != NULL)
 		evf_rcu_drain(); /* run every deferred free while the tables still exist */
 	evf_ring_fini();
+	evf_ul_fini();
 	evf_port_close_all();
 	evf_lag_reset();
 	evf_port_table_reset();

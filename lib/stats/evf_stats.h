@@ -69,11 +69,13 @@
 	X(ND_BAD_OPTION,   "nd-bad-option",      "NS/NA option of length 0, past the end, or a link-layer option twice") \
 	X(ND_BAD_ADDRESS,  "nd-bad-address",     "ARP/ND sender or target not a host address, NS to a unicast address not its target, DAD NS malformed, solicited NA to a group") \
 	X(ND_LLA_MISMATCH, "nd-lla-mismatch",    "ARP sender MAC or ND link-layer option differs from the Ethernet source") \
-	X(ND_SPOOF,        "nd-spoofed-gateway", "ARP/NA from another MAC claiming an IRB address of ours") \
-	X(ND_RATE_LIMIT,   "nd-rate-limited",    "ARP/ND above the MAC-VRF's rate limit (answers and events)") \
+	X(ND_SPOOF,        "nd-spoofed-gateway", "ARP/ND from another MAC claiming an address of ours (IRB, VTEP, network port)") \
+	X(ND_RATE_LIMIT,   "nd-rate-limited",    "ARP/ND above the MAC-VRF's or network port's rate limit") \
 	X(ND_SUPPRESSED,   "nd-unknown-dropped", "ARP/NS for an address without binding, in a MAC-VRF that drops them") \
 	X(IRB_NOT_ROUTED,  "irb-not-routed",     "to the gateway MAC, not for an IRB address and no host path (routing: L3 part 2)") \
-	X(HOST_PUNT_FULL,  "host-punt-full",     "host path queue full or above its rate limit")
+	X(HOST_PUNT_FULL,  "host-punt-full",     "host path queue full or above its rate limit") \
+	X(NO_UPLINK,       "no-uplink",          "no usable uplink for the outer family: links down or gateways unresolved") \
+	X(ND_IGNORED,      "nd-ignored",         "ARP/ND on a network port neither for an address of ours nor from its gateway")
 
 /** Drop reasons; EVF_DROP_NONE (0) is "no drop", real reasons are 1..EVF_DROP_MAX-1. */
 enum evf_drop_reason {

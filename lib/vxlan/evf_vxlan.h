@@ -68,4 +68,35 @@ struct evf_vtep {
 
 extern struct evf_vtep evf_vteps[EVF_MAX_VTEPS];
 
+/* ---- the usable uplinks (underlay next hops) ----
+ * Per address family of the outer header, the set of (uplink, outer
+ * destination MAC, outer source MAC) that encapsulated traffic may use now:
+ * an uplink whose link is up and whose gateway of that family answers (or
+ * that has a static next-hop-mac). Built by the control thread (lib/underlay
+ * decides, evf_uplinks_publish() publishes), read by workers without locks:
+ * a new set is published with a release store and the old one freed after
+ * an RCU grace period. A flow takes hop[hash % n]. NULL (never published:
+ * unit tests without the underlay room): every uplink, template MACs. */
+#define EVF_MAX_HOPS (EVF_MAX_UPLINKS * 4)
+
+struct evf_uplink_hop {
+	uint16_t uplink;            /**< index into evf_uplinks[] and evf_vtep.tmpl[] */
+	uint16_t port_id;
+	uint8_t macs[12];           /**< outer destination MAC, then source MAC */
+};
+
+struct evf_uplink_set {
+	uint16_t n;                 /**< 0: no usable uplink (dropped: no-uplink) */
+	struct evf_uplink_hop hop[EVF_MAX_HOPS];
+};
+
+/** [0] IPv4 outer headers, [1] IPv6. */
+extern struct evf_uplink_set *evf_uplink_sets[2];
+
+static inline const struct evf_uplink_set *
+evf_uplink_set_of(uint8_t family)
+{
+	return __atomic_load_n(&evf_uplink_sets[family == AF_INET ? 0 : 1], __ATOMIC_ACQUIRE);
+}
+
 #endif /* EVF_VXLAN_H */

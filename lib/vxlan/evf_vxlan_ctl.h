@@ -30,5 +30,11 @@ int evf_vtep_find(const struct evf_ip *ip);
 /** Rebuild every template (after an uplink change). */
 void evf_vtep_rebuild_all(void);
 uint32_t evf_vtep_count(void);
+/** Publish the usable hops of an outer family (AF_INET, AF_INET6): a new set
+ *  for the workers, the old one freed after a grace period. 0, -EINVAL
+ *  (family, n above EVF_MAX_HOPS) or -ENOMEM (the old set stays). */
+int evf_uplinks_publish(int family, const struct evf_uplink_hop *hops, uint16_t n);
+/** Forget the sets (tear-down, workers stopped). */
+void evf_uplinks_reset(void);
 
 #endif /* EVF_VXLAN_CTL_H */

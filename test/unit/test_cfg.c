@@ -634,7 +634,23 @@ static const struct bad_case bad_cases[] = {
 	  "ports[1].next-hop-mac: only allowed on a network port" },
 	{ "network port without next-hop-mac", NODE4 "ports:\n  - name: up\n    device: d0\n"
 	  "    role: network\n", 4, 5,
-	  "ports[0]: missing required key 'next-hop-mac' (network port)" },
+	  "ports[0]: missing required key 'next-hop-mac' or 'gateways' (network port)" },
+	{ "addresses on an access port", BASE "    addresses: [198.18.10.2/30]\n", 11, 16,
+	  "ports[1].addresses: only allowed on a network port" },
+	{ "gateway outside the port's prefixes", NODE4 "ports:\n  - name: up\n    device: d0\n"
+	  "    role: network\n    addresses: [198.18.10.2/30]\n    gateways: [198.18.11.1]\n", 4, 5,
+	  "ports[0]: gateway 198.18.11.1 is in no prefix of addresses (evfwd probes it from an"
+	  " address of that link)" },
+	{ "gateway that is our own address", NODE4 "ports:\n  - name: up\n    device: d0\n"
+	  "    role: network\n    addresses: [198.18.10.2/30]\n    gateways: [198.18.10.2]\n", 4, 5,
+	  "ports[0]: gateway 198.18.10.2 is also in addresses" },
+	{ "gateway listed twice", NODE4 "ports:\n  - name: up\n    device: d0\n"
+	  "    role: network\n    addresses: [198.18.10.2/30]\n"
+	  "    gateways: [198.18.10.1, 198.18.10.1]\n", 8, 29,
+	  "ports[0].gateways[1]: gateway listed twice" },
+	{ "probe-interval too short", NODE4 "ports:\n  - name: up\n    device: d0\n"
+	  "    role: network\n    next-hop-mac: 02:00:00:00:00:01\n    probe-interval: 5\n", 8, 21,
+	  "ports[0].probe-interval: 5 is out of range 10..60000" },
 	{ "underlay vlan 4095", NODE4 PORTS "  - name: up2\n    device: d2\n    role: network\n"
 	  "    next-hop-mac: 02:00:00:00:00:fd\n    vlan: 4095\n", 15, 11,
 	  "ports[2].vlan: 4095 is out of range 1..4094" },

@@ -51,6 +51,7 @@ static const struct json_cmd json_cmds[] = {
 	{ "arp", evf_json_arp, true, "No MAC-VRF named '%s'." },
 	{ "nd", evf_json_nd, true, "No MAC-VRF named '%s'." },
 	{ "irb", evf_json_irb, true, NULL },
+	{ "underlay", evf_json_underlay, true, NULL },
 };
 
 static const struct json_cmd *
@@ -122,7 +123,7 @@ static cmdline_parse_token_string_t j_show = TOK_STR(show, "show");
 static cmdline_parse_token_string_t j_json = TOK_STR(json, "json");
 static cmdline_parse_token_string_t j_name = TOK_STR(name, NULL);
 static cmdline_parse_token_string_t j_simple = TOK_STR(what, "xdp#vteps#drops#workers#learning#"
-	"mac-vrf#fdb#es#df#routes#ring#lacp#lag#events#control-socket#metrics#arp#nd#irb");
+	"mac-vrf#fdb#es#df#routes#ring#lacp#lag#events#control-socket#metrics#arp#nd#irb#underlay");
 static cmdline_parse_token_string_t j_named = TOK_STR(what, "mac-vrf#es#lacp#lag#arp#nd");
 static cmdline_parse_token_string_t j_port = TOK_STR(what, "port");
 static cmdline_parse_token_string_t j_stats_info = TOK_STR(what2, "stats#info");
@@ -138,7 +139,7 @@ static cmdline_parse_inst_t cmd_json_simple = {
 	.f = cmd_json_parsed,
 	.data = (void *)ARG_NONE,
 	.help_str = "show xdp|vteps|drops|workers|learning|mac-vrf|fdb|es|df|routes|ring|lacp|lag|"
-		"events|control-socket|metrics|arp|nd|irb json: the same as JSON",
+		"events|control-socket|metrics|arp|nd|irb|underlay json: the same as JSON",
 	.tokens = { (void *)&j_show, (void *)&j_simple, (void *)&j_json, NULL },
 };
 static cmdline_parse_inst_t cmd_json_named = {

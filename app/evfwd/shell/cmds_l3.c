@@ -1,5 +1,5 @@
 /* cmds_l3.c: the gateway and ARP/ND commands: show arp|nd [MAC-VRF], show
- * irb, clear ip-duplication (main thread; the state is read and changed on
+ * irb, show underlay, clear ip-duplication (main thread; the state is read and changed on
  * the control thread through evf_ctl_call). */
 #include <stdio.h>
 #include <string.h>
@@ -36,6 +36,13 @@ show_irb_ctl(FILE *out, const char *unused)
 	return evf_show_irb(out);
 }
 
+static int
+show_underlay_ctl(FILE *out, const char *unused)
+{
+	(void)unused;
+	return evf_show_underlay(out);
+}
+
 static void
 cmd_show_parsed(void *r, struct cmdline *cl, void *data)
 {
@@ -47,21 +54,26 @@ cmd_show_parsed(void *r, struct cmdline *cl, void *data)
 		evf_shell_show_ctl(show_irb_ctl, NULL);
 		return;
 	}
+	if (strcmp(res->what, "underlay") == 0) {
+		evf_shell_show_ctl(show_underlay_ctl, NULL);
+		return;
+	}
 	if (evf_shell_show_ctl(strcmp(res->what, "arp") == 0 ? show_arp_ctl : show_nd_ctl,
 			       name) < 0)
 		evf_shell_fail("No MAC-VRF named '%s'.", name);
 }
 
 static cmdline_parse_token_string_t l3_show = TOK_STR(cmd_l3_result, verb, "show");
-static cmdline_parse_token_string_t l3_what = TOK_STR(cmd_l3_result, what, "arp#nd#irb");
+static cmdline_parse_token_string_t l3_what = TOK_STR(cmd_l3_result, what, "arp#nd#irb#underlay");
 static cmdline_parse_token_string_t l3_one = TOK_STR(cmd_l3_result, what, "arp#nd");
 static cmdline_parse_token_string_t l3_name = EVF_TOKEN_NAME_INITIALIZER(struct cmd_l3_result, name);
 
 static cmdline_parse_inst_t cmd_show_l3 = {
 	.f = cmd_show_parsed,
 	.data = NULL,
-	.help_str = "show arp|nd|irb: ARP (IPv4) or ND (IPv6) bindings of every MAC-VRF; the"
-		" gateways, their addresses, host paths and ARP/ND counters",
+	.help_str = "show arp|nd|irb|underlay: ARP (IPv4) or ND (IPv6) bindings of every MAC-VRF;"
+		" the gateways, their addresses, host paths and ARP/ND counters; the network"
+		" ports' addresses, underlay gateways, usable uplinks and their counters",
 	.tokens = { (void *)&l3_show, (void *)&l3_what, NULL },
 };
 

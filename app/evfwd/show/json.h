@@ -44,6 +44,8 @@ int evf_json_arp(FILE *out, const char *bd_name);
 int evf_json_nd(FILE *out, const char *bd_name);
 /** show irb json (control). */
 int evf_json_irb(FILE *out, const char *unused);
+/** show underlay json (control). */
+int evf_json_underlay(FILE *out, const char *unused);
 /** show events [N] json: n as decimal text (control). */
 int evf_json_events(FILE *out, const char *n);
 

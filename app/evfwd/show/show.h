@@ -41,5 +41,7 @@ int evf_show_learning(FILE *out);
 int evf_show_bindings(FILE *out, const char *bd_name, int family);
 /** Gateways, their addresses and host paths, binding counts, ARP/ND counters (control). */
 int evf_show_irb(FILE *out);
+/** show underlay (control). */
+int evf_show_underlay(FILE *out);
 
 #endif /* EVF_SHOW_H */
