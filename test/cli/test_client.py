@@ -45,7 +45,7 @@ import clilib as C  # noqa: E402
 E = C.E
 ANSI = re.compile(rb"\x1b(\[[0-9;?]*[A-Za-z]|[A-Za-z=>])")
 SHOW_WORDS = ("arp  control-socket  df  drops  es  events  fdb  irb  lacp  lag  learning  mac-vrf  metrics"
-              "  nd  port  ring  routes  vteps  workers  xdp")
+              "  nd  port  ring  routes  underlay  vteps  workers  xdp")
 
 
 class Pty:
