@@ -102,6 +102,9 @@ class Metrics(E.EvfTestCase):
             self.counter(s, "evfwd_ctlsock_commands_total")
             self.counter(s, "evfwd_metrics_http_scrapes_total")
             self.counter(s, "evfwd_route_results_total", result="ok")
+            self.counter(s, "evfwd_arp_nd_arp_requests_total")
+            self.counter(s, "evfwd_bindings_learned_total")
+            self.counter(s, "evfwd_underlay_resolver_probes_sent_total")
             self.counter(s, "evfwd_build_info", node="met1", version=self.version())
             # no segment in this config: the families are declared, empty
             for f in ("evfwd_es", "evfwd_es_df", "evfwd_es_up", "evfwd_es_pes"):

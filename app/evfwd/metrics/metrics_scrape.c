@@ -15,11 +15,13 @@
 #include "evf_ctl.h"
 #include "evf_dp.h"
 #include "evf_fdb_ctl.h"
+#include "evf_nd_ctl.h"
 #include "evf_port.h"
 #include "evf_port_ctl.h"
 #include "evf_ring.h"
 #include "evf_runtime.h"
 #include "evf_stats.h"
+#include "evf_underlay_ctl.h"
 #include "evf_version.h"
 #include "evf_xdp.h"
 #include "ctl_socket.h"
@@ -70,6 +72,26 @@ plain_set(struct evf_mset *s, const struct evf_counter_set *set)
 			rc = evf_mset_add(s, evf_counter_value(set, i), NULL);
 	}
 	return rc;
+}
+
+/* ARP/ND of the MAC-VRFs (workers' sums, bindings) and of the underlay
+ * (workers' sums, the gateway resolver). */
+static int
+arp_nd_families(struct evf_mset *s)
+{
+	struct evf_nd_wcounters nd;
+	struct evf_ul_wcounters ul;
+	struct evf_counter_set set;
+	int rc;
+
+	evf_nd_worker_sum(&nd);
+	evf_nd_worker_counter_set(&set, &nd);
+	rc = plain_set(s, &set);
+	rc = rc ? rc : plain_set(s, &evf_nd_ctl_counter_set);
+	evf_ul_worker_sum(&ul);
+	evf_ul_worker_counter_set(&set, &ul);
+	rc = rc ? rc : plain_set(s, &set);
+	return rc ? rc : plain_set(s, &evf_ul_ctl_counter_set);
 }
 
 static int
@@ -287,6 +309,7 @@ metrics_counter_families(struct evf_mset *s)
 	rc = rc ? rc : ctlsock_families(s);
 	rc = rc ? rc : endpoint_families(s);
 	rc = rc ? rc : xdp_families(s);
+	rc = rc ? rc : arp_nd_families(s);
 	return rc;
 }
 
