@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # fuzz_campaign.sh [SECONDS] [TARGET...]: a longer libFuzzer campaign than the
 # fuzz suite's, then the line coverage its corpus reaches.
-#   1. each TARGET (default: cfg route-text shell; also pkt ring-rec ring-hdr
-#      ctlsock)
+#   1. each TARGET (default: cfg route-text shell; also pkt nd ring-rec
+#      ring-hdr ctlsock)
 #      runs SECONDS (default 300) from build/'s binary on its kept corpus
 #      (build/test/fuzz/corpus-*) and seeds, one after the other;
 #   2. build-fuzzcov/ (-Dfuzz_coverage=true: the same targets with clang
@@ -25,7 +25,7 @@ src=$(pwd)
 scripts/build.sh >/dev/null
 [ -f build-fuzzcov/build.ninja ] || CC=clang meson setup build-fuzzcov -Dfuzz_coverage=true >/dev/null
 mkdir -p "$out"
-ninja -C build test/fuzz/seeds.stamp test/fuzz/ring-seeds.stamp test/fuzz/text-seeds.stamp >/dev/null
+ninja -C build test/fuzz/seeds.stamp test/fuzz/ring-seeds.stamp test/fuzz/text-seeds.stamp test/fuzz/nd-seeds.stamp >/dev/null
 
 # target -> binary, corpus, seeds, extra flags, sources whose coverage counts
 spec() {
@@ -33,7 +33,8 @@ spec() {
 	cfg) echo "fuzz_cfg corpus-cfg text-seeds/cfg -dict=$src/test/fuzz/cfg.dict|lib/cfg" ;;
 	route-text) echo "fuzz_route_text corpus-route text-seeds/route -dict=$src/test/fuzz/route.dict|lib/route/route_text.c" ;;
 	shell) echo "fuzz_shell corpus-shell text-seeds/shell -dict=$src/test/fuzz/shell.dict -close_fd_mask=3|app/evfwd/shell app/evfwd/show" ;;
-	pkt) echo "fuzz_pkt corpus seeds|lib/dp lib/pkt lib/vxlan/evf_vxlan_dp.h" ;;
+	pkt) echo "fuzz_pkt corpus seeds|lib/dp lib/pkt lib/vxlan/evf_vxlan_dp.h lib/nd/nd_access_dp.c lib/underlay/ul_network_dp.c" ;;
+	nd) echo "fuzz_nd corpus-nd nd-seeds|lib/nd/nd_codec.c" ;;
 	ring-rec) echo "fuzz_ring_rec corpus-ring-rec ring-seeds/rec|lib/ring/ring_codec.c" ;;
 	ring-hdr) echo "fuzz_ring_hdr corpus-ring-hdr ring-seeds/hdr|lib/ring/ring_consume_ctl.c lib/ring/ring_events_ctl.c lib/ring/ring_shm_ctl.c lib/ring/ring_stats_ctl.c lib/ring/ring_guard_ctl.c" ;;
 	ctlsock) echo "fuzz_ctlsock corpus-ctlsock text-seeds/shell -dict=$src/test/fuzz/shell.dict -close_fd_mask=1|app/evfwd/shell/ctl_socket.c app/evfwd/shell/ctl_client.c app/evfwd/shell/shell_io.c" ;;
