@@ -1,31 +1,66 @@
 #!/usr/bin/env bash
-# bench.sh [SECONDS]: evfwd against dpdk-testpmd io forwarding on the same
-# devices in the same run, one worker core each: a net_pcap infinite_rx input
-# of VXLAN (decap) or plain 64-byte frames (encap) and a net_null sink.
-# Prints both rates, their ratio and evfwd's busy cycles per packet.
+# bench.sh [SECONDS [PROFILES]]: evfwd against dpdk-testpmd io forwarding on the
+# same devices in the same run, one worker core each: a net_pcap infinite_rx
+# input and a net_null sink. Prints both rates, their ratio and evfwd's busy
+# cycles per packet, per round and as medians.
+# Profiles (PROFILES, or the second argument: names separated by spaces or
+# commas; default all of them):
+#   single  one flow's MAC pair (the header-run cache makes it cheap): decap, encap
+#   hosts   4,096 remote MACs over 8 VTEPs, 1,024 local MACs, 4 VNIs on VLAN
+#           subinterfaces, no two consecutive frames alike: hosts-decap, hosts-encap
+#   scale   1M remote MACs pushed through the control ring (evfwd-ctl push),
+#           65,536 distinct destinations: scale-encap (SCALE_MACS, SCALE_DESTS)
+#   alias   the hosts traffic to MACs behind remote segments of 2 and 4 PEs
+#           (RT1 per-ES + per-EVI, RT2 with ESI): alias-encap
+#   flood   broadcast flooded to 8 VTEPs: flood-encap (rates are input frames:
+#           evfwd's output rate divided by the 8 copies)
+# Inputs: bench_traffic.py (single), bench_profiles.py (the others).
 # Results: build/bench/results.md (copy the figures into doc/benchmark.md).
 # Environment: ROUNDS (default 3) rounds per scenario; BENCH_OUT (default
 # build/bench) for the inputs, logs and results; EVFWD=path runs that evfwd
-# binary instead of building build/app/evfwd. A smoke run (test/pkt/test_bench.py):
-#   ROUNDS=1 BENCH_OUT=/tmp/x EVFWD=build/app/evfwd scripts/bench.sh 1
+# binary (and the evfwd-ctl beside it) instead of building build/app/evfwd;
+# WARMUP_MS (default 2000) before evfwd's measurement window; HUGE=0 keeps
+# the scale profile off hugepages. A smoke run (test/pkt/test_bench.py):
+#   ROUNDS=1 WARMUP_MS=500 HUGE=0 SCALE_MACS=65536 SCALE_DESTS=4096 \
+#   BENCH_OUT=/tmp/x EVFWD=build/app/evfwd scripts/bench.sh 1
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-5}
 rounds=${ROUNDS:-3}
+profiles=${2:-${PROFILES:-single hosts scale alias flood}}
+warmup=${WARMUP_MS:-2000}
 scripts/setup-deps.sh test
 if [ -n "${EVFWD:-}" ]; then
 	evfwd=$EVFWD
 else
-	scripts/build.sh || ninja -C build app/evfwd >/dev/null
+	scripts/build.sh || ninja -C build app/evfwd app/evfwd-ctl >/dev/null
 	evfwd=build/app/evfwd
 fi
+evfwd_ctl=$(dirname "$evfwd")/evfwd-ctl
 out=${BENCH_OUT:-build/bench}
 mkdir -p "$out"
-/usr/bin/python3 scripts/bench_traffic.py "$out"
-# DPDK 22.11 rejects --in-memory with --no-huge; --no-shconf is its equivalent for both programs.
-eal=(--no-huge --no-shconf -m 512 --no-pci -l 0-1 --log-level=lib.eal:error --log-level=pmd.net.pcap:error)
+export BENCH_RING=/evfwd-bench-$$
+trap 'rm -f "/dev/shm$BENCH_RING"' EXIT
 
-# evfwd config for a scenario: $1 = decap|encap
+scenarios=()
+for p in ${profiles//,/ }; do
+	case $p in
+	single) scenarios+=(decap encap) ;;
+	hosts) scenarios+=(hosts-decap hosts-encap) ;;
+	scale) scenarios+=(scale-encap) ;;
+	alias) scenarios+=(alias-encap) ;;
+	flood) scenarios+=(flood-encap) ;;
+	*) echo "bench.sh: unknown profile $p (single hosts scale alias flood)" >&2; exit 2 ;;
+	esac
+done
+gen=()
+for sc in "${scenarios[@]}"; do
+	case $sc in decap|encap) ;; *) gen+=("$sc") ;; esac
+done
+/usr/bin/python3 scripts/bench_traffic.py "$out"
+[ ${#gen[@]} -eq 0 ] || /usr/bin/python3 scripts/bench_profiles.py "$out" "${gen[@]}"
+
+# evfwd config for the single-flow scenarios: $1 = decap|encap
 evfwd_config() {
 	local in_role=network out_role=access in_dev out_dev
 	if [ "$1" = encap ]; then in_role=access; out_role=network; fi
@@ -46,24 +81,100 @@ workers: {count: 1, burst: 32}
 YAML
 }
 
+# per scenario: FANOUT (output frames per input frame), RING (routes through
+# the control ring), MBUFS (pool for testpmd: the pcap PMD holds the whole file)
+load_env() {
+	FANOUT=1 RING=0 MBUFS=16384
+	if [ -f "$out/$1.env" ] && [ "$1" != decap ] && [ "$1" != encap ]; then
+		# shellcheck disable=SC1090
+		. "$out/$1.env"
+	fi
+}
+
+# The scale profile's FDB (2M slots) is spread over ~200 MB: with 4 KB pages
+# every lookup would also miss the TLB, so it runs on 2 MB hugepages (set up
+# here when missing; --no-huge with a note when that fails, or with HUGE=0).
+# The others keep --no-huge.
+huge=0
+case "${HUGE:-1} ${scenarios[*]} " in
+"1 "*" scale-encap "*)
+	if [ "$(cat /proc/sys/vm/nr_hugepages)" -lt 1024 ]; then
+		echo 1024 > /proc/sys/vm/nr_hugepages 2> /dev/null || true
+	fi
+	if ! mountpoint -q /dev/hugepages; then
+		mkdir -p /dev/hugepages && mount -t hugetlbfs nodev /dev/hugepages 2> /dev/null || true
+	fi
+	if [ "$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)" -ge 800 ] &&
+	   mountpoint -q /dev/hugepages; then
+		huge=1
+	else
+		echo "bench.sh: scale-encap without hugepages (--no-huge): TLB misses add to its cost" >&2
+	fi ;;
+esac
+
+eal_for() { # $1 scenario
+	local mem=(--no-huge --no-shconf -m 512)
+	if [ "$RING" = 1 ]; then
+		mem=(--no-huge --no-shconf -m 1536)
+		[ "$huge" = 0 ] || mem=(--in-memory -m 1536)
+	fi
+	echo "${mem[@]}" --no-pci -l 0-1 --log-level=lib.eal:error --log-level=pmd.net.pcap:error
+}
+
+measure_cmds() {
+	printf 'sleep %d\nshow port stats all\nsleep %d\nshow port stats all\nshow workers\nquit\n' \
+		"$warmup" $((secs * 1000))
+}
+
 run_evfwd() { # $1 scenario -> "pps cycles_per_pkt"
-	evfwd_config "$1" > "$out/$1.yaml"
-	printf 'sleep 2000\nshow port stats all\nsleep %d\nshow port stats all\nshow workers\nquit\n' \
-		$((secs * 1000)) > "$out/$1.cmds"
-	"$evfwd" "${eal[@]}" -- --config "$out/$1.yaml" --cmdline-file "$out/$1.cmds" \
-		--quiet > "$out/$1.evfwd.log" 2>&1
-	# second "show port stats all": TX-pps (last column) of the port named out
+	local sc=$1 eal pid fifo
+	read -ra eal < <(eal_for "$sc")
+	case $sc in
+	decap|encap) evfwd_config "$sc" > "$out/$sc.yaml" ;;
+	esac
+	if [ "$RING" = 1 ]; then
+		# routes through the control ring once evfwd runs, then the measurement
+		fifo=$out/$sc.cmds
+		rm -f "$fifo" && mkfifo "$fifo"
+		"$evfwd" "${eal[@]}" -- --config "$out/$sc.yaml" --cmdline-file "$fifo" \
+			--quiet > "$out/$sc.evfwd.log" 2>&1 &
+		pid=$!
+		exec 4> "$fifo"
+		for _ in $(seq 600); do
+			"$evfwd_ctl" --ring "$BENCH_RING" status > /dev/null 2>&1 && break
+			kill -0 "$pid" 2> /dev/null || break
+			sleep 0.1
+		done
+		taskset -c 0 "$evfwd_ctl" --ring "$BENCH_RING" push --producer --wait --quiet \
+			< "$out/$sc.ring" >> "$out/$sc.push.log" 2>&1 ||
+			echo "bench.sh: $sc: evfwd-ctl push failed (see $out/$sc.push.log)" >&2
+		"$evfwd_ctl" --ring "$BENCH_RING" status >> "$out/$sc.push.log" 2>&1 || true
+		measure_cmds >&4
+		exec 4>&-
+		wait "$pid" || true
+		rm -f "$fifo"
+	else
+		{ [ ! -f "$out/$sc.routes" ] || cat "$out/$sc.routes"; measure_cmds; } > "$out/$sc.cmds"
+		"$evfwd" "${eal[@]}" -- --config "$out/$sc.yaml" --cmdline-file "$out/$sc.cmds" \
+			--quiet > "$out/$sc.evfwd.log" 2>&1
+	fi
+	# second "show port stats all": TX-pps (last column) of the port named out,
+	# per input frame
 	local pps cpp
-	pps=$(awk '$1=="out" && $2 ~ /access|network/ {v=$NF} END {print v}' "$out/$1.evfwd.log")
+	pps=$(awk -v f="$FANOUT" '$1=="out" && $2 ~ /access|network/ {v=$NF}
+		END {printf "%d\n", v / f}' "$out/$sc.evfwd.log")
 	# "Busy cycles/pkt" is the last column of "show workers" (worker 0's row)
-	cpp=$(awk '/Busy cycles\/pkt/ {getline; getline; print $NF}' "$out/$1.evfwd.log")
+	cpp=$(awk '/Busy cycles\/pkt/ {getline; getline; print $NF}' "$out/$sc.evfwd.log")
 	echo "$pps $cpp"
 }
 
 run_testpmd() { # $1 scenario -> median Tx-pps
-	timeout -s INT $((secs + 4)) dpdk-testpmd "${eal[@]}" \
+	local eal
+	read -ra eal < <(eal_for "$1")
+	# a big pool takes a few seconds to set up: the first periods are skipped
+	timeout -s INT $((secs + 4 + (RING ? 6 : 0))) dpdk-testpmd "${eal[@]}" \
 		--vdev "net_pcap0,rx_pcap=$out/$1.pcap,infinite_rx=1" --vdev "net_null0,no-rx=1" \
-		-- --forward-mode=io --stats-period 1 -a --total-num-mbufs=16384 \
+		-- --forward-mode=io --stats-period 1 -a --total-num-mbufs="$MBUFS" \
 		> "$out/$1.testpmd.log" 2>&1 || true
 	# per period: port 0 then port 1 (the sink); skip the first two periods (warm-up),
 	# but keep the last one when a short run has no more
@@ -78,11 +189,12 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 	echo "| scenario | evfwd Mpps | testpmd io Mpps | ratio | evfwd busy cycles/pkt |"
 	echo "| --- | --- | --- | --- | --- |"
 } > "$out/results.md"
-for sc in decap encap; do
+for sc in "${scenarios[@]}"; do
+	load_env "$sc"
 	e_list=() t_list=() c_list=() r_list=()
 	for r in $(seq "$rounds"); do
-		read -r e c < <(run_evfwd $sc)
-		t=$(run_testpmd $sc)
+		read -r e c < <(run_evfwd "$sc")
+		t=$(run_testpmd "$sc")
 		e_list+=("$e"); t_list+=("$t"); c_list+=("$c")
 		r_list+=("$(awk -v e="$e" -v t="$t" 'BEGIN {printf "%.3f", (t > 0 ? e / t : 0)}')")
 		echo "$sc round $r: evfwd $e pps, testpmd $t pps, ratio ${r_list[-1]}, $c cycles/pkt"

@@ -8,14 +8,15 @@
 #   scripts/setup-deps.sh demo    -> build + scapy (demo traffic)
 #   scripts/setup-deps.sh test    -> demo + tshark, testpmd, sanitizer/fuzzer runtime,
 #                                    Open vSwitch and nftables (lacp lab), gobgpd and FRR (fabric lab),
-#                                    curl (the metrics tests scrape with it), systemd-analyze (the unit)
+#                                    curl (the metrics tests scrape with it), systemd-analyze (the unit),
+#                                    matplotlib (scripts/bench_plot.py: the plot in doc/benchmark.md)
 set -euo pipefail
 
 level=${1:-test}
 build_pkgs="meson ninja-build pkg-config gcc g++ clang libclang-rt-14-dev libdpdk-dev dpdk libbpf-dev
 libyaml-dev libcunit1-dev libpcap-dev libedit-dev libjansson-dev libmicrohttpd-dev golang-go golang-github-osrg-gobgp-dev golang-github-golang-protobuf-1-5-dev"
 demo_pkgs="python3 python3-scapy"
-test_pkgs="dpdk-dev tshark iproute2 iputils-ping ethtool valgrind gobgpd openvswitch-switch nftables frr curl systemd"
+test_pkgs="dpdk-dev tshark iproute2 iputils-ping ethtool valgrind python3-matplotlib gobgpd openvswitch-switch nftables frr curl systemd"
 
 case "$level" in
 build) want="$build_pkgs" ;;

@@ -3,6 +3,7 @@
 
 #include <rte_ethdev.h>
 
+#include "dp_copy.h"
 #include "dp_private.h"
 
 void
@@ -70,6 +71,8 @@ evf_dp_flush(struct evf_worker *w)
 {
 	uint64_t pending = w->tx_pending;
 
+	if (unlikely(w->copy_n))
+		dp_copy_release(w);
 	w->tx_pending = 0;
 	while (pending) {
 		uint16_t p = (uint16_t)__builtin_ctzll(pending);
@@ -101,7 +104,7 @@ static inline void
 send_pending(struct evf_worker *w, struct rte_mbuf *m, enum target_kind k, uint16_t id,
 	     const struct evf_bd *bd, uint32_t hash, uint16_t in_port)
 {
-	struct rte_mbuf *c = rte_pktmbuf_copy(m, w->pool, 0, UINT32_MAX);
+	struct rte_mbuf *c = dp_copy(w, m);
 
 	if (unlikely(c == NULL)) {
 		w->stats->drops[EVF_DROP_NO_MBUF]++;

@@ -21,6 +21,7 @@
 #define EVF_TXBUF_SIZE     256   /**< per worker per port; flushed when full or each loop */
 #define EVF_LEARN_CACHE    1024  /**< per-worker recently-reported MACs (power of two) */
 #define EVF_MAX_RXQ_PER_WORKER 64
+#define EVF_COPY_STASH     32    /**< mbufs a worker takes at once for flood copies */
 
 struct evf_txbuf {
 	uint16_t n;
@@ -58,6 +59,8 @@ struct evf_worker {
 	uint64_t learn_holdoff_tsc;      /**< do not re-report a MAC within this many cycles */
 	uint64_t tx_pending;             /**< bit per port with buffered packets */
 	struct evf_txbuf tx[EVF_MAX_PORTS];
+	uint16_t copy_n;                 /**< mbufs left in copy_stash */
+	struct rte_mbuf *copy_stash[EVF_COPY_STASH]; /**< taken from pool in bulk (dp_copy.h) */
 	struct evf_learn_cache_slot learn_cache[EVF_LEARN_CACHE];
 } __rte_cache_aligned;
 

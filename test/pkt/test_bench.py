@@ -1,14 +1,16 @@
 #!/usr/bin/python3
 """test_bench.py: a smoke round of scripts/bench.sh (no performance threshold).
 
-Runs "ROUNDS=1 scripts/bench.sh 2" with this build's evfwd (EVFWD) and its
-files in the lab directory (BENCH_OUT), with a "bc" on PATH that fails
-loudly: bench.sh must not need bc (scripts/setup-deps.sh does not install
-it). Checks only that each scenario (decap, encap) prints evfwd's and
-testpmd's rates, their ratio and evfwd's busy cycles per packet as numbers
-(rates above 0: both programs forwarded), that the ratio is evfwd / testpmd,
-and that results.md holds the same figures. Needs dpdk-testpmd (Debian
-package dpdk).
+Runs "ROUNDS=1 scripts/bench.sh 1" (every profile, a short warm-up, the
+scale profile with 65,536 MACs, 4,096 destinations and no hugepages) with
+this build's evfwd (EVFWD) and its files in the lab directory (BENCH_OUT),
+with a "bc" on PATH that fails loudly: bench.sh must not need bc
+(scripts/setup-deps.sh does not install it). Checks that each scenario
+prints evfwd's and testpmd's rates, their ratio and evfwd's busy cycles per
+packet as numbers (rates above 0: both programs forwarded), that the ratio is
+evfwd / testpmd, that results.md holds the same figures, and that the scale
+profile's routes all went through the control ring and were applied.
+Needs dpdk-testpmd (Debian package dpdk).
 """
 import os
 import re
@@ -23,11 +25,14 @@ import evfpkt as E  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 BENCH = os.path.join(ROOT, "scripts", "bench.sh")
-SECONDS = 2
+SECONDS = 1
+SCENARIOS = ["alias-encap", "decap", "encap", "flood-encap", "hosts-decap", "hosts-encap",
+             "scale-encap"]
+SCALE_MACS = 65536
 NUM = r"([0-9]+(?:\.[0-9]+)?)"
-ROUND = re.compile(r"^(decap|encap) round 1: evfwd %s pps, testpmd %s pps, ratio %s, "
+ROUND = re.compile(r"^([a-z-]+) round 1: evfwd %s pps, testpmd %s pps, ratio %s, "
                    r"%s cycles/pkt$" % (NUM, NUM, NUM, NUM))
-ROW = re.compile(r"^\| (decap|encap) \| %s \| %s \| %s \| %s \|$" % (NUM, NUM, NUM, NUM))
+ROW = re.compile(r"^\| ([a-z-]+) \| %s \| %s \| %s \| %s \|$" % (NUM, NUM, NUM, NUM))
 
 
 class BenchSmoke(unittest.TestCase):
@@ -43,17 +48,18 @@ class BenchSmoke(unittest.TestCase):
             fh.write("#!/bin/sh\necho 'bench.sh called bc' >&2\nexit 127\n")
         os.chmod(os.path.join(shim, "bc"), 0o755)
         env = dict(os.environ, ROUNDS="1", BENCH_OUT=os.path.join(cls.lab.dir, "bench"),
+                   WARMUP_MS="500", HUGE="0", SCALE_MACS=str(SCALE_MACS), SCALE_DESTS="4096",
                    EVFWD=os.path.abspath(E.EVFWD), PATH=shim + ":" + os.environ["PATH"])
         proc = subprocess.Popen(["bash", BENCH, str(SECONDS)], cwd=ROOT, env=env, text=True,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 start_new_session=True)
         try:
-            cls.out, cls.err = proc.communicate(timeout=150)
+            cls.out, cls.err = proc.communicate(timeout=240)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.communicate()
             cls.lab.failed = True
-            raise AssertionError("scripts/bench.sh %d did not finish within 150 s" % SECONDS)
+            raise AssertionError("scripts/bench.sh %d did not finish within 240 s" % SECONDS)
         finally:
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)
@@ -81,9 +87,9 @@ class BenchSmoke(unittest.TestCase):
 
     def test_round_lines(self):
         got = self.rounds()
-        if sorted(got) != ["decap", "encap"]:
+        if sorted(got) != SCENARIOS:
             self.lab.failed = True
-        self.assertEqual(sorted(got), ["decap", "encap"], self.describe())
+        self.assertEqual(sorted(got), SCENARIOS, self.describe())
         for sc, (e, t, ratio, cpp) in got.items():
             self.assertGreater(e, 0, "%s: evfwd rate\n%s" % (sc, self.describe()))
             self.assertGreater(t, 0, "%s: testpmd rate\n%s" % (sc, self.describe()))
@@ -96,10 +102,16 @@ class BenchSmoke(unittest.TestCase):
         self.assertIn(self.out.strip().splitlines()[-1], text)
         rows = {m.group(1): tuple(float(x) for x in m.groups()[1:])
                 for m in map(ROW.match, text.splitlines()) if m}
-        self.assertEqual(sorted(rows), ["decap", "encap"], text)
+        self.assertEqual(sorted(rows), SCENARIOS, text)
         for sc, (e, t, ratio, cpp) in self.rounds().items():
             self.assertEqual(rows[sc], (round(e / 1e6, 2), round(t / 1e6, 2), ratio, cpp),
                              "results.md row of %s:\n%s" % (sc, text))
+
+    def test_scale_routes_through_the_ring(self):
+        with open(os.path.join(self.lab.dir, "bench", "scale-encap.push.log")) as fh:
+            text = fh.read()
+        self.assertRegex(text, r"%d records read, %d routes applied" % (SCALE_MACS, SCALE_MACS),
+                         text)
 
 
 if __name__ == "__main__":
