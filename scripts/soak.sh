@@ -152,17 +152,21 @@ ctl push --producer --wait --quiet heartbeat
 sent=$((sent + 1))
 cmd "show ring"
 cmd "show fdb mac-vrf red"
-# the events of the last poll reach the ring, then watch reads them all
+# the events of the last poll reach the ring, then watch reads them all;
+# evfwd may still write some (aging after the last port stop, slower under
+# a sanitizer): wait until watch has every one written and no new one came
 sleep 1
-written=$(stat "events written")
-for _ in $(seq 100); do
-	[ "$(wc -l < "$events")" -ge "$written" ] && break
+for _ in $(seq 200); do
+	written=$(stat "events written")
+	[ "$(wc -l < "$events")" -ge "$written" ] && [ "$(stat "events written")" = "$written" ] &&
+		break
 	sleep 0.1
 done
 kill "$watch_pid" 2>/dev/null || true
 wait "$watch_pid" 2>/dev/null || true
 watch_pid=
 read_ev=$(wc -l < "$events")
+written_after=$(stat "events written")   # an event written between the two reads
 ctl status > "$out/soak.status"
 records=$(stat "records read")
 applied=$(stat "routes applied")
@@ -204,5 +208,6 @@ cat "$out/soak.md"
 fail=0
 [ "${mbufs%% *}" = 0 ] || { echo "soak: FAILED: mbufs in use after stop: $mbufs"; fail=1; }
 [ "$records" = "$sent" ] || { echo "soak: FAILED: $sent records sent, $records read"; fail=1; }
-[ "$read_ev" = "$written" ] || { echo "soak: FAILED: $written events written, $read_ev read"; fail=1; }
+[ "$read_ev" -ge "$written" ] && [ "$read_ev" -le "$written_after" ] ||
+	{ echo "soak: FAILED: $written events written ($written_after at the end), $read_ev read"; fail=1; }
 exit $fail
