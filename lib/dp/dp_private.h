@@ -210,7 +210,7 @@ dp_encap_vtep(struct evf_worker *w, struct rte_mbuf *m, const struct evf_vtep *v
 		t = &v->tmpl[likely(evf_nb_uplinks == 1) ? 0 : hash % evf_nb_uplinks];
 	}
 	m = dp_prep_tmpl(w, m, t, bd, hash, in_port);
-	if (m != NULL && hop != NULL) {
+	if (m != NULL && hop != NULL && !hop->tmpl_macs) {
 		uint8_t *h = rte_pktmbuf_mtod(m, uint8_t *);
 
 		memcpy(h, hop->macs, 8);

@@ -22,6 +22,8 @@ hop_of(struct evf_uplink_hop *h, uint16_t uplink, const struct rte_ether_addr *d
 	h->port_id = evf_uplinks[uplink];
 	memcpy(h->macs, dst->addr_bytes, 6);
 	memcpy(h->macs + 6, evf_node.mac.addr_bytes, 6);
+	/* the encap templates carry the port's next-hop-mac and our MAC */
+	h->tmpl_macs = rte_is_same_ether_addr(dst, &evf_ports[h->port_id].next_hop);
 }
 
 static int

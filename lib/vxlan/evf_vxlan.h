@@ -83,6 +83,7 @@ struct evf_uplink_hop {
 	uint16_t uplink;            /**< index into evf_uplinks[] and evf_vtep.tmpl[] */
 	uint16_t port_id;
 	uint8_t macs[12];           /**< outer destination MAC, then source MAC */
+	uint8_t tmpl_macs;          /**< macs are the template's (a static next hop): not written */
 };
 
 struct evf_uplink_set {
