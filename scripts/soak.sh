@@ -166,7 +166,10 @@ kill "$watch_pid" 2>/dev/null || true
 wait "$watch_pid" 2>/dev/null || true
 watch_pid=
 read_ev=$(wc -l < "$events")
-written_after=$(stat "events written")   # an event written between the two reads
+# evfwd publishes its counters at least every 100 ms: wait that long, so the
+# count covers every event written before watch stopped (timers still fire)
+sleep 0.3
+written_after=$(stat "events written")
 ctl status > "$out/soak.status"
 records=$(stat "records read")
 applied=$(stat "routes applied")
@@ -191,7 +194,8 @@ mbufs=$(sed -n 's/^mbufs in use after stop: \([0-9]*\) of \([0-9]*\)$/\1 of \2/p
 	echo "| route records sent / applied | $route_sent / $applied |"
 	echo "| route records rejected, by reason | ${rejected:- none} |"
 	echo "| routes swept by resyncs / producer epochs sent / restarts seen | $swept / $epochs / $restarts |"
-	echo "| events emitted (written + lost) / written to the ring / read by evfwd-ctl watch | $((written + lost)) / $written / $read_ev |"
+	echo "| events emitted (written + lost) / written to the ring / read by evfwd-ctl watch | $((written_after + lost)) / $written_after / $read_ev |"
+	echo "| events written while the reader stopped (not read) | $((written_after - read_ev)) |"
 	echo "| events lost (ring full) / gaps in ev_seq seen by the reader | $lost / $gaps |"
 	echo "| RSS after the first cycle / at the end / max (kB) | $rss0 / $rss_end / $rss_max |"
 	echo "| RSS at 1/4, 1/2, 3/4 of the run (kB) | ${rss_q[*]:-} |"
