@@ -1,14 +1,23 @@
-/* evf_fdb.h: the forwarding database of every MAC-VRF, one lock-free hash.
+/* evf_fdb.h: the forwarding database of every MAC-VRF, one lock-free table.
  *
- * Key: (MAC, MAC-VRF id), 8 bytes. Value: a packed 64-bit destination that
- * workers obtain from one bulk lookup and decode without touching anything
- * else: kind (attachment, remote VTEP, remote ES), target id, flags and the
- * entry index of the control thread's metadata.
+ * Key: (MAC, MAC-VRF id) as one 64-bit word. Value: a packed 64-bit
+ * destination that workers decode without touching anything else: kind
+ * (attachment, remote VTEP, remote ES), target id, flags and the entry index
+ * of the control thread's metadata.
  *
- * Concurrency: the hash is created with RW_CONCURRENCY_LF; the control thread
- * is the single writer (add, update-in-place, delete); workers read. A deleted
- * key's hash slot and entry index are reused only after an RCU grace period
- * (evf_rcu.h). Workers never write the table: they record "seen" in their own
+ * Layout: buckets of one cache line, four keys then their four destinations,
+ * so one line answers key -> destination. A key's home bucket is chosen by
+ * multiply-shift hashing with a random odd multiplier (no crafted MAC set
+ * can pile into one bucket without knowing it). The table has twice as many
+ * home slots as entries; a full home bucket continues in an overflow bucket
+ * (evf_fdb.next), taken from a pool sized so that every entry fits.
+ *
+ * Concurrency: the control thread is the single writer; workers read with
+ * no lock and no retry. A new key's destination is stored before its key; a
+ * destination changes with one 64-bit store; a removed key becomes
+ * EVF_FDB_KEY_DELETED, and its slot (and the entry index) is reused only
+ * after an RCU grace period (evf_rcu.h), as are unlinked overflow buckets.
+ * Workers never write the table: they record "seen" in their own
  * per-worker arrays (evf_fdb.seen[worker][index]) which the control thread
  * reads when aging, and they report new or moved MACs through their learn
  * ring (lib/dp). */
@@ -20,9 +29,9 @@
 
 #include <string.h>
 
+#include <rte_common.h>
 #include <rte_ether.h>
-#include <rte_hash.h>
-#include <rte_hash_crc.h>
+#include <rte_prefetch.h>
 #include <x86intrin.h>
 
 #include "evf_clock.h"
@@ -67,8 +76,24 @@ static inline uint32_t evf_dest_index(uint64_t d) { return (uint32_t)d & (EVF_FD
 static inline uint8_t evf_dest_aux(uint64_t d) { return (uint8_t)(d >> 24); }
 static inline uint8_t evf_dest_flags(uint64_t d) { return (uint8_t)(d >> 56); }
 
+#define EVF_FDB_SLOTS       4                /**< keys per bucket */
+#define EVF_FDB_KEY_EMPTY   UINT64_MAX       /**< never a key: MAC-VRF id 0xffff does not exist */
+#define EVF_FDB_KEY_DELETED (UINT64_MAX - 1) /**< removed, slot free after a grace period */
+#define EVF_FDB_CHAIN_MAX   32               /**< overflow buckets behind one home bucket */
+
+/** One cache line: four keys and their destinations. */
+struct evf_fdb_bucket {
+	uint64_t key[EVF_FDB_SLOTS];
+	uint64_t dest[EVF_FDB_SLOTS];
+} __rte_cache_aligned;
+
 struct evf_fdb {
-	struct rte_hash *h;
+	struct evf_fdb_bucket *buckets;   /**< home buckets [0, nb_home), then overflow ones */
+	uint32_t *next;                   /**< per bucket: its overflow bucket, 0 for none */
+	uint64_t mul;                     /**< odd: home = (key * mul) >> shift */
+	uint32_t shift;
+	uint32_t nb_home;
+	uint32_t nb_buckets;
 	uint32_t capacity;
 	uint32_t *seen[EVF_MAX_WORKERS];  /**< per worker: last second each entry was hit */
 	unsigned int nb_workers;
@@ -96,16 +121,51 @@ evf_fdb_key_u64(const struct rte_ether_addr *mac, uint16_t bd)
 	return v | ((uint64_t)bd << 48);
 }
 
-/** Signature the hash uses for a key (the table's hash function; see fdb_ctl.c). */
-static inline uint32_t
-evf_fdb_key_sig(uint64_t key)
+/** The key's home bucket. */
+static inline const struct evf_fdb_bucket *
+evf_fdb_home(uint64_t key)
 {
-	return (uint32_t)_mm_crc32_u64(0, key); /* CRC32-C, as rte_hash_crc_8byte(key, 0) */
+	return &evf_fdb.buckets[(key * evf_fdb.mul) >> evf_fdb.shift];
+}
+
+/** The destination of key, searching from its home bucket b. Two 16-byte
+ *  compares find the slot without a branch per key; the overflow chain is
+ *  read only when the home bucket has no match. */
+static inline bool
+evf_fdb_bucket_find(const struct evf_fdb_bucket *b, uint64_t key, uint64_t *dest)
+{
+	const __m128i k = _mm_set1_epi64x((long long)key);
+
+	for (;;) {
+		__m128i lo = _mm_cmpeq_epi64(_mm_load_si128((const __m128i *)&b->key[0]), k);
+		__m128i hi = _mm_cmpeq_epi64(_mm_load_si128((const __m128i *)&b->key[2]), k);
+		unsigned int hit = (unsigned int)_mm_movemask_pd(_mm_castsi128_pd(lo)) |
+			((unsigned int)_mm_movemask_pd(_mm_castsi128_pd(hi)) << 2);
+		uint32_t nx;
+
+		if (likely(hit != 0)) {
+			/* the key was read before its destination (stored after it) */
+			rte_compiler_barrier();
+			*dest = __atomic_load_n(&b->dest[__builtin_ctz(hit)], __ATOMIC_RELAXED);
+			return true;
+		}
+		nx = __atomic_load_n(&evf_fdb.next[b - evf_fdb.buckets], __ATOMIC_ACQUIRE);
+		if (nx == 0)
+			return false;
+		b = &evf_fdb.buckets[nx];
+	}
+}
+
+/** Lookup of one key (tests, slow paths). */
+static inline bool
+evf_fdb_lookup(uint64_t key, uint64_t *dest)
+{
+	return evf_fdb_bucket_find(evf_fdb_home(key), key, dest);
 }
 
 /* ---- worker ---- */
 #define EVF_FDB_BATCH_MAX 64  /* RTE_HASH_LOOKUP_BULK_MAX */
-#define EVF_FDB_NO_KEY    UINT64_MAX /* never a key: MAC-VRF id 0xffff does not exist */
+#define EVF_FDB_NO_KEY    EVF_FDB_KEY_EMPTY
 
 /** The FDB lookups of one chunk of packets. A key equal to the previous one of
  *  the same run (same source, or same destination, as the frame before) is
@@ -113,8 +173,7 @@ evf_fdb_key_sig(uint64_t key)
 struct evf_fdb_batch {
 	uint32_t n;
 	uint64_t hits;
-	hash_sig_t sig[EVF_FDB_BATCH_MAX];
-	const void *kp[EVF_FDB_BATCH_MAX];
+	const struct evf_fdb_bucket *home[EVF_FDB_BATCH_MAX];
 	uint64_t keys[EVF_FDB_BATCH_MAX];
 	uint64_t dest[EVF_FDB_BATCH_MAX];
 };
@@ -139,7 +198,8 @@ evf_fdb_run_init(struct evf_fdb_run *r)
 	r->slot = 0;
 }
 
-/** Queue key (unless it repeats the run's last key); returns its result slot. */
+/** Queue key (unless it repeats the run's last key) and prefetch its home
+ *  bucket, a stage ahead of the lookup; returns its result slot. */
 static inline uint8_t
 evf_fdb_batch_add(struct evf_fdb_batch *b, struct evf_fdb_run *r, uint64_t key)
 {
@@ -149,20 +209,22 @@ evf_fdb_batch_add(struct evf_fdb_batch *b, struct evf_fdb_run *r, uint64_t key)
 		return r->slot;
 	i = b->n++;
 	b->keys[i] = key;
-	b->kp[i] = &b->keys[i];
-	b->sig[i] = evf_fdb_key_sig(key);
+	b->home[i] = evf_fdb_home(key);
+	rte_prefetch0(b->home[i]);
 	r->key = key;
 	r->slot = (uint8_t)i;
 	return (uint8_t)i;
 }
 
-/** One bulk lookup of every queued key. */
+/** Look every queued key up. */
 static inline void
 evf_fdb_batch_lookup(struct evf_fdb_batch *b)
 {
-	if (b->n)
-		rte_hash_lookup_with_hash_bulk_data(evf_fdb.h, b->kp, b->sig, b->n, &b->hits,
-			(void **)b->dest);
+	uint64_t hits = 0;
+
+	for (uint32_t i = 0; i < b->n; i++)
+		hits |= (uint64_t)evf_fdb_bucket_find(b->home[i], b->keys[i], &b->dest[i]) << i;
+	b->hits = hits;
 }
 
 static inline bool
@@ -175,7 +237,10 @@ evf_fdb_batch_hit(const struct evf_fdb_batch *b, uint8_t slot)
 static inline void
 evf_fdb_lookup_bulk(const struct evf_fdb_key **keys, uint32_t n, uint64_t *hits, uint64_t *dest)
 {
-	rte_hash_lookup_bulk_data(evf_fdb.h, (const void **)keys, n, hits, (void **)dest);
+	*hits = 0;
+	for (uint32_t i = 0; i < n && i < EVF_FDB_BATCH_MAX; i++)
+		*hits |= (uint64_t)evf_fdb_lookup(evf_fdb_key_u64(&keys[i]->mac, keys[i]->bd),
+						  &dest[i]) << i;
 }
 
 /** Record that worker w saw the entry of dest now (one store per entry per second). */

@@ -49,6 +49,32 @@ struct evf_fdb_entry {
 	struct evf_rt2_src src[EVF_RT2_SRC_MAX]; /**< remote routes, kept even while local wins */
 };
 
+/* ---- the lock-free table (fdb_table_ctl.c; layout in evf_fdb.h) ---- */
+struct evf_fdb_table_stats {
+	uint32_t home_buckets;
+	uint32_t keys;              /**< keys in the table (removed ones excluded) */
+	uint32_t keys_overflow;     /**< of them, in overflow buckets */
+	uint32_t overflow_buckets;  /**< linked now */
+	uint32_t pool_free;         /**< overflow buckets free */
+	uint32_t longest_chain;     /**< most overflow buckets ever behind one home */
+	uint64_t refused;           /**< inserts refused: chain at EVF_FDB_CHAIN_MAX or pool empty */
+};
+/** Size the table for capacity entries (twice as many home slots). 0 or -ENOMEM. */
+int evf_fdb_table_init(uint32_t capacity);
+void evf_fdb_table_fini(void);
+/** Insert key, or change its destination in place. 0, -EINVAL (not a key) or -ENOSPC. */
+int evf_fdb_table_put(uint64_t key, uint64_t dest);
+/** The writer's lookup. */
+bool evf_fdb_table_get(uint64_t key, uint64_t *dest);
+/** Remove key: readers stop matching it now; returns its slot position for
+ *  evf_fdb_table_release after a grace period, or -ENOENT. */
+int64_t evf_fdb_table_del(uint64_t key);
+/** After a grace period: the slot is free, empty overflow buckets are trimmed. */
+void evf_fdb_table_release(uint64_t pos);
+void evf_fdb_table_stats(struct evf_fdb_table_stats *out);
+/** Tests: a chosen multiplier (made odd) in place of the random one; only on an empty table. */
+void evf_fdb_table_set_multiplier(uint64_t mul);
+
 int evf_fdb_init(uint32_t capacity, unsigned int nb_workers);
 void evf_fdb_fini(void);
 

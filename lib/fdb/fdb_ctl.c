@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <rte_hash_crc.h>
 #include <rte_malloc.h>
 
 #include "evf_bd.h"
@@ -24,47 +23,21 @@ static uint32_t *free_idx;
 static uint32_t nb_free;
 static uint32_t nb_entries; /* in the table now (removed ones excluded at once) */
 
-/* Must agree with evf_fdb_key_sig(): workers pass precomputed signatures. */
-static uint32_t
-key_hash(const void *key, uint32_t len, uint32_t init)
+static inline uint64_t
+entry_key(const struct evf_fdb_key *k)
 {
-	(void)len;
-	(void)init;
-	return evf_fdb_key_sig(evf_ld64(key));
-}
-
-/* rte_hash compares 8-byte keys with memcmp(); one 64-bit compare is enough. */
-static int
-key_cmp(const void *a, const void *b, size_t len)
-{
-	(void)len;
-	return evf_ld64(a) != evf_ld64(b);
+	return evf_fdb_key_u64(&k->mac, k->bd);
 }
 
 int
 evf_fdb_init(uint32_t capacity, unsigned int nb_workers)
 {
-	static unsigned int gen;
-	char name[RTE_HASH_NAMESIZE];
-	struct rte_hash_parameters hp = {
-		.entries = capacity,
-		.key_len = sizeof(struct evf_fdb_key),
-		.hash_func = key_hash,
-		.socket_id = SOCKET_ID_ANY,
-		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
-			RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
-	};
-
 	RTE_BUILD_BUG_ON(sizeof(struct evf_fdb_key) != 8);
 	if (capacity < 64 || capacity > EVF_FDB_MAX_ENTRIES || nb_workers > EVF_MAX_WORKERS)
 		return -EINVAL;
-	snprintf(name, sizeof(name), "evf_fdb%u", gen++);
-	hp.name = name;
 	memset(&evf_fdb, 0, sizeof(evf_fdb));
-	evf_fdb.h = rte_hash_create(&hp);
-	if (evf_fdb.h == NULL)
+	if (evf_fdb_table_init(capacity) < 0)
 		return -ENOMEM;
-	rte_hash_set_cmp_func(evf_fdb.h, key_cmp);
 	evf_es_set_hooks(&(struct evf_es_hooks){ .attach_lost = evf_fdb_flush_attach,
 						 .segment_up = evf_fdb_sync_segment });
 	evf_fdb.capacity = capacity;
@@ -94,7 +67,7 @@ evf_fdb_fini(void)
 	evf_rcu_drain();
 	for (unsigned int w = 0; w < evf_fdb.nb_workers; w++)
 		rte_free(evf_fdb.seen[w]);
-	rte_hash_free(evf_fdb.h);
+	evf_fdb_table_fini();
 	rte_free(entries);
 	rte_free(free_idx);
 	entries = NULL;
@@ -112,13 +85,11 @@ make_key(struct evf_fdb_key *k, uint16_t bd, const struct rte_ether_addr *mac)
 struct evf_fdb_entry *
 evf_fdb_find(uint16_t bd, const struct rte_ether_addr *mac)
 {
-	struct evf_fdb_key k;
-	void *data;
+	uint64_t d;
 
-	make_key(&k, bd, mac);
-	if (rte_hash_lookup_data(evf_fdb.h, &k, &data) < 0)
+	if (!evf_fdb_table_get(evf_fdb_key_u64(mac, bd), &d))
 		return NULL;
-	return &entries[evf_dest_index((uint64_t)(uintptr_t)data)];
+	return &entries[evf_dest_index(d)];
 }
 
 struct evf_fdb_entry *
@@ -175,7 +146,7 @@ origin_change(uint16_t bd, uint8_t from, uint8_t to)
 static int
 publish(struct evf_fdb_entry *e)
 {
-	return rte_hash_add_key_data(evf_fdb.h, &e->key, (void *)(uintptr_t)e->dest);
+	return evf_fdb_table_put(entry_key(&e->key), e->dest);
 }
 
 int
@@ -245,10 +216,10 @@ static void
 slot_free(void *unused, uint64_t arg)
 {
 	uint32_t idx = (uint32_t)arg;
-	int32_t pos = (int32_t)(arg >> 32);
+	uint32_t pos = (uint32_t)(arg >> 32);
 
 	(void)unused;
-	rte_hash_free_key_with_position(evf_fdb.h, pos);
+	evf_fdb_table_release(pos);
 	entries[idx].in_use = 0;
 	free_idx[nb_free++] = idx;
 }
@@ -256,12 +227,12 @@ slot_free(void *unused, uint64_t arg)
 void
 evf_fdb_remove(struct evf_fdb_entry *e)
 {
-	int32_t pos;
+	int64_t pos;
 	uint32_t idx = evf_dest_index(e->dest);
 
 	if (!e->in_use)
 		return;
-	pos = rte_hash_del_key(evf_fdb.h, &e->key);
+	pos = evf_fdb_table_del(entry_key(&e->key));
 	if (pos < 0)
 		return;
 	if (e->origin == EVF_FDB_LEARNED)

@@ -429,7 +429,7 @@ evf_bringup_teardown(void)
 	evf_es_reset();
 	evf_bd_reset();
 	evf_nd_fini();
-	if (evf_fdb.h != NULL)
+	if (evf_fdb.buckets != NULL)
 		evf_fdb_fini();
 	evf_vtep_table_init();
 	if (evf_rcu != NULL)

@@ -42,11 +42,11 @@ collect(struct evf_fdb_entry *e, void *arg)
 	if (e->key.mac.addr_bytes[0] == FILLER0 && e->key.mac.addr_bytes[1] == FILLER1)
 		return;
 	if (s->nb_fdb < SNAP_FDB) {
-		void *d;
+		uint64_t d;
 
 		s->fdb[s->nb_fdb] = *e;
-		s->hash_dest[s->nb_fdb] = rte_hash_lookup_data(evf_fdb.h, &e->key, &d) >= 0 ?
-			(uint64_t)(uintptr_t)d : ~0ull;
+		s->hash_dest[s->nb_fdb] =
+			evf_fdb_lookup(evf_fdb_key_u64(&e->key.mac, e->key.bd), &d) ? d : ~0ull;
 		s->nb_fdb++;
 	}
 }
