@@ -308,6 +308,7 @@ access_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf 
 		uint32_t len = m->pkt_len;
 		uint64_t w0 = 0, w1 = 0;
 		bool words = false;
+		uint64_t src_key, dst_key;
 		uint16_t a, bd;
 
 		if (i + 1 < n)
@@ -370,8 +371,18 @@ access_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf 
 			run_nd6 = evf_eth_type(eth) == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6) ||
 				(words && (uint16_t)(w1 >> 32) == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN));
 		}
-		src_slot[k] = evf_fdb_batch_add(&fb, &src_run, mac_key(eth + 6, bd));
-		dst_slot[k] = evf_fdb_batch_add(&fb, &dst_run, mac_key(eth, bd));
+		/* The keys come from the words read before the tag pop: read back
+		 * at once, the source MAC straddles the pop's two stores and its
+		 * load would wait for them (no store-to-load forwarding). */
+		if (likely(words)) {
+			src_key = (((w0 >> 48) | (w1 << 16)) & 0xffffffffffffull) | ((uint64_t)bd << 48);
+			dst_key = (w0 & 0xffffffffffffull) | ((uint64_t)bd << 48);
+		} else {
+			src_key = mac_key(eth + 6, bd);
+			dst_key = mac_key(eth, bd);
+		}
+		src_slot[k] = evf_fdb_batch_add(&fb, &src_run, src_key);
+		dst_slot[k] = evf_fdb_batch_add(&fb, &dst_run, dst_key);
 		ok[k] = m;
 		aid[k] = a;
 		dkey[k] = decision_key(m, a, src_slot[k], dst_slot[k]);
