@@ -45,10 +45,15 @@ evf_rcu_pending(void)
 	return head - tail;
 }
 
+/* Take the oldest item off the queue, then run it: its callback may retire
+ * more objects (evf_rcu_defer), which wait for a grace period of their own. */
 static void
-run_item(struct defer_item *it)
+run_oldest(void)
 {
-	it->fn(it->arg1, it->arg2);
+	struct defer_item it = queue[tail & (DEFER_SIZE - 1)];
+
+	tail++;
+	it.fn(it.arg1, it.arg2);
 }
 
 /* One token for every object retired since the last stamp: they were all
@@ -67,15 +72,14 @@ unsigned int
 evf_rcu_reclaim(void)
 {
 	unsigned int n = 0;
+	__typeof__(head) end;
 
 	stamp_pending();
-	while (tail != head) {
-		struct defer_item *it = &queue[tail & (DEFER_SIZE - 1)];
-
-		if (rte_rcu_qsbr_check(evf_rcu, it->token, false) != 1)
+	end = unstamped; /* items a callback retires now are stamped next time */
+	while ((int32_t)(end - tail) > 0) {
+		if (rte_rcu_qsbr_check(evf_rcu, queue[tail & (DEFER_SIZE - 1)].token, false) != 1)
 			break;
-		run_item(it);
-		tail++;
+		run_oldest();
 		n++;
 	}
 	return n;
@@ -84,13 +88,15 @@ evf_rcu_reclaim(void)
 void
 evf_rcu_drain(void)
 {
-	if (tail == head)
-		return;
-	unstamped = head;
-	rte_rcu_qsbr_synchronize(evf_rcu, RTE_QSBR_THRID_INVALID);
+	/* callbacks may retire more objects: each round has its own grace period */
 	while (tail != head) {
-		run_item(&queue[tail & (DEFER_SIZE - 1)]);
-		tail++;
+		__typeof__(head) end = head;
+
+		unstamped = head;
+		rte_rcu_qsbr_synchronize(evf_rcu, RTE_QSBR_THRID_INVALID);
+		/* (a callback that finds the queue full drains it: tail may pass end) */
+		while ((int32_t)(end - tail) > 0)
+			run_oldest();
 	}
 }
 
