@@ -10,7 +10,10 @@
  * multiply-shift hashing with a random odd multiplier (no crafted MAC set
  * can pile into one bucket without knowing it). The table has twice as many
  * home slots as entries; a full home bucket continues in an overflow bucket
- * (evf_fdb.next), taken from a pool sized so that every entry fits.
+ * (evf_fdb.next), from a pool of one bucket per four entries. An overflow
+ * bucket leaves its chain as soon as it is empty, so every entry fits
+ * unless keys crowd a few homes (partly used overflow buckets then strand
+ * slots), which the random multiplier prevents.
  *
  * Concurrency: the control thread is the single writer; workers read with
  * no lock and no retry. A new key's destination is stored before its key; a

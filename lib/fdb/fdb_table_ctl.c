@@ -8,8 +8,12 @@
  * - remove: the key becomes EVF_FDB_KEY_DELETED; the slot becomes empty only
  *   after a grace period (evf_fdb_table_release from an RCU callback);
  * - an overflow bucket is linked (release) after its slots are empty, and is
- *   unlinked only when it is the empty tail of its chain; it returns to the
- *   pool after a grace period. */
+ *   unlinked as soon as all its slots are empty again, wherever it is in its
+ *   chain: its predecessor then links past it, while its own link still
+ *   leads a reader inside it on to the rest of the chain; it returns to the
+ *   pool (and its link is rewritten) only after a grace period. So no
+ *   overflow bucket stays linked empty, and the pool always holds the room
+ *   of every slot not in use. */
 #include <errno.h>
 #include <string.h>
 
@@ -23,6 +27,7 @@ static uint32_t *prev_of;     /* per overflow bucket: the bucket linking to it *
 static uint32_t *pool;        /* free overflow buckets (a stack) */
 static uint32_t nb_pool;
 static struct evf_fdb_table_stats tstats;
+static uintptr_t table_gen;   /* a pool return queued before fini belongs to an old table */
 
 static inline uint32_t
 home_index(uint64_t key)
@@ -63,6 +68,7 @@ evf_fdb_table_init(uint32_t capacity)
 	for (uint32_t b = evf_fdb.nb_buckets; b > home; b--)
 		pool[nb_pool++] = b - 1;
 	memset(&tstats, 0, sizeof(tstats));
+	table_gen++;
 	return 0;
 }
 
@@ -188,10 +194,9 @@ evf_fdb_table_del(uint64_t key)
 }
 
 static void
-bucket_to_pool(void *unused, uint64_t b)
+bucket_to_pool(void *gen, uint64_t b)
 {
-	(void)unused;
-	if (pool != NULL)
+	if (pool != NULL && (uintptr_t)gen == table_gen)
 		pool[nb_pool++] = (uint32_t)b;
 }
 
@@ -214,15 +219,17 @@ evf_fdb_table_release(uint64_t pos)
 		return;
 	__atomic_store_n(&evf_fdb.buckets[b].key[pos % EVF_FDB_SLOTS], EVF_FDB_KEY_EMPTY,
 		__ATOMIC_RELEASE);
-	/* Trim empty overflow buckets off the chain's tail; readers may still
-	 * be in them, so they return to the pool after a grace period. */
-	while (b >= evf_fdb.nb_home && evf_fdb.next[b] == 0 && bucket_empty(b)) {
-		uint32_t p = prev_of[b];
+	/* An empty overflow bucket leaves its chain; readers may still be in
+	 * it (its link still leads on), so it returns to the pool after a
+	 * grace period. */
+	if (b >= evf_fdb.nb_home && bucket_empty(b)) {
+		uint32_t p = prev_of[b], n = evf_fdb.next[b];
 
-		__atomic_store_n(&evf_fdb.next[p], 0, __ATOMIC_RELEASE);
+		if (n != 0)
+			prev_of[n] = p;
+		__atomic_store_n(&evf_fdb.next[p], n, __ATOMIC_RELEASE);
 		tstats.overflow_buckets--;
-		evf_rcu_defer(bucket_to_pool, NULL, b);
-		b = p;
+		evf_rcu_defer(bucket_to_pool, (void *)table_gen, b);
 	}
 }
 
