@@ -19,8 +19,8 @@
 # Environment: ROUNDS (default 3) rounds per scenario; BENCH_OUT (default
 # build/bench) for the inputs, logs and results; EVFWD=path runs that evfwd
 # binary (and the evfwd-ctl beside it) instead of building build/app/evfwd;
-# WARMUP_MS (default 2000) before evfwd's measurement window; HUGE=0 keeps
-# the scale profile off hugepages. A smoke run (test/pkt/test_bench.py):
+# WARMUP_MS (default 2000) before evfwd's measurement window; HUGE=0 runs
+# every profile with --no-huge instead of on hugepages. A smoke run (test/pkt/test_bench.py):
 #   ROUNDS=1 WARMUP_MS=500 HUGE=0 SCALE_MACS=65536 SCALE_DESTS=4096 \
 #   BENCH_OUT=/tmp/x EVFWD=build/app/evfwd scripts/bench.sh 1
 set -euo pipefail
@@ -91,13 +91,13 @@ load_env() {
 	fi
 }
 
-# The scale profile's FDB (2M slots) is spread over ~200 MB: with 4 KB pages
-# every lookup would also miss the TLB, so it runs on 2 MB hugepages (set up
-# here when missing; --no-huge with a note when that fails, or with HUGE=0).
-# The others keep --no-huge.
+# Every profile runs on 2 MB hugepages, evfwd and testpmd alike, as a gateway
+# does: with 4 KB pages the FDB (4 MB for the default 131,072 entries, ~130 MB
+# for scale's 2M) misses the TLB on most lookups, and so does the mbuf pool.
+# They are set up here when missing; HUGE=0, or a failure to get them, runs
+# with --no-huge (with a note).
 huge=0
-case "${HUGE:-1} ${scenarios[*]} " in
-"1 "*" scale-encap "*)
+if [ "${HUGE:-1}" != 0 ]; then
 	if [ "$(cat /proc/sys/vm/nr_hugepages)" -lt 1024 ]; then
 		echo 1024 > /proc/sys/vm/nr_hugepages 2> /dev/null || true
 	fi
@@ -108,17 +108,18 @@ case "${HUGE:-1} ${scenarios[*]} " in
 	   mountpoint -q /dev/hugepages; then
 		huge=1
 	else
-		echo "bench.sh: scale-encap without hugepages (--no-huge): TLB misses add to its cost" >&2
-	fi ;;
-esac
+		echo "bench.sh: no hugepages, running with --no-huge: TLB misses add to every profile" >&2
+	fi
+fi
 
 eal_for() { # $1 scenario
-	local mem=(--no-huge --no-shconf -m 512)
-	if [ "$RING" = 1 ]; then
-		mem=(--no-huge --no-shconf -m 1536)
-		[ "$huge" = 0 ] || mem=(--in-memory -m 1536)
+	local mb=512
+	[ "$RING" = 1 ] && mb=1536
+	if [ "$huge" = 1 ]; then
+		echo --in-memory -m $mb --no-pci -l 0-1 --log-level=lib.eal:error --log-level=pmd.net.pcap:error
+	else
+		echo --no-huge --no-shconf -m $mb --no-pci -l 0-1 --log-level=lib.eal:error --log-level=pmd.net.pcap:error
 	fi
-	echo "${mem[@]}" --no-pci -l 0-1 --log-level=lib.eal:error --log-level=pmd.net.pcap:error
 }
 
 measure_cmds() {
