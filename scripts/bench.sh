@@ -113,13 +113,10 @@ if [ "${HUGE:-1}" != 0 ]; then
 fi
 
 eal_for() { # $1 scenario
-	local mb=512
+	local mb=512 mem=(--in-memory)
 	[ "$RING" = 1 ] && mb=1536
-	if [ "$huge" = 1 ]; then
-		echo --in-memory -m $mb --no-pci -l 0-1 --log-level=lib.eal:error --log-level=pmd.net.pcap:error
-	else
-		echo --no-huge --no-shconf -m $mb --no-pci -l 0-1 --log-level=lib.eal:error --log-level=pmd.net.pcap:error
-	fi
+	[ "$huge" = 1 ] || mem=(--no-huge --no-shconf)
+	echo "${mem[@]}" -m $mb --no-pci -l 0-1 --log-level=lib.eal:error --log-level=pmd.net.pcap:error
 }
 
 measure_cmds() {

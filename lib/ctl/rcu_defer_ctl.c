@@ -72,7 +72,7 @@ unsigned int
 evf_rcu_reclaim(void)
 {
 	unsigned int n = 0;
-	__typeof__(head) end;
+	uint32_t end;
 
 	stamp_pending();
 	end = unstamped; /* items a callback retires now are stamped next time */
@@ -90,7 +90,7 @@ evf_rcu_drain(void)
 {
 	/* callbacks may retire more objects: each round has its own grace period */
 	while (tail != head) {
-		__typeof__(head) end = head;
+		uint32_t end = head;
 
 		unstamped = head;
 		rte_rcu_qsbr_synchronize(evf_rcu, RTE_QSBR_THRID_INVALID);

@@ -140,13 +140,17 @@ nd_frame(const struct rte_mbuf *m, bool tagged)
 		(eth[14 + off + 40] == EVF_ICMP6_NS || eth[14 + off + 40] == EVF_ICMP6_NA);
 }
 
+/* The FDB key of the MAC in the low 6 bytes of word v (the rest masked off). */
+static inline uint64_t
+mac_word_key(uint64_t v, uint16_t bd)
+{
+	return (v & 0xffffffffffffull) | ((uint64_t)bd << 48);
+}
+
 static inline uint64_t
 mac_key(const void *mac_at, uint16_t bd)
 {
-	uint64_t v;
-
-	memcpy(&v, mac_at, sizeof(v)); /* 6 MAC bytes + 2 following bytes, masked off */
-	return (v & 0xffffffffffffull) | ((uint64_t)bd << 48);
+	return mac_word_key(evf_ld64(mac_at), bd); /* 6 MAC bytes + 2 following bytes */
 }
 
 /* What to do with every frame of a run sharing attachment, source and destination. */
@@ -375,8 +379,8 @@ access_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf 
 		 * at once, the source MAC straddles the pop's two stores and its
 		 * load would wait for them (no store-to-load forwarding). */
 		if (likely(words)) {
-			src_key = (((w0 >> 48) | (w1 << 16)) & 0xffffffffffffull) | ((uint64_t)bd << 48);
-			dst_key = (w0 & 0xffffffffffffull) | ((uint64_t)bd << 48);
+			src_key = mac_word_key((w0 >> 48) | (w1 << 16), bd);
+			dst_key = mac_word_key(w0, bd);
 		} else {
 			src_key = mac_key(eth + 6, bd);
 			dst_key = mac_key(eth, bd);

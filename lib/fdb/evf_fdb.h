@@ -167,7 +167,7 @@ evf_fdb_lookup(uint64_t key, uint64_t *dest)
 }
 
 /* ---- worker ---- */
-#define EVF_FDB_BATCH_MAX 64  /* RTE_HASH_LOOKUP_BULK_MAX */
+#define EVF_FDB_BATCH_MAX 64  /* the bits of the batch's hit mask */
 #define EVF_FDB_NO_KEY    EVF_FDB_KEY_EMPTY
 
 /** The FDB lookups of one chunk of packets. A key equal to the previous one of

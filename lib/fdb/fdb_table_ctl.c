@@ -32,24 +32,20 @@ static uintptr_t table_gen;   /* a pool return queued before fini belongs to an 
 static inline uint32_t
 home_index(uint64_t key)
 {
-	return (uint32_t)((key * evf_fdb.mul) >> evf_fdb.shift);
+	return (uint32_t)(evf_fdb_home(key) - evf_fdb.buckets);
 }
 
 int
 evf_fdb_table_init(uint32_t capacity)
 {
-	uint32_t home = rte_align32pow2(capacity) / 2, nb_over, bits = 0;
+	uint32_t home = RTE_MAX(rte_align32pow2(capacity) / 2, 16u), nb_over;
 	size_t size;
 
-	if (home < 16)
-		home = 16;
-	/* every entry fits even when all of them left their home bucket */
+	/* one overflow bucket per EVF_FDB_SLOTS entries (evf_fdb.h) */
 	nb_over = capacity / EVF_FDB_SLOTS + 1;
-	while ((1u << bits) < home)
-		bits++;
 	evf_fdb.nb_home = home;
 	evf_fdb.nb_buckets = home + nb_over;
-	evf_fdb.shift = 64 - bits;
+	evf_fdb.shift = 64 - rte_log2_u32(home);
 	evf_fdb.mul = rte_rand() | 1;
 	size = sizeof(struct evf_fdb_bucket) * evf_fdb.nb_buckets;
 	evf_fdb.buckets = rte_malloc("evf_fdb_buckets", size, RTE_CACHE_LINE_SIZE);
@@ -125,32 +121,32 @@ evf_fdb_table_get(uint64_t key, uint64_t *dest)
 int
 evf_fdb_table_put(uint64_t key, uint64_t dest)
 {
-	uint32_t b, tail, free_b = 0, chain = 0;
+	uint32_t b, free_b = 0, chain = 0;
 	int free_s = -1;
-	int64_t pos;
 
 	if (key >= EVF_FDB_KEY_DELETED)
 		return -EINVAL;
-	pos = find_pos(key);
-	if (pos >= 0) {
-		__atomic_store_n(&evf_fdb.buckets[pos / EVF_FDB_SLOTS].dest[pos % EVF_FDB_SLOTS],
-			dest, __ATOMIC_RELEASE);
-		return 0;
-	}
-	/* the first empty slot of the chain, nearest to home */
+	/* one walk of the chain: the key itself, else its first empty slot
+	 * (nearest to home); it ends on the chain's last bucket */
 	b = home_index(key);
 	for (;;) {
-		for (unsigned int s = 0; s < EVF_FDB_SLOTS && free_s < 0; s++)
-			if (evf_fdb.buckets[b].key[s] == EVF_FDB_KEY_EMPTY) {
+		for (unsigned int s = 0; s < EVF_FDB_SLOTS; s++) {
+			uint64_t k = evf_fdb.buckets[b].key[s];
+
+			if (k == key) {
+				__atomic_store_n(&evf_fdb.buckets[b].dest[s], dest, __ATOMIC_RELEASE);
+				return 0;
+			}
+			if (k == EVF_FDB_KEY_EMPTY && free_s < 0) {
 				free_b = b;
 				free_s = (int)s;
 			}
-		if (free_s >= 0 || evf_fdb.next[b] == 0)
+		}
+		if (evf_fdb.next[b] == 0)
 			break;
 		b = evf_fdb.next[b];
 		chain++;
 	}
-	tail = b;
 	if (free_s < 0) {
 		if (chain >= EVF_FDB_CHAIN_MAX || nb_pool == 0) {
 			tstats.refused++;
@@ -158,10 +154,10 @@ evf_fdb_table_put(uint64_t key, uint64_t dest)
 		}
 		free_b = pool[--nb_pool];
 		free_s = 0;
-		prev_of[free_b] = tail;
+		prev_of[free_b] = b;
 		evf_fdb.next[free_b] = 0;
 		/* its keys are all empty (init, or emptied before it was unlinked) */
-		__atomic_store_n(&evf_fdb.next[tail], free_b, __ATOMIC_RELEASE);
+		__atomic_store_n(&evf_fdb.next[b], free_b, __ATOMIC_RELEASE);
 		tstats.overflow_buckets++;
 		chain++;
 	}

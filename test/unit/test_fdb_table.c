@@ -1009,6 +1009,20 @@ put_wait(unsigned int i, uint64_t nd, struct writer_res *w)
 	}
 }
 
+/* Remove key i; its slot is released after a grace period, as
+ * fdb_ctl.c's slot_free does. */
+static void
+del_deferred(unsigned int i, struct writer_res *w)
+{
+	int64_t pos = evf_fdb_table_del(ckey[i]);
+
+	EXPECT(pos >= 0, "del = %" PRId64 "\n", pos);
+	if (pos >= 0)
+		evf_rcu_defer(release_cb, NULL, (uint64_t)pos);
+	cpresent[i] = false;
+	w->del++;
+}
+
 /* cycles random writes on keys [lo, hi): updates, deletes (slot released
  * through evf_rcu_defer like fdb_ctl.c's slot_free), inserts; a reclaim
  * after each. */
@@ -1025,13 +1039,7 @@ churn(unsigned int lo, unsigned int hi, unsigned long cycles, struct writer_res 
 			EXPECT(evf_fdb_table_put(ckey[i], cdest[i]) == 0, "update refused\n");
 			w->upd++;
 		} else if (cpresent[i]) {
-			int64_t pos = evf_fdb_table_del(ckey[i]);
-
-			EXPECT(pos >= 0, "del = %" PRId64 "\n", pos);
-			if (pos >= 0)
-				evf_rcu_defer(release_cb, NULL, (uint64_t)pos);
-			cpresent[i] = false;
-			w->del++;
+			del_deferred(i, w);
 		} else {
 			put_wait(i, gen_dest(ckey[i], gen_next++), w);
 		}
@@ -1058,15 +1066,8 @@ churn_hot(unsigned long cycles, struct writer_res *w)
 			else if (!cpresent[i] && put_i == NKEYS)
 				put_i = i;
 		}
-		if (del_i < NKEYS) {
-			int64_t pos = evf_fdb_table_del(ckey[del_i]);
-
-			EXPECT(pos >= 0, "del = %" PRId64 "\n", pos);
-			if (pos >= 0)
-				evf_rcu_defer(release_cb, NULL, (uint64_t)pos);
-			cpresent[del_i] = false;
-			w->del++;
-		}
+		if (del_i < NKEYS)
+			del_deferred(del_i, w);
 		if (put_i < NKEYS) {
 			put_wait(put_i, gen_dest(ckey[put_i], gen_next++), w);
 		}
