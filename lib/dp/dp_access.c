@@ -70,7 +70,7 @@ classify(struct evf_worker *w, const struct evf_port *port, const struct evf_ifa
 			dp_drop(w, m, EVF_DROP_TRUNC_ETH, port->port_id);
 			return EVF_INVALID_ID;
 		}
-		tci = rte_be_to_cpu_16(evf_ld16(eth + RTE_ETHER_HDR_LEN));
+		tci = evf_bswap16(evf_ld16(eth + RTE_ETHER_HDR_LEN));
 		vid = tci & 0xfff;
 		tagged = true;
 	} else if (unlikely(et == rte_cpu_to_be_16(RTE_ETHER_TYPE_SLOW))) {

@@ -187,7 +187,7 @@ dp_tx_attach(struct evf_worker *w, struct rte_mbuf *m, uint16_t aid, uint16_t in
  *  free; every uplink with the template's MACs when no set was published),
  *  the template of that uplink, and the hop's outer MACs. Returns the packet
  *  to send on *port, or NULL after dropping it. */
-static inline struct rte_mbuf *
+static __rte_always_inline struct rte_mbuf *
 dp_encap_vtep(struct evf_worker *w, struct rte_mbuf *m, const struct evf_vtep *v,
 	      const struct evf_bd *bd, uint32_t hash, uint16_t in_port, uint16_t *port)
 {

@@ -118,17 +118,27 @@ struct evf_learn_ev {
 static inline uint64_t
 evf_fdb_key_u64(const struct rte_ether_addr *mac, uint16_t bd)
 {
-	uint64_t v = 0;
+	uint32_t lo;
+	uint16_t hi;
 
-	memcpy(&v, mac->addr_bytes, RTE_ETHER_ADDR_LEN);
-	return v | ((uint64_t)bd << 48);
+	/* two loads, not a 6-byte copy into a word (no store forwarding) */
+	memcpy(&lo, mac->addr_bytes, sizeof(lo));
+	memcpy(&hi, mac->addr_bytes + 4, sizeof(hi));
+	return lo | ((uint64_t)hi << 32) | ((uint64_t)bd << 48);
+}
+
+/** The key's home bucket in a table of buckets with multiplier mul and shift. */
+static inline const struct evf_fdb_bucket *
+evf_fdb_home_in(const struct evf_fdb_bucket *buckets, uint64_t mul, uint32_t shift, uint64_t key)
+{
+	return &buckets[(key * mul) >> shift];
 }
 
 /** The key's home bucket. */
 static inline const struct evf_fdb_bucket *
 evf_fdb_home(uint64_t key)
 {
-	return &evf_fdb.buckets[(key * evf_fdb.mul) >> evf_fdb.shift];
+	return evf_fdb_home_in(evf_fdb.buckets, evf_fdb.mul, evf_fdb.shift, key);
 }
 
 /** The destination of key, searching from its home bucket b. Two 16-byte
@@ -175,6 +185,9 @@ evf_fdb_lookup(uint64_t key, uint64_t *dest)
  *  looked up once: bursts usually carry runs of one flow or one gateway MAC. */
 struct evf_fdb_batch {
 	uint32_t n;
+	uint32_t shift;                        /* the table's, read once per batch */
+	uint64_t mul;
+	const struct evf_fdb_bucket *buckets;
 	uint64_t hits;
 	const struct evf_fdb_bucket *home[EVF_FDB_BATCH_MAX];
 	uint64_t keys[EVF_FDB_BATCH_MAX];
@@ -192,6 +205,9 @@ evf_fdb_batch_init(struct evf_fdb_batch *b)
 {
 	b->n = 0;
 	b->hits = 0;
+	b->buckets = evf_fdb.buckets;
+	b->mul = evf_fdb.mul;
+	b->shift = evf_fdb.shift;
 }
 
 static inline void
@@ -212,7 +228,7 @@ evf_fdb_batch_add(struct evf_fdb_batch *b, struct evf_fdb_run *r, uint64_t key)
 		return r->slot;
 	i = b->n++;
 	b->keys[i] = key;
-	b->home[i] = evf_fdb_home(key);
+	b->home[i] = evf_fdb_home_in(b->buckets, b->mul, b->shift, key);
 	rte_prefetch0(b->home[i]);
 	r->key = key;
 	r->slot = (uint8_t)i;

@@ -74,8 +74,8 @@ evf_vxlan_parse_outer(const struct evf_port *port, struct rte_mbuf *m, struct ev
 	      ((evf_ld64(p + 30) ^ f->v30) & f->m30) |
 	      ((p[42] & 0x08) ^ 0x08) |
 	      ((dst ^ f->mac48) && (dst ^ port->hw_mac48));
-	tot = rte_be_to_cpu_16(evf_ld16(p + 16));
-	ulen = rte_be_to_cpu_16(evf_ld16(p + 38));
+	tot = evf_bswap16(evf_ld16(p + 16));
+	ulen = evf_bswap16(evf_ld16(p + 38));
 	if (unlikely(bad || ulen != tot - 20 || ulen < 16 + RTE_ETHER_HDR_LEN ||
 		     14 + tag + tot > pkt_len || tot > port->mtu ||
 		     (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_BAD))
@@ -144,7 +144,7 @@ evf_vxlan_encap(struct rte_mbuf **mp, const struct evf_encap_tmpl *t, rte_be32_t
 	rte_mov32(h + t->len - 32, t->hdr + t->len - 32);
 	if (likely(t->ipv4)) {
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(h + t->l2_len);
-		uint16_t tot_be = rte_cpu_to_be_16((uint16_t)(t->l3_len + inner_len));
+		uint16_t tot_be = evf_bswap16((uint16_t)(t->l3_len + inner_len));
 
 		ip->total_length = tot_be;
 		udp = (struct rte_udp_hdr *)(ip + 1);
@@ -161,11 +161,11 @@ evf_vxlan_encap(struct rte_mbuf **mp, const struct evf_encap_tmpl *t, rte_be32_t
 	} else {
 		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(h + t->l2_len);
 
-		ip6->payload_len = rte_cpu_to_be_16((uint16_t)(inner_len + 16));
+		ip6->payload_len = evf_bswap16((uint16_t)(inner_len + 16));
 		udp = (struct rte_udp_hdr *)(ip6 + 1);
 	}
-	udp->src_port = rte_cpu_to_be_16(evf_udp_src_port(flow_hash));
-	udp->dgram_len = rte_cpu_to_be_16((uint16_t)(inner_len + 16));
+	udp->src_port = evf_bswap16(evf_udp_src_port(flow_hash));
+	udp->dgram_len = evf_bswap16((uint16_t)(inner_len + 16));
 	((struct rte_vxlan_hdr *)(udp + 1))->vx_vni = vni;
 
 	if (!t->ipv4 && !evf_node.udp6_zero_checksum) {
