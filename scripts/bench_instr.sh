@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# bench_instr.sh EVFWD [SCENARIOS]: instructions per packet of evfwd's worker
+# and of dpdk-testpmd io on the same input, counted by valgrind's callgrind.
+# Unlike timings, the counts repeat from run to run, so changes of a few
+# percent show (doc/benchmark.md, round 3). Scenarios (default
+# "hosts-encap hosts-decap flood-encap"): the inputs of
+# scripts/bench_profiles.py whose routes are in the config; alias-encap and
+# scale-encap are not supported: valgrind runs one thread at a time, and
+# with the worker polling, thousands of route commands through the shell
+# take many minutes. Packets are the calls of the RX handler times 32:
+# net_pcap's infinite_rx always fills the burst of 32.
+# Environment: BENCH_OUT (default build/bench-instr), SECONDS_RUN (default 3:
+# the worker's run under valgrind, about 50x slower than native).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+evfwd=${1:?usage: bench_instr.sh EVFWD [SCENARIOS]}
+scenarios=${2:-hosts-encap hosts-decap flood-encap}
+out=${BENCH_OUT:-build/bench-instr}
+secs=${SECONDS_RUN:-3}
+command -v valgrind > /dev/null || { echo "bench_instr.sh: valgrind is missing" >&2; exit 1; }
+mkdir -p "$out"
+# shellcheck disable=SC2086
+/usr/bin/python3 scripts/bench_profiles.py "$out" $scenarios
+eal=(--no-huge --no-shconf -m 512 --no-pci -l 0-1 --log-level=lib.eal:error)
+
+# inclusive instructions of the outermost function matching $2 (the one
+# with the most) in callgrind file $1: a PMD's burst function includes its
+# helpers, so summing them would count those twice
+incl() {
+	callgrind_annotate --inclusive=yes "$1" 2> /dev/null |
+		awk -v re="$2" '$0 ~ re {x = $1; gsub(",", "", x); if (x + 0 > m) m = x + 0}
+			END {printf "%.0f\n", m}'
+}
+
+# calls of the first function matching $2 in callgrind file $1
+calls() {
+	callgrind_annotate --tree=caller "$1" 2> /dev/null |
+		grep -B1 -E "\*  .*$2" | grep -o "([0-9,]*x)" | tr -d '(),x' |
+		awk '{s += $1} END {printf "%.0f\n", s}'
+}
+
+echo "| scenario | testpmd io | evfwd RX | evfwd handler | evfwd TX flush | evfwd worker |"
+echo "| --- | --- | --- | --- | --- | --- |"
+for sc in $scenarios; do
+	case $sc in
+	alias-encap|scale-encap) echo "bench_instr.sh: $sc is not supported" >&2; exit 2 ;;
+	esac
+	printf 'sleep 500\nsleep %d\nshow workers\nquit\n' $((secs * 1000)) > "$out/$sc.cmds"
+	valgrind --tool=callgrind --callgrind-out-file="$out/$sc.evfwd.cg" "$evfwd" "${eal[@]}" -- \
+		--config "$out/$sc.yaml" --cmdline-file "$out/$sc.cmds" --quiet \
+		> "$out/$sc.evfwd.log" 2>&1
+	timeout -s INT $((secs * 6 + 10)) valgrind --tool=callgrind \
+		--callgrind-out-file="$out/$sc.testpmd.cg" dpdk-testpmd "${eal[@]}" \
+		--vdev "net_pcap0,rx_pcap=$out/$sc.pcap,infinite_rx=1" --vdev "net_null0,no-rx=1" \
+		-- --forward-mode=io -a --stats-period 5 --total-num-mbufs=16384 \
+		> "$out/$sc.testpmd.log" 2>&1 || true
+	pk=$(( $(calls "$out/$sc.evfwd.cg" ':dp_(access|network)_rx \[') * 32 ))
+	# testpmd: its packets are the TX-packets it reports; its per-packet
+	# work is the two PMDs' burst functions (its io loop adds a few
+	# instructions per burst, not counted)
+	tpk=$(awk '/TX-packets:/ {v = $2} END {print v + 0}' "$out/$sc.testpmd.log")
+	rx=$(incl "$out/$sc.evfwd.cg" 'librte_net_pcap.*\]$')
+	tx=$(incl "$out/$sc.evfwd.cg" ':dp_tx_flush_port \[')
+	h=$(incl "$out/$sc.evfwd.cg" ':dp_(access|network)_rx \[')
+	w=$(incl "$out/$sc.evfwd.cg" ':evf_dp_worker_main \[')
+	trx=$(( $(incl "$out/$sc.testpmd.cg" 'librte_net_pcap.*\]$') +
+		$(incl "$out/$sc.testpmd.cg" 'librte_net_null.*\]$') ))
+	if [ "$pk" -eq 0 ] || [ "$tpk" -eq 0 ]; then
+		echo "bench_instr.sh: $sc: no packets counted (see $out/$sc.*.log)" >&2
+		exit 1
+	fi
+	awk -v sc="$sc" -v pk="$pk" -v tpk="$tpk" -v rx="$rx" -v tx="$tx" -v h="$h" -v w="$w" \
+		-v trx="$trx" 'BEGIN {printf "| %s | %.1f | %.1f | %.1f | %.1f | %.1f |\n",
+		sc, trx / tpk, rx / pk, h / pk, tx / pk, w / pk}'
+done
