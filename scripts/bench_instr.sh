@@ -32,7 +32,7 @@ incl() {
 			END {printf "%.0f\n", m}'
 }
 
-# calls of the first function matching $2 in callgrind file $1
+# calls of the functions matching $2 in callgrind file $1 (their callers' counts)
 calls() {
 	callgrind_annotate --tree=caller "$1" 2> /dev/null |
 		grep -B1 -E "\*  .*$2" | grep -o "([0-9,]*x)" | tr -d '(),x' |

@@ -39,6 +39,7 @@
 
 #include "evf_clock.h"
 #include "evf_common.h"
+#include "evf_pkt.h"
 
 struct evf_fdb_key {
 	struct rte_ether_addr mac;
@@ -118,13 +119,7 @@ struct evf_learn_ev {
 static inline uint64_t
 evf_fdb_key_u64(const struct rte_ether_addr *mac, uint16_t bd)
 {
-	uint32_t lo;
-	uint16_t hi;
-
-	/* two loads, not a 6-byte copy into a word (no store forwarding) */
-	memcpy(&lo, mac->addr_bytes, sizeof(lo));
-	memcpy(&hi, mac->addr_bytes + 4, sizeof(hi));
-	return lo | ((uint64_t)hi << 32) | ((uint64_t)bd << 48);
+	return evf_mac48(mac->addr_bytes) | ((uint64_t)bd << 48);
 }
 
 /** The key's home bucket in a table of buckets with multiplier mul and shift. */
