@@ -32,11 +32,20 @@ incl() {
 			END {printf "%.0f\n", m}'
 }
 
-# calls of the functions matching $2 in callgrind file $1 (their callers' counts)
+# calls of the functions matching $2 in callgrind file $1, summed over the
+# file's call records (callgrind_annotate's caller tree leaves out callers
+# it cannot name, such as a call through a function pointer)
 calls() {
-	callgrind_annotate --tree=caller "$1" 2> /dev/null |
-		grep -B1 -E "\*  .*$2" | grep -o "([0-9,]*x)" | tr -d '(),x' |
-		awk '{s += $1} END {printf "%.0f\n", s}'
+	awk -v re="$2" '
+		/^c?fn=\([0-9]+\)/ {
+			id = $1; sub(/^c?fn=/, "", id)
+			if (NF > 1) name[id] = $2
+			callee = ($1 ~ /^cfn=/) ? id : ""
+			next
+		}
+		/^calls=/ && callee != "" && name[callee] ~ re {split($1, c, "="); s += c[2]}
+		/^calls=/ {callee = ""}
+		END {printf "%.0f\n", s}' "$1"
 }
 
 echo "| scenario | testpmd io | evfwd RX | evfwd handler | evfwd TX flush | evfwd worker |"
@@ -48,21 +57,22 @@ for sc in $scenarios; do
 	printf 'sleep 500\nsleep %d\nshow workers\nquit\n' $((secs * 1000)) > "$out/$sc.cmds"
 	valgrind --tool=callgrind --callgrind-out-file="$out/$sc.evfwd.cg" "$evfwd" "${eal[@]}" -- \
 		--config "$out/$sc.yaml" --cmdline-file "$out/$sc.cmds" --quiet \
-		> "$out/$sc.evfwd.log" 2>&1
+		> "$out/$sc.evfwd.log" 2>&1 ||
+		{ tail -n 5 "$out/$sc.evfwd.log" >&2; echo "bench_instr.sh: $sc: evfwd failed" >&2; exit 1; }
 	timeout -s INT $((secs * 6 + 10)) valgrind --tool=callgrind \
 		--callgrind-out-file="$out/$sc.testpmd.cg" dpdk-testpmd "${eal[@]}" \
 		--vdev "net_pcap0,rx_pcap=$out/$sc.pcap,infinite_rx=1" --vdev "net_null0,no-rx=1" \
 		-- --forward-mode=io -a --stats-period 5 --total-num-mbufs=16384 \
 		> "$out/$sc.testpmd.log" 2>&1 || true
-	pk=$(( $(calls "$out/$sc.evfwd.cg" ':dp_(access|network)_rx \[') * 32 ))
+	pk=$(( $(calls "$out/$sc.evfwd.cg" '^dp_(access|network)_rx$') * 32 ))
 	# testpmd: its packets are the TX-packets it reports; its per-packet
 	# work is the two PMDs' burst functions (its io loop adds a few
 	# instructions per burst, not counted)
 	tpk=$(awk '/TX-packets:/ {v = $2} END {print v + 0}' "$out/$sc.testpmd.log")
 	rx=$(incl "$out/$sc.evfwd.cg" 'librte_net_pcap.*\]$')
 	tx=$(incl "$out/$sc.evfwd.cg" ':dp_tx_flush_port \[')
-	h=$(incl "$out/$sc.evfwd.cg" ':dp_(access|network)_rx \[')
-	w=$(incl "$out/$sc.evfwd.cg" ':evf_dp_worker_main \[')
+	h=$(incl "$out/$sc.evfwd.cg" ':dp_(access|network)_rx( \[|$)')
+	w=$(incl "$out/$sc.evfwd.cg" ':evf_dp_worker_main( \[|$)')
 	trx=$(( $(incl "$out/$sc.testpmd.cg" 'librte_net_pcap.*\]$') +
 		$(incl "$out/$sc.testpmd.cg" 'librte_net_null.*\]$') ))
 	if [ "$pk" -eq 0 ] || [ "$tpk" -eq 0 ]; then
