@@ -1,16 +1,17 @@
 /* dp_access.c: frames received on access ports (worker).
  *
- * Per chunk of up to 32 frames: classify port + VLAN -> attachment -> MAC-VRF
- * and normalize (tag popped), then one bulk FDB lookup of up to 2 keys per
- * frame (source for learning, destination for forwarding), then per frame:
- * forward to a local attachment, a remote VTEP, or flood.
+ * Per chunk of up to 32 frames, two passes. First: classify port + VLAN ->
+ * attachment -> MAC-VRF, normalize (tag popped) and queue up to 2 FDB keys
+ * per frame (source for learning, destination for forwarding), prefetching
+ * their buckets. Second, per frame: look the keys up, decide, and forward to
+ * a local attachment, a remote VTEP, or flood.
  *
  * Runs: bursts usually carry runs of frames with the same header (one flow,
  * or one host talking to its gateway). A frame whose first 16 bytes equal the
  * previous classified frame's gets that frame's classification; a repeated
- * FDB key is looked up once; a frame with the same attachment, source and
- * destination entries as the previous one gets its decision (learning work is
- * done once per run). Per frame there remain the length checks, the tag pop,
+ * FDB key is queued once; a frame with the same attachment, source and
+ * destination entries as the previous one gets its decision without a
+ * lookup (learning work is done once per run). Per frame there remain the length checks, the tag pop,
  * the flow hash and the encapsulation. */
 #include <rte_prefetch.h>
 
@@ -44,24 +45,28 @@ learn_report(struct evf_worker *w, uint16_t bd, const uint8_t *mac, uint16_t aid
 		w->stats->learn_events++;
 }
 
-/* Classify one frame; returns the attachment id or EVF_INVALID_ID after dropping it. */
+/* Classify one frame; returns the attachment id or EVF_INVALID_ID after
+ * dropping it. pulled: the caller saw at least 18 bytes, and the first
+ * ACCESS_PULLUP (or the whole frame) in the first segment. */
 static inline uint16_t
 classify(struct evf_worker *w, const struct evf_port *port, const struct evf_iface *ifc,
-	 struct rte_mbuf *m)
+	 struct rte_mbuf *m, bool pulled)
 {
 	uint32_t len = m->pkt_len;
 	const uint8_t *eth;
 	uint16_t vid = 0, tci = 0, aid, et;
 	bool tagged = false;
 
-	if (unlikely(len < RTE_ETHER_HDR_LEN)) {
-		dp_drop(w, m, EVF_DROP_TRUNC_ETH, port->port_id);
-		return EVF_INVALID_ID;
-	}
-	if (unlikely(m->data_len < RTE_MIN(len, (uint32_t)ACCESS_PULLUP)) &&
-	    evf_mbuf_pullup(m, RTE_MIN(len, (uint32_t)ACCESS_PULLUP)) < 0) {
-		dp_drop(w, m, EVF_DROP_NO_HEADROOM, port->port_id);
-		return EVF_INVALID_ID;
+	if (unlikely(!pulled)) {
+		if (len < RTE_ETHER_HDR_LEN) {
+			dp_drop(w, m, EVF_DROP_TRUNC_ETH, port->port_id);
+			return EVF_INVALID_ID;
+		}
+		if (m->data_len < RTE_MIN(len, (uint32_t)ACCESS_PULLUP) &&
+		    evf_mbuf_pullup(m, RTE_MIN(len, (uint32_t)ACCESS_PULLUP)) < 0) {
+			dp_drop(w, m, EVF_DROP_NO_HEADROOM, port->port_id);
+			return EVF_INVALID_ID;
+		}
 	}
 	eth = rte_pktmbuf_mtod(m, const uint8_t *);
 	et = evf_eth_type(eth);
@@ -170,18 +175,18 @@ struct access_decision {
 	const struct evf_vtep *vtep;  /* ACT_TX_VTEP */
 };
 
-/* Decide for the first frame of a run; also does that run's learning work. */
+/* Decide for the first frame of a run; also does that run's learning work.
+ * The source is looked up here, the destination only when it is unicast. */
 static inline struct access_decision
 decide(struct evf_worker *w, const struct evf_fdb_batch *fb, const struct evf_attach *a,
        const struct evf_bd *bd, const uint8_t *eth, uint8_t src_slot,
-       uint8_t dst_slot)
+       uint8_t dst_slot, bool inner_tagged)
 {
 	struct access_decision d = { .action = ACT_FLOOD, .to_remote = 1 };
-	bool inner_tagged = evf_eth_type(eth) == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
-	uint64_t sd = fb->dest[src_slot], dd = fb->dest[dst_slot];
+	uint64_t sd, dd;
 
-	if (likely(evf_fdb_batch_hit(fb, src_slot))) {
-		if (likely(evf_dest_kind(sd) == EVF_DEST_ATTACH && evf_dest_target(sd) == a->id)) {
+	if (likely(evf_fdb_batch_find(fb, src_slot, &sd))) {
+		if (likely(evf_dest_is_attach(sd, a->id))) {
 			if (likely(bd->learning))
 				evf_fdb_touch(w->index, sd, w->now);
 		} else if (unlikely(evf_dest_flags(sd) & EVF_DEST_F_BLOCK)) {
@@ -201,7 +206,8 @@ decide(struct evf_worker *w, const struct evf_fdb_batch *fb, const struct evf_at
 			learn_report(w, bd->id, eth + EVF_ETH_SRC, a->id);
 		}
 	}
-	if (unlikely(evf_mac_is_group(eth + EVF_ETH_DST)) || !evf_fdb_batch_hit(fb, dst_slot)) {
+	if (unlikely(evf_mac_is_group(eth + EVF_ETH_DST)) ||
+	    !evf_fdb_batch_find(fb, dst_slot, &dd)) {
 		/* A frame still carrying a (customer) tag is not sent over VXLAN
 		 * unless the MAC-VRF allows inner VLANs (RFC 7348 6.1). */
 		d.to_remote = bd->allow_inner_vlan || !inner_tagged;
@@ -274,10 +280,12 @@ tx_es(struct evf_worker *w, struct dp_stage *st, struct rte_mbuf *m, const struc
 	}
 }
 
-/* The decision depends on the attachment, both FDB results and whether the
- * (popped) frame still carries a customer tag. */
+/* A frame of the chunk as the second pass needs it, in one word: the
+ * attachment, the two FDB result slots, and whether the (popped) frame still
+ * carries a customer tag. The decision depends on exactly these, so frames
+ * with equal words get the same decision. */
 static inline uint64_t
-decision_key(const struct rte_mbuf *m, uint16_t aid, uint8_t src_slot, uint8_t dst_slot)
+frame_rec(const struct rte_mbuf *m, uint16_t aid, uint8_t src_slot, uint8_t dst_slot)
 {
 	bool inner_tagged = evf_eth_type(rte_pktmbuf_mtod(m, const uint8_t *)) ==
 		rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
@@ -286,6 +294,11 @@ decision_key(const struct rte_mbuf *m, uint16_t aid, uint8_t src_slot, uint8_t d
 		((uint64_t)inner_tagged << 32);
 }
 
+static inline uint16_t rec_aid(uint64_t r) { return (uint16_t)r; }
+static inline uint8_t rec_src(uint64_t r) { return (uint8_t)(r >> 16); }
+static inline uint8_t rec_dst(uint64_t r) { return (uint8_t)(r >> 24); }
+static inline bool rec_inner_tagged(uint64_t r) { return (r >> 32) & 1; }
+
 static void
 access_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf **pkts, uint16_t n)
 {
@@ -293,9 +306,7 @@ access_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf 
 	struct evf_fdb_batch fb;
 	struct evf_fdb_run src_run, dst_run;
 	struct rte_mbuf *ok[EVF_CHUNK];
-	uint16_t aid[EVF_CHUNK];
-	uint8_t src_slot[EVF_CHUNK], dst_slot[EVF_CHUNK];
-	uint64_t dkey[EVF_CHUNK]; /* attachment | source slot | destination slot | inner tag */
+	uint64_t rec[EVF_CHUNK]; /* frame_rec() */
 	/* header run: the first 16 bytes of the last classified frame and its result */
 	uint64_t run_w0 = 0, run_w1 = 0;
 	bool run_valid = false, run_tagged = false, run_nd6 = false;
@@ -334,15 +345,11 @@ access_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf 
 					evf_vlan_pop(m);
 				m->vlan_tci = run_tci;
 				ok[k] = m;
-				aid[k] = run_aid;
-				src_slot[k] = src_run.slot;
-				dst_slot[k] = dst_run.slot;
-				dkey[k] = decision_key(m, run_aid, src_run.slot, dst_run.slot);
-				k++;
+				rec[k++] = frame_rec(m, run_aid, src_run.slot, dst_run.slot);
 				continue;
 			}
 		}
-		a = classify(w, port, ifc, m);
+		a = classify(w, port, ifc, m, words);
 		if (a == EVF_INVALID_ID)
 			continue;
 		eth = rte_pktmbuf_mtod(m, const uint8_t *);
@@ -385,12 +392,9 @@ access_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf 
 			src_key = mac_key(eth + 6, bd);
 			dst_key = mac_key(eth, bd);
 		}
-		src_slot[k] = evf_fdb_batch_add(&fb, &src_run, src_key);
-		dst_slot[k] = evf_fdb_batch_add(&fb, &dst_run, dst_key);
 		ok[k] = m;
-		aid[k] = a;
-		dkey[k] = decision_key(m, a, src_slot[k], dst_slot[k]);
-		k++;
+		rec[k++] = frame_rec(m, a, evf_fdb_batch_add(&fb, &src_run, src_key),
+				     evf_fdb_batch_add(&fb, &dst_run, dst_key));
 		run_valid = words;
 		run_w0 = w0;
 		run_w1 = w1;
@@ -401,7 +405,6 @@ access_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf 
 	w->stats->port[port->port_id].rx_bytes += rx_bytes;
 	if (k == 0)
 		return;
-	evf_fdb_batch_lookup(&fb);
 	struct dp_stage st;
 
 	dp_stage_init(&st);
@@ -414,12 +417,12 @@ access_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf 
 		struct rte_mbuf *m = ok[j];
 
 		/* Same attachment, source and destination entry: same decision. */
-		if (dkey[j] != d_key) {
-			a = &evf_attachs[aid[j]];
+		if (rec[j] != d_key) {
+			d_key = rec[j];
+			a = &evf_attachs[rec_aid(d_key)];
 			bd = &evf_bds[a->bd];
 			d = decide(w, &fb, a, bd, rte_pktmbuf_mtod(m, const uint8_t *),
-				   src_slot[j], dst_slot[j]);
-			d_key = dkey[j];
+				   rec_src(d_key), rec_dst(d_key), rec_inner_tagged(d_key));
 		}
 		switch (d.action) {
 		case ACT_TX_VTEP: {

@@ -1,9 +1,9 @@
 /* dp_network.c: VXLAN packets received on network ports (worker).
  *
  * Per chunk: validate outer headers, VNI -> MAC-VRF (last-VNI cache), strip
- * the outer headers, then one bulk FDB lookup on the distinct inner
- * destinations and
- * forward to the local attachment or flood to the local attachments. Nothing
+ * the outer headers and queue the inner destination's FDB key (its bucket
+ * prefetched); then per frame look it up and forward to the local
+ * attachment or flood to the local attachments. Nothing
  * received from the network is ever sent back to it. */
 #include <rte_prefetch.h>
 
@@ -115,7 +115,6 @@ network_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf
 	w->stats->port[in].rx_bytes += rx_bytes;
 	if (k == 0)
 		return;
-	evf_fdb_batch_lookup(&fb);
 
 	struct dp_stage st;
 
@@ -125,13 +124,11 @@ network_chunk(struct evf_worker *w, const struct evf_port *port, struct rte_mbuf
 		struct rte_mbuf *m = ok[j];
 		const struct evf_bd *bd = &evf_bds[bdid[j]];
 		const uint8_t *eth = rte_pktmbuf_mtod(m, const uint8_t *);
-
-		uint64_t d = fb.dest[slot[j]];
-
+		uint64_t d = 0;
 		uint16_t aid = EVF_INVALID_ID;
 
 		if (unlikely(evf_mac_is_group(eth + EVF_ETH_DST)) ||
-		    !evf_fdb_batch_hit(&fb, slot[j]) || evf_dest_kind(d) == EVF_DEST_NONE) {
+		    !evf_fdb_batch_find(&fb, slot[j], &d) || evf_dest_kind(d) == EVF_DEST_NONE) {
 			struct dp_flood_src fs = {
 				.attach = EVF_INVALID_ID, .es = EVF_INVALID_ID, .in_port = in,
 				.to_remote = false, .outer = &osrc[j],

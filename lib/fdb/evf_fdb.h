@@ -79,6 +79,12 @@ static inline uint16_t evf_dest_target(uint64_t d) { return (uint16_t)(d >> 32);
 static inline uint32_t evf_dest_index(uint64_t d) { return (uint32_t)d & (EVF_FDB_MAX_ENTRIES - 1); }
 static inline uint8_t evf_dest_aux(uint64_t d) { return (uint8_t)(d >> 24); }
 static inline uint8_t evf_dest_flags(uint64_t d) { return (uint8_t)(d >> 56); }
+/** d is local attachment aid (kind and target compared at once). */
+static inline bool
+evf_dest_is_attach(uint64_t d, uint16_t aid)
+{
+	return ((d >> 32) & 0xffffff) == (((uint64_t)EVF_DEST_ATTACH << 16) | aid);
+}
 
 #define EVF_FDB_SLOTS       4                /**< keys per bucket */
 #define EVF_FDB_KEY_EMPTY   UINT64_MAX       /**< never a key: MAC-VRF id 0xffff does not exist */
@@ -172,21 +178,22 @@ evf_fdb_lookup(uint64_t key, uint64_t *dest)
 }
 
 /* ---- worker ---- */
-#define EVF_FDB_BATCH_MAX 64  /* the bits of the batch's hit mask */
+#define EVF_FDB_BATCH_MAX 64  /* keys of one batch: two per frame of a 32-frame chunk */
 #define EVF_FDB_NO_KEY    EVF_FDB_KEY_EMPTY
 
-/** The FDB lookups of one chunk of packets. A key equal to the previous one of
- *  the same run (same source, or same destination, as the frame before) is
- *  looked up once: bursts usually carry runs of one flow or one gateway MAC. */
+/** The FDB lookups of one chunk of packets: keys are queued (and their home
+ *  buckets prefetched) in a first pass over the chunk and looked up, by
+ *  slot, when a later pass needs them. A key equal to the previous one of
+ *  the same run (same source, or same destination, as the frame before)
+ *  gets the same slot: bursts usually carry runs of one flow or one gateway
+ *  MAC. */
 struct evf_fdb_batch {
 	uint32_t n;
 	uint32_t shift;                        /* the table's, read once per batch */
 	uint64_t mul;
 	const struct evf_fdb_bucket *buckets;
-	uint64_t hits;
 	const struct evf_fdb_bucket *home[EVF_FDB_BATCH_MAX];
 	uint64_t keys[EVF_FDB_BATCH_MAX];
-	uint64_t dest[EVF_FDB_BATCH_MAX];
 };
 
 /** The last key queued in one run (e.g. destinations) and its slot. */
@@ -199,7 +206,6 @@ static inline void
 evf_fdb_batch_init(struct evf_fdb_batch *b)
 {
 	b->n = 0;
-	b->hits = 0;
 	b->buckets = evf_fdb.buckets;
 	b->mul = evf_fdb.mul;
 	b->shift = evf_fdb.shift;
@@ -230,21 +236,12 @@ evf_fdb_batch_add(struct evf_fdb_batch *b, struct evf_fdb_run *r, uint64_t key)
 	return (uint8_t)i;
 }
 
-/** Look every queued key up. */
-static inline void
-evf_fdb_batch_lookup(struct evf_fdb_batch *b)
-{
-	uint64_t hits = 0;
-
-	for (uint32_t i = 0; i < b->n; i++)
-		hits |= (uint64_t)evf_fdb_bucket_find(b->home[i], b->keys[i], &b->dest[i]) << i;
-	b->hits = hits;
-}
-
+/** Look up the key queued in slot: its destination in *dest, or false.
+ *  The home bucket was prefetched when the key was queued, a pass ago. */
 static inline bool
-evf_fdb_batch_hit(const struct evf_fdb_batch *b, uint8_t slot)
+evf_fdb_batch_find(const struct evf_fdb_batch *b, uint8_t slot, uint64_t *dest)
 {
-	return (b->hits >> slot) & 1;
+	return evf_fdb_bucket_find(b->home[slot], b->keys[slot], dest);
 }
 
 /** Bulk lookup of n <= 64 keys (tests, slow paths). */
