@@ -87,7 +87,7 @@ evf_dp_flush(struct evf_worker *w)
  * member if up, T_ATTACH_HASHED (the host's extra copy) never does. */
 enum target_kind { T_NONE, T_ATTACH, T_ATTACH_HASHED, T_VTEP };
 
-static inline void
+static __rte_always_inline void
 send_to(struct evf_worker *w, struct rte_mbuf *m, enum target_kind k, uint16_t id,
 	const struct evf_bd *bd, uint32_t hash, uint16_t in_port)
 {
@@ -100,7 +100,7 @@ send_to(struct evf_worker *w, struct rte_mbuf *m, enum target_kind k, uint16_t i
 }
 
 /* The original goes to the last recipient; every earlier one gets a copy. */
-static inline void
+static __rte_always_inline void
 send_pending(struct evf_worker *w, struct rte_mbuf *m, enum target_kind k, uint16_t id,
 	     const struct evf_bd *bd, uint32_t hash, uint16_t in_port)
 {
