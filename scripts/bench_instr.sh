@@ -8,7 +8,11 @@
 # scale-encap are not supported: valgrind runs one thread at a time, and
 # with the worker polling, thousands of route commands through the shell
 # take many minutes. Packets are the calls of the RX handler times 32:
-# net_pcap's infinite_rx always fills the burst of 32.
+# net_pcap's infinite_rx always fills the burst of 32. Any build counts;
+# for per-line annotation (callgrind_annotate) build with debug info, and
+# with clang add -gdwarf-4 (valgrind 3.19 cannot read clang 14's DWARF 5):
+#   CC=clang meson setup build-perf -Dbuildtype=release -Ddebug=true \
+#       -Db_ndebug=true -Dc_args=-gdwarf-4
 # Environment: BENCH_OUT (default build/bench-instr), SECONDS_RUN (default 3:
 # the worker's run under valgrind, about 50x slower than native).
 set -euo pipefail
