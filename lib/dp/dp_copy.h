@@ -31,7 +31,11 @@ dp_copy(struct evf_worker *w, const struct rte_mbuf *m)
 		w->copy_stash[w->copy_n++] = c;
 		return rte_pktmbuf_copy(m, w->pool, 0, UINT32_MAX);
 	}
-	__rte_pktmbuf_copy_hdr(c, m);
+	/* Of the header fields only these matter to the egress paths (the
+	 * TCI's PCP for a pushed tag, and the RX port); the rest is as
+	 * the allocation reset it (no egress path reads a dynamic field). */
+	c->port = m->port;
+	c->vlan_tci = m->vlan_tci;
 	c->ol_flags = m->ol_flags & ~(RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL);
 	c->data_len = m->data_len;
 	c->pkt_len = m->data_len;
