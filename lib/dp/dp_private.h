@@ -19,7 +19,7 @@
 #include "evf_vxlan.h"
 #include "evf_vxlan_dp.h"
 
-#define EVF_CHUNK 32  /* packets per FDB batch: 2 keys each, a 64-bit hit mask */
+#define EVF_CHUNK 32  /* packets per FDB batch: 2 keys each (EVF_FDB_BATCH_MAX) */
 
 static inline void
 dp_drop(struct evf_worker *w, struct rte_mbuf *m, enum evf_drop_reason r, uint16_t in_port)

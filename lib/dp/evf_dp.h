@@ -1,7 +1,7 @@
 /* evf_dp.h: worker lcores — the poll-mode data path.
  *
  * A worker polls its (port, queue) pairs, processes each burst to completion
- * (parse, classify, bulk FDB lookup, learn, encap/decap, replicate) and
+ * (parse, classify, batched FDB lookups, learn, encap/decap, replicate) and
  * buffers output per egress port; buffers are flushed once per poll loop.
  * It owns its counters, its learn ring (producer side) and its TX queue on
  * every port. It never takes a lock, never allocates from the heap and never
