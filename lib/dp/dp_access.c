@@ -11,8 +11,8 @@
  * previous classified frame's gets that frame's classification; a repeated
  * FDB key is queued once; a frame with the same attachment, source and
  * destination entries as the previous one gets its decision without a
- * lookup (learning work is done once per run). Per frame there remain the length checks, the tag pop,
- * the flow hash and the encapsulation. */
+ * lookup (learning work is done once per run). Per frame there remain the
+ * length checks, the tag pop, the flow hash and the encapsulation. */
 #include <rte_prefetch.h>
 
 #include "dp_private.h"

@@ -397,8 +397,7 @@ evf_fdb_learn(const struct evf_learn_ev *ev)
 			evf_learn_counters.ignored++;
 			return EVF_LEARN_IGNORED;
 		}
-		if (e->origin == EVF_FDB_LEARNED && evf_dest_kind(e->dest) == EVF_DEST_ATTACH &&
-		    evf_dest_target(e->dest) == ev->attach) {
+		if (e->origin == EVF_FDB_LEARNED && evf_dest_is_attach(e->dest, ev->attach)) {
 			e->last_seen = evf_clock_sec();
 			evf_learn_counters.refreshed++;
 			return EVF_LEARN_REFRESHED;
@@ -522,8 +521,7 @@ evf_fdb_flush_attach(uint16_t attach)
 	for (uint32_t i = 0; i < evf_fdb.capacity; i++) {
 		struct evf_fdb_entry *e = evf_fdb_entry_at(i);
 
-		if (e != NULL && e->origin == EVF_FDB_LEARNED &&
-		    evf_dest_kind(e->dest) == EVF_DEST_ATTACH && evf_dest_target(e->dest) == attach) {
+		if (e != NULL && e->origin == EVF_FDB_LEARNED && evf_dest_is_attach(e->dest, attach)) {
 			evf_fdb_local_gone(e);
 			n++;
 		}
