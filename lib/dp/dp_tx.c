@@ -115,6 +115,72 @@ send_pending(struct evf_worker *w, struct rte_mbuf *m, enum target_kind k, uint1
 	send_to(w, c, k, id, bd, hash, in_port);
 }
 
+/* A copy of one-segment frame m towards VTEP v, built in one pass: a stash
+ * mbuf takes the outer header and m's bytes behind it, so the copy needs no
+ * prepend and no second look at its headroom. The same choices, checks and
+ * counters as send_pending() to v (dp_encap_vtep's uplink choice,
+ * evf_vxlan_fill's fields). false: nothing was done (a chained frame, or no
+ * stash mbuf with the room), the caller takes send_pending(). */
+static __rte_always_inline bool
+flood_vtep_copy(struct evf_worker *w, const struct rte_mbuf *m, const struct evf_vtep *v,
+		const struct evf_bd *bd, uint32_t hash, uint16_t in_port)
+{
+	const struct evf_uplink_set *s = evf_uplink_set_of(v->family);
+	const struct evf_uplink_hop *hop = NULL;
+	const struct evf_encap_tmpl *t;
+	const struct evf_port *up;
+	uint32_t inner_len = m->data_len;
+	enum evf_drop_reason why;
+	struct rte_mbuf *c;
+	uint8_t *h;
+
+	if (unlikely(m->nb_segs != 1))
+		return false;
+	if (unlikely(!v->usable)) {
+		why = EVF_DROP_NO_VTEP_ROUTE;
+		goto drop;
+	}
+	if (likely(s != NULL)) {
+		if (unlikely(s->n == 0)) {
+			why = EVF_DROP_NO_UPLINK;
+			goto drop;
+		}
+		hop = &s->hop[likely(s->n == 1) ? 0 : hash % s->n];
+		t = &v->tmpl[hop->uplink];
+	} else {
+		t = &v->tmpl[likely(evf_nb_uplinks == 1) ? 0 : hash % evf_nb_uplinks];
+	}
+	if (unlikely(inner_len > t->max_inner)) {
+		why = EVF_DROP_MTU_EXCEEDED;
+		goto drop;
+	}
+	c = dp_copy_take(w, t->len + inner_len);
+	if (unlikely(c == NULL))
+		return false;
+	up = &evf_ports[t->port_id];
+	dp_copy_fields(c, m, t->len + inner_len);
+	h = rte_pktmbuf_mtod(c, uint8_t *);
+	dp_copy_frame(h + t->len, rte_pktmbuf_mtod(m, const uint8_t *), inner_len);
+	evf_vxlan_fill(c, h, t, inner_len, bd->vxlan_vni, hash, up);
+	if (hop != NULL && !hop->tmpl_macs) {
+		memcpy(h, hop->macs, 8);
+		memcpy(h + 8, hop->macs + 8, 4);
+	}
+	w->stats->flood_copies++;
+	if (unlikely(!evf_port_is_up(up))) {
+		dp_drop(w, c, EVF_DROP_PORT_DOWN, in_port);
+		return true;
+	}
+	dp_tx_enqueue(w, up, c);
+	return true;
+drop:
+	/* a replica made and dropped, as send_pending() would count it */
+	w->stats->flood_copies++;
+	w->stats->drops[why]++;
+	w->stats->port[in_port].drops++;
+	return true;
+}
+
 /* Why a flood recipient on a segment is skipped, or EVF_DROP_NONE. */
 static inline enum evf_drop_reason
 es_filter(const struct evf_attach *a, const struct dp_flood_src *src)
@@ -175,13 +241,18 @@ dp_flood(struct evf_worker *w, struct rte_mbuf *m, const struct evf_bd *bd,
 		}
 	}
 	if (src->to_remote && f->nb_remote) {
+		const uint16_t *vteps = &f->ids[f->nb_local];
+		uint16_t last = (uint16_t)(f->nb_remote - 1);
+
 		hash = dp_frame_hash(m);
-		for (uint16_t i = 0; i < f->nb_remote; i++) {
-			if (pk != T_NONE)
-				send_pending(w, m, pk, pid, bd, hash, in_port);
-			pk = T_VTEP;
-			pid = f->ids[f->nb_local + i];
-		}
+		if (pk != T_NONE)
+			send_pending(w, m, pk, pid, bd, hash, in_port);
+		/* every VTEP but the last gets a copy with its header; the last the original */
+		for (uint16_t i = 0; i < last; i++)
+			if (!flood_vtep_copy(w, m, &evf_vteps[vteps[i]], bd, hash, in_port))
+				send_pending(w, m, T_VTEP, vteps[i], bd, hash, in_port);
+		pk = T_VTEP;
+		pid = vteps[last];
 	}
 	if (pk == T_NONE) {
 		if (filtered == 0) {

@@ -119,23 +119,17 @@ evf_mbuf_make_head(struct rte_mbuf *m, uint16_t len, struct rte_mempool *pool, u
 	return h;
 }
 
-/** Encapsulate m (an untagged-or-inner-tagged Ethernet frame) towards the VTEP
- *  template t with VNI word vni. On success *mp is the packet to send on
- *  t->port_id and 0 is returned; else a drop reason (m is left to the caller). */
-static inline int
-evf_vxlan_encap(struct rte_mbuf **mp, const struct evf_encap_tmpl *t, rte_be32_t vni,
-		uint32_t flow_hash, const struct evf_port *uplink, struct rte_mempool *pool)
+/** Write the outer headers of template t into h, the first t->len bytes of
+ *  m, in front of an inner frame of inner_len bytes (already in place behind
+ *  them): the template, the lengths, the IPv4 checksum (or its offload), the
+ *  UDP source port from flow_hash, the VNI word and, for IPv6 without
+ *  zero-checksum UDP, the UDP checksum (or its offload). */
+static __rte_always_inline void
+evf_vxlan_fill(struct rte_mbuf *m, uint8_t *h, const struct evf_encap_tmpl *t, uint32_t inner_len,
+	       rte_be32_t vni, uint32_t flow_hash, const struct evf_port *uplink)
 {
-	struct rte_mbuf *m = *mp;
-	uint32_t inner_len = m->pkt_len;
-	uint8_t *h;
 	struct rte_udp_hdr *udp;
 
-	if (unlikely(inner_len > t->max_inner))
-		return EVF_DROP_MTU_EXCEEDED;
-	m = evf_mbuf_make_head(m, t->len, pool, &h);
-	if (unlikely(m == NULL))
-		return EVF_DROP_NO_HEADROOM;
 	/* Templates are 50..74 bytes: [0,32) and [len-32,len) cover up to 64,
 	 * IPv6 templates (70, 74) need [32,48) too. Never write past len. */
 	rte_mov32(h, t->hdr);
@@ -186,6 +180,25 @@ evf_vxlan_encap(struct rte_mbuf **mp, const struct evf_encap_tmpl *t, rte_be32_t
 			udp->dgram_cksum = sum == 0 ? 0xffff : (uint16_t)sum;
 		}
 	}
+}
+
+/** Encapsulate m (an untagged-or-inner-tagged Ethernet frame) towards the VTEP
+ *  template t with VNI word vni. On success *mp is the packet to send on
+ *  t->port_id and 0 is returned; else a drop reason (m is left to the caller). */
+static inline int
+evf_vxlan_encap(struct rte_mbuf **mp, const struct evf_encap_tmpl *t, rte_be32_t vni,
+		uint32_t flow_hash, const struct evf_port *uplink, struct rte_mempool *pool)
+{
+	struct rte_mbuf *m = *mp;
+	uint32_t inner_len = m->pkt_len;
+	uint8_t *h;
+
+	if (unlikely(inner_len > t->max_inner))
+		return EVF_DROP_MTU_EXCEEDED;
+	m = evf_mbuf_make_head(m, t->len, pool, &h);
+	if (unlikely(m == NULL))
+		return EVF_DROP_NO_HEADROOM;
+	evf_vxlan_fill(m, h, t, inner_len, vni, flow_hash, uplink);
 	*mp = m;
 	return 0;
 }

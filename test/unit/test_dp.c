@@ -931,6 +931,61 @@ test_chained(void)
 	evft_finish();
 }
 
+/* One frame flooded from acc0 to acc1.10, acc1.11 and the three VTEPs, each
+ * copy checked field by field. m: the frame already in an mbuf (or NULL). */
+static void
+flood_whole(const uint8_t *f, uint32_t len, struct rte_mbuf *m)
+{
+	uint8_t want[1100];
+	uint32_t wlen;
+
+	if (m != NULL)
+		evft_process(p_acc0, &m, 1);
+	else
+		evft_inject(p_acc0, f, len);
+	EXPECT_OUT(3, 0, 2);
+	check_remote_copies(f, len, RED_VNI);
+	wlen = with_tag(want, f, len, 10);
+	CU_ASSERT(find(&c_acc1, want, wlen) >= 0);
+	wlen = with_tag(want, f, len, 11);
+	CU_ASSERT(find(&c_acc1, want, wlen) >= 0);
+}
+
+/* Flood copies of 32 to 64 bytes take two overlapping wide moves, others
+ * rte_memcpy, and a VTEP's copy is built with its outer header in one pass:
+ * every length around those edges, also in a frame that ends where its
+ * buffer ends, arrives whole and exact on every port. */
+static void
+test_flood_copy_lengths(void)
+{
+	static const uint32_t lens[] = { 60, 63, 64, 65, 95, 96, 97, 128, 129, 200, 1001 };
+	uint8_t f[1100];
+	struct evf_stats_sum s;
+
+	fresh();
+	for (size_t i = 0; i < RTE_DIM(lens); i++) {
+		uint32_t len = frame(f, UNK, H0, -1, lens[i] - 42, (uint8_t)(20 + i));
+
+		CU_ASSERT_FATAL(len == lens[i]);
+		flood_whole(f, len, NULL);
+	}
+	for (size_t i = 0; i < RTE_DIM(lens); i++) {
+		uint32_t len = frame(f, UNK, H0, -1, lens[i] - 42, (uint8_t)(40 + i));
+		struct rte_mbuf *m = evft_mbuf(f, len);
+
+		/* move the bytes to the end of the buffer: no room behind them */
+		CU_ASSERT_FATAL(m != NULL && m->nb_segs == 1);
+		m->data_off = (uint16_t)(m->buf_len - len);
+		memcpy(rte_pktmbuf_mtod(m, uint8_t *), f, len);
+		CU_ASSERT_EQUAL(rte_pktmbuf_tailroom(m), 0);
+		flood_whole(f, len, m);
+	}
+	evf_stats_read(&s, false);
+	CU_ASSERT_EQUAL(s.flood_copies - evft_base_stats()->flood_copies, 2 * RTE_DIM(lens) * 4);
+	CU_ASSERT_EQUAL(evft_all_drops(), 0);
+	evft_finish();
+}
+
 /* ---- no leak on any path ---- */
 
 /* Bursts mixing forwarding, flooding with replication, encapsulation, chained
@@ -1021,6 +1076,7 @@ main(int argc, char **argv)
 		{ "network-side drops", test_network_drops },
 		{ "encapsulation to remote MACs", test_encap_to_remote },
 		{ "flooding from access ports", test_flood_from_access },
+		{ "flood copies of every length", test_flood_copy_lengths },
 		{ "access-side drops", test_access_drops },
 		{ "mac-limit drop", test_mac_limit_drop },
 		{ "learning through the learn ring", test_learning_via_ring },
