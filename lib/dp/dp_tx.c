@@ -1,10 +1,14 @@
 /* dp_tx.c: TX buffer flushing and BUM flooding with replication (worker). */
+#include <assert.h>
 #include <string.h>
 
 #include <rte_ethdev.h>
 
 #include "dp_copy.h"
 #include "dp_private.h"
+
+static_assert(RTE_PKTMBUF_HEADROOM >= EVF_VXLAN_HDR_MAX,
+	      "a flood copy's outer header goes into a fresh mbuf's headroom");
 
 void
 dp_tx_flush_port(struct evf_worker *w, uint16_t port)
@@ -116,8 +120,8 @@ send_pending(struct evf_worker *w, struct rte_mbuf *m, enum target_kind k, uint1
 }
 
 /* A copy of one-segment frame m towards VTEP v, built in one pass: a stash
- * mbuf takes the outer header and m's bytes behind it, so the copy needs no
- * prepend and no second look at its headroom. The same choices, checks and
+ * mbuf takes m's bytes and the outer header in front of them, so the copy
+ * needs no prepend. The same choices, checks and
  * counters as send_pending() to v (dp_encap_vtep's uplink choice,
  * evf_vxlan_fill's fields). false: nothing was done (a chained frame, or no
  * stash mbuf with the room), the caller takes send_pending(). */
@@ -154,9 +158,14 @@ flood_vtep_copy(struct evf_worker *w, const struct rte_mbuf *m, const struct evf
 		why = EVF_DROP_MTU_EXCEEDED;
 		goto drop;
 	}
-	c = dp_copy_take(w, t->len + inner_len);
+	c = dp_copy_take(w, inner_len);
 	if (unlikely(c == NULL))
 		return false;
+	/* the frame's bytes where a fresh mbuf's data starts (cache-line
+	 * aligned, as the original's after a prepend), the header in front:
+	 * a fresh mbuf of the worker's pool has RTE_PKTMBUF_HEADROOM bytes of
+	 * headroom (evf_dp_init checks the pool), more than any template */
+	c->data_off = (uint16_t)(c->data_off - t->len);
 	up = &evf_ports[t->port_id];
 	dp_copy_fields(c, m, t->len + inner_len);
 	h = rte_pktmbuf_mtod(c, uint8_t *);

@@ -25,6 +25,9 @@ evf_dp_init(unsigned int nb_workers, uint16_t burst, uint32_t idle_sleep_us,
 	if (nb_workers == 0 || nb_workers > EVF_MAX_WORKERS || burst == 0 ||
 	    burst > EVF_BURST_MAX || nb_workers > evf_nb_chans)
 		return -EINVAL; /* the channels (evf_chan_init) come first */
+	/* a fresh mbuf then has the full RTE_PKTMBUF_HEADROOM (flood copies) */
+	if (pool == NULL || rte_pktmbuf_data_room_size(pool) <= RTE_PKTMBUF_HEADROOM)
+		return -EINVAL;
 	evf_workers = rte_zmalloc("evf_workers", sizeof(*evf_workers) * nb_workers,
 		RTE_CACHE_LINE_SIZE);
 	if (evf_workers == NULL)
