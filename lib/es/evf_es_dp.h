@@ -54,7 +54,8 @@ evf_nth_bit(uint8_t m, unsigned int k)
  *  The workers (evf_es_resolve) and the shell's view (evf_es_dest_view) both
  *  decide with this. */
 static inline uint8_t
-evf_es_pe_candidates(const struct evf_es *es, const struct evf_esevi *x, uint8_t aux, bool *rt2)
+evf_es_pe_candidates_sa(const struct evf_es *es, const struct evf_esevi *x, uint8_t aux,
+			bool single_active, bool *rt2)
 {
 	uint8_t m = __atomic_load_n(&es->per_es_mask, __ATOMIC_ACQUIRE) &
 		__atomic_load_n(&x->per_evi_mask, __ATOMIC_ACQUIRE);
@@ -64,12 +65,19 @@ evf_es_pe_candidates(const struct evf_es *es, const struct evf_esevi *x, uint8_t
 		m = aux; /* no aliasing PE left: per-MAC forwarding (RFC 7432 8.2) */
 		*rt2 = true;
 	}
-	if (m != 0 && __atomic_load_n(&es->single_active, __ATOMIC_RELAXED)) {
+	if (m != 0 && single_active) {
 		uint8_t p = m & aux;
 
 		m = (uint8_t)(1u << __builtin_ctz(p ? p : m));
 	}
 	return m;
+}
+
+static inline uint8_t
+evf_es_pe_candidates(const struct evf_es *es, const struct evf_esevi *x, uint8_t aux, bool *rt2)
+{
+	return evf_es_pe_candidates_sa(es, x, aux,
+		__atomic_load_n(&es->single_active, __ATOMIC_RELAXED), rt2);
 }
 
 /** Where a MAC behind binding esevi goes. aux: PE slots of its RT2 routes.
@@ -82,7 +90,7 @@ evf_es_resolve(uint16_t esevi, uint8_t aux, uint32_t hash, uint16_t *id)
 {
 	const struct evf_esevi *x = &evf_esevis[esevi];
 	const struct evf_es *es = &evf_ess[x->es];
-	bool rt2;
+	bool rt2, single_active;
 	uint8_t m;
 
 	if (es->local && x->local_attach != EVF_INVALID_ID &&
@@ -90,10 +98,12 @@ evf_es_resolve(uint16_t esevi, uint8_t aux, uint32_t hash, uint16_t *id)
 		*id = x->local_attach;
 		return EVF_ES_TO_ATTACH;
 	}
-	m = evf_es_pe_candidates(es, x, aux, &rt2);
+	/* the segment's mode read once: the candidates and the pick agree */
+	single_active = __atomic_load_n(&es->single_active, __ATOMIC_RELAXED);
+	m = evf_es_pe_candidates_sa(es, x, aux, single_active, &rt2);
 	if (m == 0)
 		return EVF_ES_TO_NONE;
-	if (__atomic_load_n(&es->single_active, __ATOMIC_RELAXED)) {
+	if (single_active) {
 		*id = es->pe_vtep[__builtin_ctz(m)]; /* the primary: one bit */
 	} else {
 		*id = es->pe_vtep[evf_nth_bit(m, evf_hash_pick(hash, (unsigned int)__builtin_popcount(m)))];
