@@ -2,10 +2,10 @@
  * from the worker's stash of mbufs, refilled with one bulk get from the pool
  * (one mempool call, one per-lcore cache lookup, for 32 copies) instead of
  * rte_pktmbuf_copy()'s allocation per copy; a frame of 32 to 64 bytes is
- * copied with two wide moves. A copy towards a VTEP takes its outer header in the same pass
- * (dp_tx.c). Chained frames still take rte_pktmbuf_copy(). What is left of
- * the stash goes back with the TX flush at the end of every poll loop
- * (dp_copy_release), so no mbuf is held between loops. */
+ * copied with two wide moves. A copy towards a VTEP takes its outer header
+ * in the same pass (dp_tx.c). Chained frames still take rte_pktmbuf_copy().
+ * What is left of the stash goes back with the TX flush at the end of
+ * every poll loop (dp_copy_release), so no mbuf is held between loops. */
 #ifndef EVF_DP_COPY_H
 #define EVF_DP_COPY_H
 

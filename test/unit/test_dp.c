@@ -537,6 +537,26 @@ check_remote_copies(const uint8_t *inner, uint32_t ilen, uint32_t vni)
 	}
 }
 
+/* One frame flooded from acc0 to acc1.10, acc1.11 and the three VTEPs, each
+ * copy checked field by field. m: the frame already in an mbuf (or NULL). */
+static void
+flood_whole(const uint8_t *f, uint32_t len, struct rte_mbuf *m)
+{
+	uint8_t want[1100];
+	uint32_t wlen;
+
+	if (m != NULL)
+		evft_process(p_acc0, &m, 1);
+	else
+		evft_inject(p_acc0, f, len);
+	EXPECT_OUT(3, 0, 2);
+	check_remote_copies(f, len, RED_VNI);
+	wlen = with_tag(want, f, len, 10);
+	CU_ASSERT(find(&c_acc1, want, wlen) >= 0);
+	wlen = with_tag(want, f, len, 11);
+	CU_ASSERT(find(&c_acc1, want, wlen) >= 0);
+}
+
 static void
 test_flood_from_access(void)
 {
@@ -547,13 +567,7 @@ test_flood_from_access(void)
 	fresh();
 	/* Unknown unicast from acc0: acc1.10 + acc1.11 + the three VTEPs. */
 	len = frame(f, UNK, H0, -1, 60, 1);
-	evft_inject(p_acc0, f, len);
-	EXPECT_OUT(3, 0, 2);
-	check_remote_copies(f, len, RED_VNI);
-	wlen = with_tag(want, f, len, 10);
-	CU_ASSERT(find(&c_acc1, want, wlen) >= 0);
-	wlen = with_tag(want, f, len, 11);
-	CU_ASSERT(find(&c_acc1, want, wlen) >= 0);
+	flood_whole(f, len, NULL);
 	evf_stats_read(&s, false);
 	CU_ASSERT_EQUAL(s.flood_copies - evft_base_stats()->flood_copies, 4);
 
@@ -929,26 +943,6 @@ test_chained(void)
 	}
 	CU_ASSERT_EQUAL(evft_all_drops(), 0);
 	evft_finish();
-}
-
-/* One frame flooded from acc0 to acc1.10, acc1.11 and the three VTEPs, each
- * copy checked field by field. m: the frame already in an mbuf (or NULL). */
-static void
-flood_whole(const uint8_t *f, uint32_t len, struct rte_mbuf *m)
-{
-	uint8_t want[1100];
-	uint32_t wlen;
-
-	if (m != NULL)
-		evft_process(p_acc0, &m, 1);
-	else
-		evft_inject(p_acc0, f, len);
-	EXPECT_OUT(3, 0, 2);
-	check_remote_copies(f, len, RED_VNI);
-	wlen = with_tag(want, f, len, 10);
-	CU_ASSERT(find(&c_acc1, want, wlen) >= 0);
-	wlen = with_tag(want, f, len, 11);
-	CU_ASSERT(find(&c_acc1, want, wlen) >= 0);
 }
 
 /* Flood copies of 32 to 64 bytes take two overlapping wide moves, others
